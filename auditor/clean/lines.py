@@ -1,0 +1,44 @@
+"""Lines of a text with their character offsets, and the normal form used to compare them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int
+    end: int  # exclusive, without the newline
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    pos = 0
+    for piece in text.split("\n"):
+        out.append(Line(pos, pos + len(piece), piece))
+        pos += len(piece) + 1
+    return out
+
+
+def normalize_line(text: str) -> str:
+    """CCNet's line normal form (Wenzek et al. 2020): lowercase, digits to 0, no punctuation."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = _DIGIT.sub("0", t)
+    t = _PUNCT.sub(" ", t)
+    return _SPACE.sub(" ", t).strip()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))

@@ -1,0 +1,156 @@
+"""Strip boilerplate from text that was already flattened from a web page.
+
+A first, rule-based line classifier:
+
+1. lines matching plainly-boilerplate patterns (share buttons, login and
+   password-reset prompts, cookie banners, copyright lines, "related posts"
+   headers) are removed;
+2. the article is the contiguous stretch of lines with the most prose in it
+   (a maximum-sum segment over per-line weights, as in Body Text Extraction,
+   Finn et al. 2001): prose lines weigh their length, short non-sentence lines
+   weigh against;
+3. outside that stretch, only a block of prose at least a quarter the size of
+   the article is kept (a second part of the article after an inline ad);
+4. inside it, runs of three or more short menu-like lines are removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.clean.lines import Line, split_lines, word_count
+from auditor.document import Removal, Span
+
+# Each pattern matches a whole short line; the name is the reason given for the removal.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(rx, re.IGNORECASE))
+    for name, rx in [
+        ("share-buttons", r"^(share|tweet|pin|email|print|whatsapp|facebook|twitter|linkedin|reddit)\b.{0,80}$"),
+        ("share-buttons", r"^.{0,40}share (on|this|via|with) .{0,60}$"),
+        (
+            "login-prompt",
+            r"^.{0,60}\b(log ?in|sign ?in|sign ?up|log ?out|register|create an account|welcome back|"
+            r"forgot(ten)? (your )?password|reset (your )?password|retrieve your password|username or email)\b.{0,80}$",
+        ),
+        ("cookie-banner", r"^.{0,200}\b(cookies?)\b.{0,200}\b(use|uses|accept|consent|policy|settings|agree)\b.{0,200}$"),
+        ("cookie-banner", r"^.{0,200}\b(use|uses|accept|consent|policy|settings|agree)\b.{0,200}\bcookies?\b.{0,200}$"),
+        ("copyright", r"^.{0,80}(©|\(c\)|copyright\b|all rights reserved).{0,120}$"),
+        (
+            "navigation",
+            r"^(home|menu|search|skip to (main )?content|go to mobile version|view all results?|no results?|"
+            r"read more|load more|show more|next post|previous post|next article|previous article|related( posts| articles| stories)?|"
+            r"trending|latest|popular|most read|comments|leave a (reply|comment)|cancel reply|back to top|"
+            r"source link|advertisement|sponsored( content)?|subscribe( now)?|newsletter|follow us.*|categories|tags?:.*|"
+            r"reading time:.*|\d+ (min|mins|minutes?) read)\W*$",
+        ),
+        ("comment-form", r"^.{0,40}(your email address will not be published|required fields are marked|save my name, email).{0,80}$"),
+        ("site-disclaimer", r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
+    ]
+]
+
+_TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
+
+
+@dataclass(slots=True)
+class LineLabel:
+    line: Line
+    keep: bool
+    reason: str = ""
+
+
+def pattern_reason(text: str) -> str:
+    """The boilerplate pattern a line matches, or "" (only short lines are tested)."""
+    s = text.strip()
+    if not s or word_count(s) > 40:
+        return ""
+    for name, rx in PATTERNS:
+        if rx.match(s):
+            return name
+    return ""
+
+
+def _weight(line: Line, reason: str) -> float:
+    s = line.stripped
+    if not s:
+        return 0.0
+    if reason:
+        return -200.0
+    n = word_count(s)
+    terminal = bool(_TERMINAL.search(s))
+    if n >= 10 and (terminal or n >= 20):
+        return float(len(s))  # prose
+    if n >= 3 and terminal:
+        return len(s) * 0.5  # a short sentence ("The stakes could not be higher.")
+    return -(30.0 + len(s) * 0.5)
+
+
+def _best_segment(weights: list[float]) -> tuple[int, int, float]:
+    """Kadane's maximum-sum segment: (first, last, sum); (0, -1, 0) when nothing is positive."""
+    best = (0, -1, 0.0)
+    start, total = 0, 0.0
+    for i, w in enumerate(weights):
+        if total <= 0:
+            start, total = i, 0.0
+        total += w
+        if total > best[2]:
+            best = (start, i, total)
+    return best
+
+
+def label_lines(text: str, min_run: int = 3, short_words: int = 4) -> list[LineLabel]:
+    lines = split_lines(text)
+    reasons = [pattern_reason(ln.text) for ln in lines]
+    weights = [_weight(ln, r) for ln, r in zip(lines, reasons)]
+    first, last, main = _best_segment(weights)
+    labels = [LineLabel(ln, True) for ln in lines]
+    for i, lab in enumerate(labels):
+        if not lab.line.stripped:
+            continue
+        if reasons[i]:
+            lab.keep, lab.reason = False, reasons[i]
+        elif not (first <= i <= last):
+            lab.keep, lab.reason = False, "outside-main-text"
+    # A second block of prose outside the main one is kept when it is substantial.
+    i = 0
+    while i < len(lines):
+        if first <= i <= last or weights[i] <= 0:
+            i += 1
+            continue
+        j, total = i, 0.0
+        while j < len(lines) and not (first <= j <= last) and weights[j] >= 0:
+            total += weights[j]
+            j += 1
+        if main > 0 and total >= 0.25 * main:
+            for k in range(i, j):
+                if not reasons[k]:
+                    labels[k].keep, labels[k].reason = True, ""
+        i = j
+    # Menu runs inside the main text: min_run consecutive short lines without sentence end.
+    run: list[int] = []
+    for i in list(range(first, last + 1)) + [-1]:
+        s = lines[i].stripped if i >= 0 else None
+        if s is not None and s and word_count(s) <= short_words and not _TERMINAL.search(s):
+            run.append(i)
+            continue
+        if s == "":
+            continue
+        if len(run) >= min_run:
+            for k in run:
+                labels[k].keep, labels[k].reason = False, "menu-run"
+        run = []
+    return labels
+
+
+def strip_text(text: str, labels: list[LineLabel] | None = None) -> tuple[str, list[Removal]]:
+    """Cleaned text (kept lines, blank runs collapsed) and the removals with their reasons."""
+    labels = label_lines(text) if labels is None else labels
+    kept: list[str] = []
+    removals: list[Removal] = []
+    for lab in labels:
+        if lab.keep:
+            if lab.line.stripped or (kept and kept[-1] != ""):
+                kept.append(lab.line.text.rstrip())
+        else:
+            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text, lab.reason))
+    return "\n".join(kept).strip("\n"), removals

@@ -1,0 +1,171 @@
+"""Command line: parse arguments, call one library function, render, exit code.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
+2 bad usage, a missing input or a bad rules file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from auditor import __version__
+from auditor.errors import AuditorError
+
+app = typer.Typer(
+    name="auditor",
+    help="Source-quality and duplication auditor for text corpora.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="List and explain the rules in rules/*.toml.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.", show_default=False)]
+RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules file or folder (repeatable).")]
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _warn_unreadable(docs: list) -> None:  # type: ignore[type-arg]
+    for d in docs:
+        for f in d.findings:
+            if f.stage == "read" and f.severity.value == "error":
+                typer.echo(f"warning: {f.message}", err=True)
+
+
+@app.command(epilog="Example: auditor audit seeds/ --report-dir reports --format md,json --fail-on error")
+def audit(
+    paths: PathsArg,
+    report_dir: Annotated[Path, typer.Option(help="Folder for audit.md / audit.json.")] = Path("reports"),
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: md, json.")] = "md,json",
+    fail_on: Annotated[str | None, typer.Option(help="error | warning | never (exit 1 at or above it).")] = None,
+    rules: RulesOpt = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
+) -> None:
+    """Audit documents: clean, find duplication, score; write reports."""
+    from auditor.config import load_settings
+    from auditor.io.writers import atomic_writer
+    from auditor.pipeline import audit_paths, exit_code
+    from auditor.report import render_json, render_markdown
+
+    formats = [f.strip() for f in format.split(",") if f.strip()]
+    bad = [f for f in formats if f not in ("md", "json")]
+    if bad or not formats:
+        fail(f"unknown report format: {', '.join(bad) or '(none)'} (choose from md, json)")
+    try:
+        settings = load_settings(
+            fail_on=fail_on,
+            rules=tuple(str(p) for p in rules) if rules else None,
+            select=tuple(select) if select else None,
+            ignore=tuple(ignore) if ignore else None,
+        )
+        result = audit_paths(paths, settings)
+    except AuditorError as e:
+        fail(str(e))
+    _warn_unreadable(result.documents)
+    renderers = {"md": ("audit.md", render_markdown), "json": ("audit.json", render_json)}
+    for fmt in formats:
+        name, render = renderers[fmt]
+        with atomic_writer(report_dir / name) as f:
+            f.write(render(result))
+    counts = {v: sum(1 for d in result.documents if d.verdict().value == v) for v in ("keep", "review", "reject", "unreadable")}
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    typer.echo(f"{len(result.documents)} documents ({summary}) in {result.elapsed_s:.2f}s; "
+               f"reports in {report_dir}/", err=True)
+    raise typer.Exit(exit_code(result, settings.fail_on))
+
+
+@app.command(epilog="Example: auditor clean pages/ -o cleaned.jsonl")
+def clean(
+    paths: PathsArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write ('-' for stdout).")],
+    templates: Annotated[bool, typer.Option(help="Learn and remove each source's template lines.")] = True,
+    explain: Annotated[bool, typer.Option(help="Add the removed lines and why to each record's metadata.")] = False,
+) -> None:
+    """Strip boilerplate; write {"id", "text", "metadata"} per record."""
+    import dataclasses
+    import json
+
+    from auditor.clean import clean_corpus
+    from auditor.config import load_settings
+    from auditor.io import read_inputs, write_jsonl
+
+    try:
+        settings = load_settings()
+        docs = clean_corpus(read_inputs(paths), dataclasses.replace(settings.clean, templates=templates))
+    except AuditorError as e:
+        fail(str(e))
+    _warn_unreadable(docs)
+
+    def records():  # type: ignore[no-untyped-def]
+        for d in docs:
+            meta = dict(d.metadata)
+            meta["auditor"] = {
+                k: d.clean_info.get(k) for k in ("method", "words_before", "words_after", "boilerplate_share")
+            }
+            if not d.readable:
+                meta["auditor"]["error"] = d.findings[0].message if d.findings else "unreadable"
+            if explain:
+                meta["auditor"]["removed"] = [r.to_dict() for r in d.removals]
+            yield {"id": d.id, "text": d.text, "metadata": meta}
+
+    if str(output) == "-":
+        for rec in records():
+            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    else:
+        n = write_jsonl(output, records())
+        typer.echo(f"{n} records written to {output}", err=True)
+
+
+@rules_app.command("list", epilog="Example: auditor rules list --rules my_rules/")
+def rules_list(rules: RulesOpt = None) -> None:
+    """One line per rule: code, severity, name, threshold."""
+    from auditor.score import load_rules
+
+    try:
+        rs = load_rules(list(rules) if rules else None)
+    except AuditorError as e:
+        fail(str(e))
+    for r in rs:
+        typer.echo(f"{r.code:<7} {r.severity.value:<8} {r.name:<34} {r.check.name} {r.threshold}")
+
+
+@rules_app.command("explain", epilog="Example: auditor rules explain Q202")
+def rules_explain(code: str, rules: RulesOpt = None) -> None:
+    """What a rule flags, why it matters, an example, and its source."""
+    from auditor.score import load_rules
+
+    try:
+        rs = load_rules(list(rules) if rules else None)
+    except AuditorError as e:
+        fail(str(e))
+    rule = rs.get(code)
+    if rule is None:
+        fail(f"no rule with code {code}")
+    typer.echo(f"{rule.code} {rule.name} ({rule.severity.value})\n")
+    typer.echo(f"check: {rule.check.name} {rule.threshold}")
+    typer.echo(f"source: {rule.source}\nfile: {rule.file}\n")
+    typer.echo(rule.explanation)
+
+
+@app.command(epilog="Example: auditor version")
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

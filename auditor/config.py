@@ -1,0 +1,86 @@
+"""Settings: defaults, then `[tool.auditor]` of the nearest pyproject.toml, then the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.clean import CleanSettings
+from auditor.dedup import DedupSettings
+from auditor.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    rules: tuple[str, ...] = ()  # extra rule files or folders; empty: the shipped rules/
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "error"
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    dedup: DedupSettings = field(default_factory=DedupSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        cand = folder / "pyproject.toml"
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _section(cls: type, data: Any, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table")
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    out = {}
+    for key, value in data.items():
+        key_ = key.replace("-", "_")
+        if key_ not in names:
+            raise ConfigError(f"{where}: unknown setting '{key}' (known: {', '.join(sorted(names))})")
+        default = names[key_].default
+        if default is not dataclasses.MISSING and not isinstance(value, type(default)):
+            if not (isinstance(default, float) and isinstance(value, int)):
+                raise ConfigError(f"{where}: '{key}' must be {type(default).__name__}")
+        out[key_] = value
+    return out
+
+
+def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from `[tool.auditor]` (if any), with non-None `overrides` on top."""
+    data: dict[str, Any] = {}
+    path = pyproject if pyproject is not None else find_pyproject()
+    if path is not None and path.is_file():
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML: {e}") from None
+        data = doc.get("tool", {}).get("auditor", {})
+    where = f"{path}: [tool.auditor]"
+    top = {k: v for k, v in data.items() if k not in ("clean", "dedup", "seeds", "filter")}
+    for key in ("rules", "select", "ignore"):
+        if key in top:
+            if not isinstance(top[key], list) or not all(isinstance(x, str) for x in top[key]):
+                raise ConfigError(f"{where}: '{key}' must be a list of strings")
+            top[key] = tuple(top[key])
+    unknown = set(top) - {"rules", "select", "ignore", "fail_on", "fail-on"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    if "fail-on" in top:
+        top["fail_on"] = top.pop("fail-on")
+    if path is not None and "rules" in top:  # relative to the pyproject.toml that names them
+        top["rules"] = tuple(str((path.parent / r).resolve()) for r in top["rules"])
+    clean = CleanSettings(**_section(CleanSettings, data.get("clean", {}), f"{where}.clean"))
+    dedup = DedupSettings(**_section(DedupSettings, data.get("dedup", {}), f"{where}.dedup"))
+    settings = Settings(**top, clean=clean, dedup=dedup)
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    settings = dataclasses.replace(settings, **overrides)
+    if settings.fail_on not in ("error", "warning", "never"):
+        raise ConfigError(f"fail-on must be error, warning or never, not '{settings.fail_on}'")
+    return settings

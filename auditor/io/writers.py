@@ -1,0 +1,43 @@
+"""Writers that never leave a half-written file: write to a temporary file, then rename."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+@contextmanager
+def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Open a temporary file beside `path`; rename it over `path` only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if str(path).endswith(".gz"):
+            os.close(fd)
+            f: IO[Any] = gzip.open(tmp, mode + ("t" if "b" not in mode else ""), encoding=None if "b" in mode else "utf-8")
+        else:
+            f = os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}))
+        with f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write records as JSON lines atomically; return how many were written."""
+    n = 0
+    with atomic_writer(path) as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False, sort_keys=False) + "\n")
+            n += 1
+    return n

@@ -1,0 +1,61 @@
+"""Compose the stages: read -> clean -> dedup -> score -> verdict. No stage logic here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from auditor.clean import clean_corpus
+from auditor.config import Settings
+from auditor.dedup import find_duplicates, repeated_passages
+from auditor.document import AuditResult, Document, Severity
+from auditor.io import read_inputs
+from auditor.score import RuleSet, load_rules
+
+
+def rules_for(settings: Settings) -> RuleSet:
+    paths: list[Path | str] | None = list(settings.rules) or None
+    return load_rules(paths).filtered(list(settings.select), list(settings.ignore))
+
+
+def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet | None = None) -> AuditResult:
+    """Run every stage over an in-memory set of documents."""
+    t0 = time.perf_counter()
+    rules = rules if rules is not None else rules_for(settings)
+    docs = clean_corpus(docs, settings.clean)
+    links, clusters = find_duplicates(docs, settings.dedup)
+    for doc in docs:
+        if not doc.readable or not doc.text.strip():
+            continue
+        doc.findings.extend(repeated_passages(doc, settings.dedup.min_passage_words))
+        doc.findings.extend(rules.evaluate(doc))
+    for doc in docs:
+        doc.findings.sort(key=lambda f: (-f.severity.rank, f.code))
+    return AuditResult(
+        documents=docs,
+        links=links,
+        clusters=clusters,
+        settings=settings.to_dict(),
+        elapsed_s=time.perf_counter() - t0,
+    )
+
+
+def audit_paths(paths: list[str], settings: Settings) -> AuditResult:
+    """Read the inputs (files, folders, `-`) and audit them."""
+    rules = rules_for(settings)  # a bad rules file fails before any input is read
+    return audit_documents(read_inputs(paths), settings, rules)
+
+
+def worst_severity(result: AuditResult) -> Severity | None:
+    ranks = [f.severity for d in result.documents for f in d.findings]
+    return max(ranks, key=lambda s: s.rank, default=None)
+
+
+def exit_code(result: AuditResult, fail_on: str) -> int:
+    """0: nothing at or above `fail_on`; 1: something is. Unreadable inputs count as errors."""
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    worst = worst_severity(result)
+    return 1 if worst is not None and worst.rank >= threshold else 0

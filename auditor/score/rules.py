@@ -1,0 +1,191 @@
+"""The rule engine: rules are data in rules/*.toml, checks are code in checks.py.
+
+A rules file holds tables `[rules.CODE]` with: name, check, severity, params,
+message, explanation, source. Every field is validated when the file is loaded;
+an error names the file, the rule and the option.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.document import Document, Finding, Severity
+from auditor.errors import RuleError
+from auditor.score.checks import CHECKS, Check
+from auditor.score.signals import TextStats
+
+_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}[0-9]{2,}$")
+_REQUIRED = ("name", "check", "severity", "message", "explanation", "source")
+_ALLOWED = set(_REQUIRED) | {"params"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    check: Check
+    severity: Severity
+    params: dict[str, Any]
+    message: str
+    explanation: str
+    source: str
+    file: str
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def threshold(self) -> str:
+        parts = []
+        if self.min is not None:
+            parts.append(f">= {_fmt(self.min)}")
+        if self.max is not None:
+            parts.append(f"<= {_fmt(self.max)}")
+        return " and ".join(parts)
+
+    def evaluate(self, stats: TextStats) -> Finding | None:
+        extra = {k: v for k, v in self.params.items() if k not in ("min", "max")}
+        measure = self.check.func(stats, **extra)
+        value = measure.value
+        low = self.min is not None and value < self.min
+        high = self.max is not None and value > self.max
+        if not (low or high):
+            return None
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            stage="score",
+            message=self.message.format(value=_fmt(value), **self.params),
+            spans=measure.spans,
+            evidence={"check": self.check.name, "value": _round(value), "threshold": self.threshold,
+                      "unit": self.check.unit, "source": self.source},
+        )
+
+
+def _fmt(x: float) -> str:
+    if isinstance(x, int) or (isinstance(x, float) and x.is_integer()):
+        return str(int(x))
+    return f"{x:.3f}".rstrip("0")
+
+
+def _round(x: float) -> float:
+    return round(x, 4) if isinstance(x, float) and math.isfinite(x) else x
+
+
+@dataclass(slots=True)
+class RuleSet:
+    rules: list[Rule] = field(default_factory=list)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, code: str) -> Rule | None:
+        return next((r for r in self.rules if r.code == code), None)
+
+    def filtered(self, select: list[str] | None = None, ignore: list[str] | None = None) -> RuleSet:
+        """Rules whose code starts with a prefix in `select` (all if none) and none in `ignore`."""
+        keep = [
+            r for r in self.rules
+            if (not select or r.code.startswith(tuple(select))) and not (ignore and r.code.startswith(tuple(ignore)))
+        ]
+        return RuleSet(keep)
+
+    def evaluate(self, doc: Document) -> list[Finding]:
+        stats = TextStats(doc.text)
+        return [f for r in self.rules if (f := r.evaluate(stats)) is not None]
+
+
+def default_rules_dir() -> Path:
+    """rules/ of the installed package (auditor/rules) or of the source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for cand in (here / "rules", here.parent / "rules"):
+        if cand.is_dir():
+            return cand
+    raise RuleError(f"no rules folder found beside {here}")
+
+
+def load_rules(paths: list[Path | str] | None = None) -> RuleSet:
+    """Load every `*.toml` in the given files or folders (default: the shipped rules/)."""
+    files: list[Path] = []
+    for p in paths or [default_rules_dir()]:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(p.glob("*.toml")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise RuleError(f"rules path not found: {p}")
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        for rule in _load_file(f):
+            if rule.code in seen:
+                raise RuleError(f"{f}: rule {rule.code} is also defined in {seen[rule.code]}")
+            seen[rule.code] = str(f)
+            rules.append(rule)
+    return RuleSet(rules)
+
+
+def _load_file(path: Path) -> list[Rule]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise RuleError(f"{path}: not valid TOML: {e}") from None
+    table = data.get("rules")
+    if not isinstance(table, dict) or not table:
+        raise RuleError(f"{path}: no [rules.CODE] tables")
+    return [_parse_rule(path, code, spec) for code, spec in table.items()]
+
+
+def _parse_rule(path: Path, code: str, spec: Any) -> Rule:
+    where = f"{path}: rule {code}"
+    if not _CODE.match(code):
+        raise RuleError(f"{where}: code must look like Q101 (capitals, then at least two digits)")
+    if not isinstance(spec, dict):
+        raise RuleError(f"{where}: must be a table")
+    unknown = set(spec) - _ALLOWED
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    for key in _REQUIRED:
+        if not isinstance(spec.get(key), str) or not spec[key].strip():
+            raise RuleError(f"{where}: field '{key}' is required and must be a non-empty string")
+    chk = CHECKS.get(spec["check"])
+    if chk is None:
+        raise RuleError(f"{where}: unknown check '{spec['check']}' (known: {', '.join(sorted(CHECKS))})")
+    try:
+        severity = Severity(spec["severity"])
+    except ValueError:
+        raise RuleError(f"{where}: severity must be one of info, warning, error") from None
+    raw = spec.get("params", {})
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: params must be a table")
+    params = dict(chk.params)
+    for key, value in raw.items():
+        if key in ("min", "max"):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise RuleError(f"{where}: option '{key}' must be a number")
+        elif key not in chk.params:
+            allowed = ", ".join(["min", "max", *chk.params])
+            raise RuleError(f"{where}: unknown option '{key}' for check '{chk.name}' (allowed: {allowed})")
+        elif type(value) is not type(chk.params[key]):
+            raise RuleError(f"{where}: option '{key}' must be {type(chk.params[key]).__name__}")
+        params[key] = value
+    if "min" not in params and "max" not in params:
+        raise RuleError(f"{where}: params need 'min' or 'max'")
+    try:
+        spec["message"].format(value=0, **params)
+    except (KeyError, IndexError, ValueError) as e:
+        raise RuleError(f"{where}: message refers to unknown placeholder {e}") from None
+    return Rule(
+        code=code, name=spec["name"], check=chk, severity=severity, params=params,
+        message=spec["message"], explanation=spec["explanation"].strip(), source=spec["source"],
+        file=str(path), min=params.get("min"), max=params.get("max"),
+    )

@@ -1,0 +1,1 @@
+"""One module per benchmark task; each exposes `add_arguments(parser)` and `run(args) -> dict`."""
