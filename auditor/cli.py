@@ -157,6 +157,20 @@ def rules_explain(code: str, rules: RulesOpt = None) -> None:
     typer.echo(rule.explanation)
 
 
+@app.command(epilog="Example: auditor check seeds/new_article.txt --against seeds/")
+def check(
+    files: Annotated[list[str], typer.Argument(help="New or changed seed files.", show_default=False)],
+    against: Annotated[Path | None, typer.Option(help="Folder of existing seeds ([tool.auditor.seeds]).")] = None,
+    cache_dir: Annotated[Path | None, typer.Option(help="Signature cache folder (default .auditor_cache).")] = None,
+    cache: Annotated[bool, typer.Option(help="Read and write the signature cache.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print blocking findings only.")] = False,
+) -> None:
+    """Compare new seeds with the existing ones; exit 1 if the [tool.auditor.seeds] policy refuses one."""
+    from auditor.hook import run
+
+    raise typer.Exit(run(files, against, cache_dir, cache, quiet))
+
+
 @app.command(epilog="Example: auditor version")
 def version() -> None:
     """Print the version."""

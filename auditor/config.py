@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.check.policy import SeedPolicy
 from auditor.clean import CleanSettings
 from auditor.dedup import DedupSettings
 from auditor.errors import ConfigError
@@ -21,6 +22,7 @@ class Settings:
     fail_on: str = "error"
     clean: CleanSettings = field(default_factory=CleanSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
+    seeds: SeedPolicy = field(default_factory=SeedPolicy)  # `auditor check` / the auditor-seeds hook
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -78,7 +80,11 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
         top["rules"] = tuple(str((path.parent / r).resolve()) for r in top["rules"])
     clean = CleanSettings(**_section(CleanSettings, data.get("clean", {}), f"{where}.clean"))
     dedup = DedupSettings(**_section(DedupSettings, data.get("dedup", {}), f"{where}.dedup"))
-    settings = Settings(**top, clean=clean, dedup=dedup)
+    raw_seeds = data.get("seeds", {})
+    if isinstance(raw_seeds, dict):  # TOML lists -> the tuples SeedPolicy holds
+        raw_seeds = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_seeds.items()}
+    seeds = SeedPolicy(**_section(SeedPolicy, raw_seeds, f"{where}.seeds"))
+    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     settings = dataclasses.replace(settings, **overrides)
     if settings.fail_on not in ("error", "warning", "never"):

@@ -1,0 +1,134 @@
+"""`.auditor_cache/`: signatures and findings keyed by content hash, so a commit processes only new files.
+
+Two kinds of entry, both under a folder named by a fingerprint of everything that
+changes them (auditor version, cache format, clean settings, shingle size; the
+rules too, for findings), so a stale entry is never read:
+
+- `index-<folder>.npz`: the signatures of every seed of one folder, as flat arrays
+  with offsets (loaded with `allow_pickle=False`), keyed by each file's SHA-256;
+- `docs/<sha256>.json`: a checked file's cleaned text and its own findings.
+
+Writes are atomic (a temporary file renamed), so a killed hook leaves no torn entry;
+an unreadable entry is treated as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from auditor.check.signature import Signature
+
+FORMAT = 1
+
+
+def content_key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint(*parts: Any) -> str:
+    return hashlib.sha1(json.dumps([FORMAT, *parts], sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+@contextmanager
+def _atomic(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, mode) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+# A seed file's signatures: one (document id, Signature) per document in the file.
+FileSignatures = list[tuple[str, Signature]]
+
+
+class SignatureCache:
+    """Entries under `root/<fingerprint>/`; `root` is created on the first write."""
+
+    def __init__(self, root: Path, sig_fingerprint: str, doc_fingerprint: str) -> None:
+        self.sig_dir = root / f"sig-{sig_fingerprint}"
+        self.doc_dir = root / f"docs-{doc_fingerprint}"
+        self.root = root
+
+    def _index_path(self, folder: Path) -> Path:
+        name = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
+        return self.sig_dir / f"index-{name}.npz"
+
+    def load_index(self, folder: Path) -> dict[str, FileSignatures]:
+        path = self._index_path(folder)
+        if not path.is_file():
+            return {}
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return _unpack(dict(z))
+        except (OSError, ValueError, KeyError):
+            return {}
+
+    def save_index(self, folder: Path, files: dict[str, FileSignatures]) -> None:
+        self._ignore_me()
+        with _atomic(self._index_path(folder)) as f:
+            np.savez(f, **_pack(files))
+
+    def load_doc(self, key: str) -> list[dict[str, Any]] | None:
+        try:
+            data = json.loads((self.doc_dir / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, list) else None
+
+    def save_doc(self, key: str, docs: list[dict[str, Any]]) -> None:
+        self._ignore_me()
+        with _atomic(self.doc_dir / f"{key}.json", "w") as f:
+            json.dump(docs, f, ensure_ascii=False)
+
+    def _ignore_me(self) -> None:
+        """A `.gitignore` inside the cache, so that it stays out of any repository it is made in."""
+        marker = self.root / ".gitignore"
+        if not marker.exists():
+            self.root.mkdir(parents=True, exist_ok=True)
+            marker.write_text("*\n", encoding="utf-8")
+
+
+def _pack(files: dict[str, FileSignatures]) -> dict[str, np.ndarray]:
+    rows = [(key, doc_id, sig) for key, sigs in sorted(files.items()) for doc_id, sig in sigs]
+    sigs = [s for _, _, s in rows]
+    return {
+        "keys": np.array([k for k, _, _ in rows], dtype=str),
+        "ids": np.array([d for _, d, _ in rows], dtype=str),
+        "text_hashes": np.array([s.text_hash for s in sigs], dtype=str),
+        "words": np.array([s.words for s in sigs], dtype=np.int64),
+        "sh_len": np.array([len(s.shingles) for s in sigs], dtype=np.int64),
+        "t_len": np.array([len(s.terms) for s in sigs], dtype=np.int64),
+        "shingles": np.concatenate([s.shingles for s in sigs]) if sigs else np.zeros(0, np.uint64),
+        "terms": np.concatenate([s.terms for s in sigs]) if sigs else np.zeros(0, np.uint64),
+        "counts": np.concatenate([s.counts for s in sigs]) if sigs else np.zeros(0, np.int32),
+    }
+
+
+def _unpack(z: dict[str, np.ndarray]) -> dict[str, FileSignatures]:
+    out: dict[str, FileSignatures] = {}
+    sh_off = np.concatenate([[0], np.cumsum(z["sh_len"])])
+    t_off = np.concatenate([[0], np.cumsum(z["t_len"])])
+    for i, key in enumerate(z["keys"].tolist()):
+        sig = Signature(
+            words=int(z["words"][i]),
+            text_hash=str(z["text_hashes"][i]),
+            shingles=z["shingles"][sh_off[i] : sh_off[i + 1]],
+            terms=z["terms"][t_off[i] : t_off[i + 1]],
+            counts=z["counts"][t_off[i] : t_off[i + 1]],
+        )
+        out.setdefault(key, []).append((str(z["ids"][i]), sig))
+    return out

@@ -1,0 +1,220 @@
+"""Check new or changed seeds: clean and score each, then compare it with every existing seed.
+
+Composition only, like pipeline.py: cleaning and scoring are their stages' own
+functions; the comparison with the seeds is auditor.check.index over cached
+signatures (auditor.check.cache), so a commit processes only the files it adds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor import __version__
+from auditor.check.cache import FileSignatures, SignatureCache, content_key, fingerprint
+from auditor.check.index import Entry, SeedIndex, Thresholds
+from auditor.check.policy import BLOCK, IGNORE, WARN, SeedPolicy
+from auditor.check.signature import sign
+from auditor.clean import clean_corpus
+from auditor.config import Settings
+from auditor.dedup import repeated_passages
+from auditor.document import Document, Finding, Severity, Span
+from auditor.errors import InputError
+from auditor.io import read_inputs
+from auditor.io.readers import SUPPORTED
+from auditor.score import RuleSet
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One checked document and what the policy makes of each of its findings."""
+
+    path: str
+    doc_id: str
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (block | warn, finding)
+
+    @property
+    def blocked(self) -> bool:
+        return any(act == BLOCK for act, _ in self.findings)
+
+
+@dataclass(slots=True)
+class CheckReport:
+    outcomes: list[Outcome]
+    seeds: int  # documents in the folder compared against
+    processed: int  # documents cleaned in this run (the rest came from the cache)
+    elapsed_s: float = 0.0
+
+    @property
+    def blocked(self) -> bool:
+        return any(o.blocked for o in self.outcomes)
+
+
+def is_seed_file(path: Path) -> bool:
+    name = path.name.lower().removesuffix(".gz")
+    return not path.name.startswith(".") and os.path.splitext(name)[1] in SUPPORTED
+
+
+def seed_files(folder: Path) -> list[Path]:
+    """The seed files under `folder` (recursive, hidden folders and files skipped), sorted."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found += [Path(dirpath) / n for n in filenames if is_seed_file(Path(dirpath) / n)]
+    return sorted(found)
+
+
+def display(path: Path) -> str:
+    """A path as findings name it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def thresholds(settings: Settings) -> Thresholds:
+    d, s = settings.dedup, settings.seeds
+    return Thresholds(ngram=d.ngram, jaccard=d.jaccard, containment=d.containment, min_shingles=d.min_shingles,
+                      min_shared_words=s.min_shared_words, same_story=s.same_story)
+
+
+def open_cache(settings: Settings, rules: RuleSet, root: Path | None) -> SignatureCache | None:
+    if root is None:
+        return None
+    sig_fp = fingerprint(__version__, settings.clean, settings.dedup.ngram)
+    rules_fp = [(r.code, r.severity.value, r.params, r.message) for r in rules]
+    doc_fp = fingerprint(sig_fp, rules_fp, settings.dedup.min_passage_words)
+    return SignatureCache(root, sig_fp, doc_fp)
+
+
+def _read_clean(path: Path, settings: Settings) -> list[Document]:
+    docs = clean_corpus(read_inputs([str(path)]), settings.clean)
+    return docs
+
+
+def load_index(folder: Path, settings: Settings, cache: SignatureCache | None) -> tuple[SeedIndex, int]:
+    """The seeds of `folder` as an index, and how many documents had to be cleaned (cache misses)."""
+    if not folder.is_dir():
+        raise InputError(f"no such folder of seeds: {folder}")
+    files = seed_files(folder)
+    keys = {f: content_key(f.read_bytes()) for f in files}
+    cached = cache.load_index(folder) if cache else {}
+    current: dict[str, FileSignatures] = {}
+    processed = 0
+    for f in files:
+        key = keys[f]
+        if key not in current:
+            if key in cached:
+                current[key] = cached[key]
+            else:
+                docs = [d for d in _read_clean(f, settings) if d.readable]
+                current[key] = [(d.id, sign(d.text, settings.dedup.ngram)[0]) for d in docs]
+                processed += len(docs)
+    if cache is not None and set(current) != set(cached):
+        cache.save_index(folder, current)
+    entries = []
+    for f in files:
+        shown, real = display(f), str(f.resolve())
+        sigs = current[keys[f]]
+        for doc_id, sig in sigs:
+            entries.append(Entry(shown if len(sigs) == 1 else f"{shown}#{doc_id}", real, sig))
+    return SeedIndex.build(entries), processed
+
+
+def _own_findings(path: Path, settings: Settings, rules: RuleSet) -> list[Document]:
+    """The file read, cleaned and scored on its own: its documents with their findings."""
+    docs = _read_clean(path, settings)
+    for doc in docs:
+        if doc.readable and doc.text.strip():
+            doc.findings.extend(repeated_passages(doc, settings.dedup.min_passage_words))
+            doc.findings.extend(rules.evaluate(doc))
+    return docs
+
+
+def _to_record(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "text": doc.text, "readable": doc.readable, "findings": [f.to_dict() for f in doc.findings]}
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    return Finding(code=d["code"], severity=Severity(d["severity"]), message=d["message"], stage=d["stage"],
+                   spans=[Span(**s) for s in d.get("spans", [])], evidence=d.get("evidence", {}),
+                   name=d.get("name", ""))
+
+
+def _checked_docs(path: Path, settings: Settings, rules: RuleSet,
+                  cache: SignatureCache | None) -> tuple[list[dict[str, Any]], int]:
+    key = content_key(path.read_bytes())
+    records = cache.load_doc(key) if cache else None
+    if records is not None:
+        return records, 0
+    docs = _own_findings(path, settings, rules)
+    records = [_to_record(d) for d in docs]
+    if cache is not None:
+        cache.save_doc(key, records)
+    return records, len(docs)
+
+
+def check_files(paths: list[str], settings: Settings, rules: RuleSet, against: Path | None = None,
+                cache_root: Path | None = None) -> CheckReport:
+    """Check each file (new or changed seeds) against the seeds in `against` (default: the policy's)."""
+    t0 = time.perf_counter()
+    policy: SeedPolicy = settings.seeds
+    folder = against if against is not None else Path(policy.against)
+    targets = [Path(p) for p in paths]
+    for p in targets:
+        if not p.is_file():
+            raise InputError(f"no such file: {p}")
+    cache = open_cache(settings, rules, cache_root)
+    index, processed = load_index(folder, settings, cache)
+    th = thresholds(settings)
+    outcomes = []
+    for path in (p for p in targets if is_seed_file(p)):
+        records, n = _checked_docs(path, settings, rules, cache)
+        processed += n
+        for rec in records:
+            own = [finding_from_dict(f) for f in rec["findings"]]
+            found = own
+            if rec["readable"] and rec["text"].strip():
+                sig, toks = sign(rec["text"], th.ngram)
+                found = own + _quoted(index.compare(sig, toks, th, exclude=str(path.resolve())), rec["text"])
+            shown = display(path) if len(records) == 1 else f"{display(path)}#{rec['id']}"
+            outcome = Outcome(display(path), shown)
+            for f in found:
+                act = policy.action(f.code, f.severity.value)
+                if act != IGNORE:
+                    outcome.findings.append((act, f))
+            outcome.findings.sort(key=lambda af: (af[0] != BLOCK, -af[1].severity.rank, af[1].code))
+            outcomes.append(outcome)
+    return CheckReport(outcomes, len(index), processed, time.perf_counter() - t0)
+
+
+def _quoted(findings: list[Finding], text: str, width: int = 100) -> list[Finding]:
+    """Add the longest shared passage, cut to `width` characters, to each finding with spans."""
+    for f in findings:
+        if f.spans:
+            s = max(f.spans, key=lambda sp: sp.end - sp.start)
+            quote = " ".join(text[s.start : s.end].split())
+            f.evidence["quote"] = quote if len(quote) <= width else quote[: width - 3] + "..."
+    return findings
+
+
+def render_lines(report: CheckReport) -> list[str]:
+    """`path: CODE message` per finding; warnings say so, so a passing commit can still be read."""
+    out = []
+    for o in report.outcomes:
+        for act, f in o.findings:
+            tag = "" if act == BLOCK else " (warning)"
+            out.append(f"{o.doc_id}: {f.code} {f.message}{tag}{_evidence(f)}")
+    return out
+
+
+def _evidence(f: Finding) -> str:
+    """The first shared passage, quoted: what a reviewer needs to see the collision."""
+    quote = f.evidence.get("quote")
+    return f'\n    "{quote}"' if quote else ""
+
+
+__all__ = ["BLOCK", "WARN", "CheckReport", "Outcome", "check_files", "load_index", "render_lines"]

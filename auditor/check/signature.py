@@ -1,0 +1,75 @@
+"""Signatures of one cleaned text, small enough to cache: its shingles and its terms.
+
+Shingles are word n-grams of the normalised text (lowercase words, punctuation
+dropped; as auditor.dedup), hashed to 64 bits: each word with xxh3-64 (the hash
+text-dedup uses, REFERENCES.md), an n-gram as a polynomial of its words' hashes
+(wrapping uint64 arithmetic). Comparing sets of them gives exact Jaccard and
+containment, and their positions give the passages two texts share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+from auditor.segment import WORD, normalize
+
+_MULT = np.uint64(0x100000001B3)  # FNV-64 prime: any odd 64-bit multiplier mixes the words' order in
+
+
+@dataclass(slots=True)
+class Tokens:
+    """The words of a text with their character spans, and their 64-bit hashes."""
+
+    starts: np.ndarray  # int64 character offsets of each word
+    ends: np.ndarray
+    hashes: np.ndarray  # uint64, one per word
+
+
+def tokenize(text: str) -> Tokens:
+    spans = [(m.start(), m.end(), m.group().lower()) for m in WORD.finditer(text)]
+    return Tokens(
+        starts=np.fromiter((s for s, _, _ in spans), dtype=np.int64, count=len(spans)),
+        ends=np.fromiter((e for _, e, _ in spans), dtype=np.int64, count=len(spans)),
+        hashes=np.fromiter((xxhash.xxh3_64_intdigest(w.encode()) for _, _, w in spans), dtype=np.uint64, count=len(spans)),
+    )
+
+
+def shingle_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
+    """One uint64 per word n-gram, in text order (position i covers words i..i+n-1)."""
+    if len(word_hashes) < n:
+        if not len(word_hashes):
+            return np.zeros(0, dtype=np.uint64)
+        n = len(word_hashes)  # a short text is one shingle of all its words
+    out = np.zeros(len(word_hashes) - n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            out = out * _MULT + word_hashes[k : len(word_hashes) - n + 1 + k]
+    return out
+
+
+@dataclass(slots=True)
+class Signature:
+    """What the comparison needs of one document: no text, only numbers (cached as arrays)."""
+
+    words: int
+    text_hash: str  # SHA-1 of the normalised text: equal for exact duplicates
+    shingles: np.ndarray  # sorted unique uint64
+    terms: np.ndarray  # sorted unique uint64 word hashes
+    counts: np.ndarray  # int32 occurrences of each term
+
+
+def sign(text: str, ngram: int) -> tuple[Signature, Tokens]:
+    toks = tokenize(text)
+    terms, counts = np.unique(toks.hashes, return_counts=True)
+    sig = Signature(
+        words=len(toks.hashes),
+        text_hash=hashlib.sha1(normalize(text).encode()).hexdigest(),
+        shingles=np.unique(shingle_hashes(toks.hashes, ngram)),
+        terms=terms,
+        counts=counts.astype(np.int32),
+    )
+    return sig, toks
