@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 audit: install
-	$(BIN)/auditor audit seeds/ --report-dir reports --format md,json --fail-on never
+	$(BIN)/auditor audit seeds/ --report-dir reports --format md,json,html --fail-on never
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -41,11 +41,11 @@ def _warn_unreadable(docs: list) -> None:  # type: ignore[type-arg]
                 typer.echo(f"warning: {f.message}", err=True)
 
 
-@app.command(epilog="Example: auditor audit seeds/ --report-dir reports --format md,json --fail-on error")
+@app.command(epilog="Example: auditor audit seeds/ --report-dir reports --format md,json,html --fail-on error")
 def audit(
     paths: PathsArg,
-    report_dir: Annotated[Path, typer.Option(help="Folder for audit.md / audit.json.")] = Path("reports"),
-    format: Annotated[str, typer.Option("--format", help="Comma-separated: md, json.")] = "md,json",
+    report_dir: Annotated[Path, typer.Option(help="Folder for audit.md / audit.json / audit.html.")] = Path("reports"),
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: md, json, html.")] = "md,json",
     fail_on: Annotated[str | None, typer.Option(help="error | warning | never (exit 1 at or above it).")] = None,
     rules: RulesOpt = None,
     select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
@@ -55,12 +55,12 @@ def audit(
     from auditor.config import load_settings
     from auditor.io.writers import atomic_writer
     from auditor.pipeline import audit_paths, exit_code
-    from auditor.report import render_json, render_markdown
+    from auditor.report import render_html, render_json, render_markdown
 
     formats = [f.strip() for f in format.split(",") if f.strip()]
-    bad = [f for f in formats if f not in ("md", "json")]
+    bad = [f for f in formats if f not in ("md", "json", "html")]
     if bad or not formats:
-        fail(f"unknown report format: {', '.join(bad) or '(none)'} (choose from md, json)")
+        fail(f"unknown report format: {', '.join(bad) or '(none)'} (choose from md, json, html)")
     try:
         settings = load_settings(
             fail_on=fail_on,
@@ -72,7 +72,8 @@ def audit(
     except AuditorError as e:
         fail(str(e))
     _warn_unreadable(result.documents)
-    renderers = {"md": ("audit.md", render_markdown), "json": ("audit.json", render_json)}
+    renderers = {"md": ("audit.md", render_markdown), "json": ("audit.json", render_json),
+                 "html": ("audit.html", render_html)}
     for fmt in formats:
         name, render = renderers[fmt]
         with atomic_writer(report_dir / name) as f:

@@ -35,6 +35,8 @@ def document_to_dict(doc: Document, result: AuditResult) -> dict[str, Any]:
         "findings": [f.to_dict() for f in doc.findings],
         "removed": [r.to_dict() for r in doc.removals],
         "text": doc.text,
+        # the text as read (HTML: its plain rendering), which "removed" spans index; null when nothing was removed
+        "raw_text": doc.raw_text if doc.removals else None,
     }
 
 

@@ -1,0 +1,223 @@
+"""The HTML report in a real browser: headless Chromium loads the report of the seeds (plus a hostile
+document and a near-duplicate pair), and the page is checked from inside: the table sorts and filters,
+a side-by-side view is there, our script ran and no script from a document did. A screenshot is saved.
+
+Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe: JSON messages ending
+in NUL on file descriptors 3 and 4), so no driver or extra package is needed. Skips when no Chromium is
+installed; `.ci/run` installs Debian's package when it is missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import select
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.config import Settings
+from auditor.document import Document
+from auditor.io import read_inputs
+from auditor.pipeline import audit_documents
+from auditor.report.html import doc_anchor, render_html
+from tests.conftest import SEEDS
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--hide-scrollbars", "--mute-audio"]
+HOSTILE_ID = '<img src=x onerror="window.__pwned=1">.txt'
+HOSTILE = (
+    "A perfectly ordinary opening paragraph that talks about the weather, the harvest and the market.\n\n"
+    '<script>window.__pwned = 2; document.title = "pwned";</script>\n\n'
+    '<img src="x" onerror="window.__pwned = 3; document.title = \'pwned\'">\n\n'
+    "<b onmouseover=\"window.__pwned=4\">bold</b> and a closing paragraph about nothing in particular at all.\n"
+)
+
+
+def chromium() -> str | None:
+    for name in (os.environ.get("AUDITOR_CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+class DevTools:
+    """The smallest DevTools-protocol client: one page, commands answered in order, events kept."""
+
+    def __init__(self, exe: str, profile: Path, width: int = 1280, height: int = 1000) -> None:
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire() -> None:  # in the child: its fds 3 and 4 are the pipe ends the protocol expects
+            a, b = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.proc = subprocess.Popen(
+            [exe, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", f"--window-size={width},{height}",
+             "about:blank"],
+            preexec_fn=wire, close_fds=False, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buf = b""
+        self._id = 0
+        self.events: list[dict[str, Any]] = []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False,
+                  session=True)
+        self.call("Page.enable", session=True)
+
+    def _message(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_browser], [], [], left)[0]:
+                raise TimeoutError("no answer from Chromium")
+            chunk = os.read(self._from_browser, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self._buf += chunk
+        raw, self._buf = self._buf.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method: str, session: bool = False, timeout: float = 30, **params: Any) -> dict[str, Any]:
+        self._id += 1
+        msg: dict[str, Any] = {"id": self._id, "method": method, "params": params}
+        if session:
+            msg["sessionId"] = self.session
+        os.write(self._to_browser, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            m = self._message(deadline)
+            if m.get("id") == self._id:
+                if "error" in m:
+                    raise RuntimeError(f"{method}: {m['error']}")
+                return m.get("result", {})
+            self.events.append(m)
+
+    def wait_event(self, method: str, timeout: float = 30) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, m in enumerate(self.events):
+                if m.get("method") == method:
+                    return self.events.pop(i)
+            self.events.append(self._message(deadline))
+
+    def open(self, url: str) -> None:
+        self.events.clear()
+        self.call("Page.navigate", url=url, session=True)
+        self.wait_event("Page.loadEventFired")
+
+    def js(self, expression: str) -> Any:
+        res = self.call("Runtime.evaluate", expression=expression, returnByValue=True, session=True)
+        if "exceptionDetails" in res:
+            raise RuntimeError(f"{expression}: {res['exceptionDetails']}")
+        return res["result"].get("value")
+
+    def screenshot(self, path: Path) -> None:
+        path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png", session=True)["data"]))
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close", timeout=5)
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    exe = chromium()
+    if exe is None:
+        pytest.skip("no Chromium installed (.ci/run installs Debian's chromium)")
+    tmp = tmp_path_factory.mktemp("browser")
+    docs = list(read_inputs([str(SEEDS)]))
+    base = next(d for d in docs if d.id.startswith("001"))
+    # A near-duplicate pair: a copy of seed 001 with one sentence changed.
+    copy = base.raw.replace("the", "a", 3)
+    docs.append(Document(id="001_copy.txt", raw=copy, source="copies", path="001_copy.txt"))
+    docs.append(Document(id=HOSTILE_ID, raw=HOSTILE, source='<script>window.__pwned=5</script>', path="hostile"))
+    result = audit_documents(docs, Settings())
+    report = tmp / "audit.html"
+    report.write_text(render_html(result), encoding="utf-8")
+    browser = DevTools(exe, tmp / "profile")
+    try:
+        browser.open(report.as_uri())
+        yield browser, result, tmp
+    finally:
+        browser.close()
+
+
+def test_our_script_ran_and_no_script_from_a_document_did(page):
+    browser, result, _ = page
+    assert browser.js("document.documentElement.dataset.ready") == "1"  # the page's own script ran (CSP hash ok)
+    assert browser.js("typeof window.__pwned") == "undefined"
+    assert browser.js("document.title") == f"Audit report: {len(result.documents)} documents"
+    assert browser.js("document.scripts.length") == 1
+    assert browser.js("document.querySelectorAll('img, [onerror], [onmouseover]').length") == 0
+    text = browser.js("document.body.textContent")
+    assert '<script>window.__pwned = 2; document.title = "pwned";</script>' in text  # shown, as text
+    assert HOSTILE_ID in text
+
+
+def test_table_sorts_and_filters(page):
+    browser, result, _ = page
+    n = len(result.documents)
+    assert browser.js("document.querySelectorAll('#doc-table tbody tr').length") == n
+    col = browser.js("[...document.querySelectorAll('#doc-table th')].findIndex(th => th.textContent === 'words after')")
+    assert col >= 0
+    words = f"[...document.querySelectorAll('#doc-table tbody tr')].map(r => +r.cells[{col}].textContent)"
+    browser.js(f"document.querySelectorAll('#doc-table th')[{col}].click()")
+    asc = browser.js(words)
+    assert asc == sorted(asc) and len(asc) == n
+    browser.js(f"document.querySelectorAll('#doc-table th')[{col}].click()")
+    assert browser.js(words) == sorted(asc, reverse=True)
+    browser.js("const f = document.getElementById('verdict-filter'); f.value = 'reject';"
+               "f.dispatchEvent(new Event('change'))")
+    visible = browser.js("[...document.querySelectorAll('#doc-table tbody tr')].filter(r => !r.hidden).length")
+    assert visible == sum(1 for d in result.documents if d.verdict().value == "reject")
+    browser.js("const g = document.getElementById('verdict-filter'); g.value = ''; g.dispatchEvent(new Event('change'))")
+
+
+def test_side_by_side_view_of_the_near_duplicate_pair(page):
+    browser, result, tmp = page
+    assert any(lk.kind == "near" and "001_copy.txt" in (lk.a, lk.b) for lk in result.links)
+    assert browser.js("document.querySelectorAll('table.side-by-side').length") == len(result.links)
+    heads = browser.js("[...document.querySelectorAll('#pair-1 table.side-by-side th')].map(th => th.textContent)")
+    assert any("001_copy.txt" in h for h in heads)
+    assert browser.js("document.querySelectorAll('#pair-1 tr.shared').length") > 0
+    assert browser.js("document.querySelectorAll('#pair-1 tr.differs mark.shared').length") > 0
+    # highlights switch off and on
+    browser.js("const c = document.querySelector('input[data-toggle=shared]'); c.click()")
+    assert browser.js("document.body.classList.contains('hide-shared')") is True
+    assert browser.js("getComputedStyle(document.querySelector('#pair-1 mark.shared')).backgroundColor") == \
+        "rgba(0, 0, 0, 0)"
+    browser.js("document.querySelector('input[data-toggle=shared]').click()")
+    assert browser.js("document.body.classList.contains('hide-shared')") is False
+    browser.screenshot(tmp / "audit-top.png")
+    browser.js("document.getElementById('pair-1').scrollIntoView()")
+    browser.screenshot(tmp / "audit-pair.png")
+    doc = next(d for d in result.documents if d.id.startswith("004"))
+    browser.js(f"document.getElementById('{doc_anchor(doc.id)}').scrollIntoView()")
+    assert browser.js(f"document.querySelectorAll('#{doc_anchor(doc.id)} pre.text mark.rep').length") >= 8
+    browser.screenshot(tmp / "audit-doc.png")
+    for name in ("audit-top.png", "audit-pair.png", "audit-doc.png"):
+        png = (tmp / name).read_bytes()
+        assert png.startswith(b"\x89PNG") and len(png) > 10_000
+        if os.environ.get("AUDITOR_SCREENSHOTS"):  # a folder to keep them in, to look at
+            Path(os.environ["AUDITOR_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
+            shutil.copy(tmp / name, Path(os.environ["AUDITOR_SCREENSHOTS"]) / name)
