@@ -82,6 +82,9 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
     dedup = DedupSettings(**_section(DedupSettings, data.get("dedup", {}), f"{where}.dedup"))
     raw_seeds = data.get("seeds", {})
     if isinstance(raw_seeds, dict):  # TOML lists -> the tuples SeedPolicy holds
+        for key in ("block", "warn", "ignore"):
+            if key in raw_seeds and not isinstance(raw_seeds[key], list):
+                raise ConfigError(f"{where}.seeds: '{key}' must be a list of code prefixes (strings)")
         raw_seeds = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_seeds.items()}
     seeds = SeedPolicy(**_section(SeedPolicy, raw_seeds, f"{where}.seeds"))
     settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds)
