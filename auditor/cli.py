@@ -172,6 +172,42 @@ def check(
     raise typer.Exit(run(files, against, cache_dir, cache, quiet))
 
 
+@app.command("filter", epilog="Example: auditor filter crawl/*.warc.gz dump.jsonl --out filtered/ --workers 2")
+def filter_(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", help="Folder for kept/rejected/errors.jsonl and summary.json.")],
+    workers: Annotated[int, typer.Option(help="Worker processes (local) or parallel tasks (ray).")] = 1,
+    engine: Annotated[str, typer.Option(help="local | ray (needs the auditor[ray] extra).")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster address (default: $RAY_ADDRESS, "
+                                                         "else a local Ray instance).")] = None,
+    resume: Annotated[bool, typer.Option(help="Go on from the last checkpoint of an interrupted run.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Write nothing; count what each rule would drop.")] = False,
+    gzip: Annotated[bool, typer.Option("--gzip", help="Write .jsonl.gz outputs.")] = False,
+    progress: Annotated[bool | None, typer.Option(help="Show a progress bar (default: when stderr is a terminal).")]
+    = None,
+) -> None:
+    """Pre-filter a corpus: clean, score, dedup; write kept, rejected (with reasons) and errors."""
+    from auditor.config import load_settings
+    from auditor.engine import FilterOptions, filter_corpus
+
+    options = FilterOptions(workers=workers, engine=engine, resume=resume, dry_run=dry_run, gzip=gzip,
+                            progress=sys.stderr.isatty() if progress is None else progress, ray_address=ray_address)
+    try:
+        summary = filter_corpus(paths, out, load_settings(), options)
+    except AuditorError as e:
+        fail(str(e))
+    if dry_run:
+        typer.echo(f"{summary['records']} records: would keep {summary['kept']}, drop {summary['rejected']}, "
+                   f"{summary['errors']} unreadable")
+        typer.echo("would drop, by rule:")
+        for code, n in sorted(summary["reasons"].items(), key=lambda kv: (-kv[1], kv[0])):
+            typer.echo(f"  {code:<7} {n}")
+        return
+    typer.echo(f"{summary['records']} records: {summary['kept']} kept, {summary['rejected']} rejected, "
+               f"{summary['errors']} errors in {summary['elapsed_s']:.1f}s ({summary['docs_per_s']:.0f} records/s); "
+               f"outputs in {out}/", err=True)
+
+
 @app.command(epilog="Example: auditor version")
 def version() -> None:
     """Print the version."""

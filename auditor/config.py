@@ -11,6 +11,7 @@ from typing import Any
 from auditor.check.policy import SeedPolicy
 from auditor.clean import CleanSettings
 from auditor.dedup import DedupSettings
+from auditor.decide import FilterSettings
 from auditor.errors import ConfigError
 
 
@@ -22,6 +23,7 @@ class Settings:
     fail_on: str = "error"
     clean: CleanSettings = field(default_factory=CleanSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
+    filter: FilterSettings = field(default_factory=FilterSettings)  # `auditor filter`: what drops, what flags
     seeds: SeedPolicy = field(default_factory=SeedPolicy)  # `auditor check` / the auditor-seeds hook
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,7 +89,8 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
                 raise ConfigError(f"{where}.seeds: '{key}' must be a list of code prefixes (strings)")
         raw_seeds = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_seeds.items()}
     seeds = SeedPolicy(**_section(SeedPolicy, raw_seeds, f"{where}.seeds"))
-    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds)
+    filter_ = FilterSettings.from_table(data.get("filter", {}), f"{where}.filter")
+    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds, filter=filter_)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     settings = dataclasses.replace(settings, **overrides)
     if settings.fail_on not in ("error", "warning", "never"):

@@ -24,7 +24,8 @@ from auditor.errors import InputError
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+WARC_SUFFIXES = {".warc"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -126,19 +127,20 @@ def _text_document(doc_id: str, path: str, data: bytes, kind: str, source: str) 
 
 def _jsonl_documents(stream: IO[bytes], label: str, source: str) -> Iterator[Document]:
     for n, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        where = f"{label}:{n}"
-        dec = decode_bytes(line)
-        if dec.text is None:
-            yield _unreadable(where, where, "I003", f"{where}: {dec.problem}")
-            continue
-        try:
-            rec = json.loads(dec.text)
-        except json.JSONDecodeError as e:
-            yield _unreadable(where, where, "I003", f"{where}: not JSON ({e.msg} at column {e.colno})")
-            continue
-        yield _record_document(rec, where, source)
+        if line.strip():
+            yield jsonl_line_document(line, f"{label}:{n}", source)
+
+
+def jsonl_line_document(line: bytes, where: str, source: str) -> Document:
+    """One JSONL line (`where` is `label:line`) as a Document, unreadable if it is not a record."""
+    dec = decode_bytes(line)
+    if dec.text is None:
+        return _unreadable(where, where, "I003", f"{where}: {dec.problem}")
+    try:
+        rec = json.loads(dec.text)
+    except json.JSONDecodeError as e:
+        return _unreadable(where, where, "I003", f"{where}: not JSON ({e.msg} at column {e.colno})")
+    return _record_document(rec, where, source)
 
 
 def _record_document(rec: Any, where: str, source: str) -> Document:
@@ -196,6 +198,11 @@ def _read_file(path: Path, doc_id: str, source: str) -> Iterator[Document]:
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as f:
                 yield from _jsonl_documents(f, doc_id, source)  # type: ignore[arg-type]
+            return
+        if suffix in WARC_SUFFIXES:
+            from auditor.io.warc import read_warc
+
+            yield from read_warc(path, doc_id, source)
             return
         data = _read_bytes(path)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:

@@ -1,0 +1,208 @@
+"""A streaming near-duplicate index over MinHash signatures, held in NumPy arrays.
+
+The filter decides copies in input order (the first kept copy wins, as dolma
+does; REFERENCES.md), so it needs an index that grows one batch at a time and
+answers "which kept document is this a copy of?" without holding shingle sets.
+Per kept document it holds its signature (num_perm x uint32), its shingle count,
+and one 64-bit key per LSH band plus one for its exact text hash, about
+0.7 KB at 128 permutations and 25 bands; no Python object per key.
+
+Keys live in sorted runs (a log-structured merge: each batch adds a run, runs of
+similar size are merged), so a lookup is one `searchsorted` per run for a whole
+batch. Candidates are verified on the signatures: estimated Jaccard, and the
+containment that follows from it and the two shingle counts
+(|A & B| = J / (1 + J) * (|A| + |B|)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_CHUNK_ROWS = 1 << 14  # signatures are stored in chunks: growth never copies the whole store
+
+
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser (wrapping uint64 arithmetic)."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xFF51AFD7ED558CCD)
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xC4CEB9FE1A85EC53)
+        return h ^ (h >> np.uint64(33))
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per (document, band); the band number is mixed in, so bands never collide."""
+    n = sigs.shape[0]
+    part = sigs[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MIX, (n, bands)).copy()
+        for k in range(rows):
+            h = fmix64(h * _MIX + part[:, :, k])
+    return h
+
+
+@dataclass(slots=True)
+class SortedRuns:
+    """A multimap uint64 key -> int64 value as sorted runs, merged log-structured."""
+
+    keys: list[np.ndarray] = field(default_factory=list)
+    values: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
+        if not len(keys):
+            return
+        order = np.argsort(keys, kind="stable")
+        self.keys.append(keys[order])
+        self.values.append(values[order])
+        # merge while the newest run is at least half the size of the one before it
+        while len(self.keys) >= 2 and 2 * len(self.keys[-1]) >= len(self.keys[-2]):
+            k = np.concatenate(self.keys[-2:])
+            v = np.concatenate(self.values[-2:])
+            order = np.argsort(k, kind="stable")  # two sorted runs: timsort merges them in linear time
+            del self.keys[-2:], self.values[-2:]
+            self.keys.append(k[order])
+            self.values.append(v[order])
+
+    def lookup(self, queries: np.ndarray) -> list[list[int]]:
+        """For each query key, the values stored under it (any order)."""
+        out: list[list[int]] = [[] for _ in range(len(queries))]
+        for keys, values in zip(self.keys, self.values):
+            lo = np.searchsorted(keys, queries, side="left")
+            hi = np.searchsorted(keys, queries, side="right")
+            for q in np.flatnonzero(hi > lo):
+                out[q].extend(values[lo[q] : hi[q]].tolist())
+        return out
+
+    def nbytes(self) -> int:
+        return sum(k.nbytes + v.nbytes for k, v in zip(self.keys, self.values))
+
+
+@dataclass(slots=True)
+class Match:
+    kept: int  # ordinal of the kept document
+    kind: str  # "exact" | "near"
+    jaccard: float
+    containment: float
+
+
+@dataclass(slots=True)
+class StreamingIndex:
+    """Kept documents' signatures; `match_batch` finds each new document's kept original."""
+
+    num_perm: int
+    bands: int
+    rows: int
+    jaccard: float = 0.7
+    containment: float = 0.9
+    min_shingles: int = 5
+    _chunks: list[np.ndarray] = field(default_factory=list)
+    _sizes: list[np.ndarray] = field(default_factory=list)
+    _count: int = 0
+    _lsh: SortedRuns = field(default_factory=SortedRuns)
+    _exact: SortedRuns = field(default_factory=SortedRuns)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _sig(self, i: int) -> np.ndarray:
+        return self._chunks[i // _CHUNK_ROWS][i % _CHUNK_ROWS]
+
+    def _size(self, i: int) -> int:
+        return int(self._sizes[i // _CHUNK_ROWS][i % _CHUNK_ROWS])
+
+    def _append(self, sig: np.ndarray, size: int) -> int:
+        i = self._count
+        row = i % _CHUNK_ROWS
+        if row == 0:
+            self._chunks.append(np.zeros((_CHUNK_ROWS, self.num_perm), dtype=np.uint32))
+            self._sizes.append(np.zeros(_CHUNK_ROWS, dtype=np.uint32))
+        self._chunks[-1][row] = sig
+        self._sizes[-1][row] = size
+        self._count += 1
+        return i
+
+    def _verify(self, sig: np.ndarray, size: int, cands: set[int]) -> Match | None:
+        best: Match | None = None
+        for c in sorted(cands):
+            jac = float(np.mean(self._sig(c) == sig))
+            other = self._size(c)
+            inter = jac / (1 + jac) * (size + other)
+            cont = min(1.0, inter / max(1, min(size, other)))
+            if jac >= self.jaccard or cont >= self.containment:
+                if best is None or jac > best.jaccard:
+                    best = Match(c, "near", jac, cont)
+        return best
+
+    def match_batch(self, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray,
+                    keep: list[bool], drops: frozenset[str] = frozenset({"exact", "near"})) -> list[Match | None]:
+        """Decide a batch in order: document i is matched against kept documents before it.
+
+        `keep[i]` says whether document i is kept if it is no copy (its quality
+        verdict). Kept documents are added as they are decided, so a copy inside the
+        same batch is found too; only kept documents are ever matched against. A copy
+        whose kind is not in `drops` (policy: flag only) is kept, so it is added.
+        """
+        n = len(sizes)
+        keys = band_keys(sigs, self.bands, self.rows) if n else np.zeros((0, self.bands), np.uint64)
+        old_lsh = self._lsh.lookup(keys.reshape(-1))
+        old_exact = self._exact.lookup(exact)
+        new_lsh: dict[int, list[int]] = {}
+        new_exact: dict[int, list[int]] = {}
+        added_keys: list[np.ndarray] = []
+        added_vals: list[int] = []
+        added_exact: list[int] = []
+        out: list[Match | None] = []
+        for i in range(n):
+            ex = int(exact[i])
+            twins = old_exact[i] + new_exact.get(ex, [])
+            match: Match | None = None
+            row = keys[i]
+            if twins:
+                match = Match(min(twins), "exact", 1.0, 1.0)
+            elif sizes[i] >= self.min_shingles:
+                cands: set[int] = set()
+                for b in range(self.bands):
+                    cands.update(old_lsh[i * self.bands + b])
+                    cands.update(new_lsh.get(int(row[b]), ()))
+                if cands:
+                    match = self._verify(sigs[i], int(sizes[i]), cands)
+            out.append(match)
+            if keep[i] and (match is None or match.kind not in drops):
+                k = self._append(sigs[i], int(sizes[i]))
+                new_exact.setdefault(ex, []).append(k)
+                added_exact.append(ex)
+                if sizes[i] >= self.min_shingles:
+                    for b in range(self.bands):
+                        new_lsh.setdefault(int(row[b]), []).append(k)
+                    added_keys.append(keys[i])
+                    added_vals.append(k)
+        if added_exact:
+            first = self._count - len(added_exact)
+            self._exact.add(np.array(added_exact, dtype=np.uint64), np.arange(first, self._count, dtype=np.int64))
+        if added_keys:
+            self._lsh.add(np.concatenate(added_keys), np.repeat(np.array(added_vals, dtype=np.int64), self.bands))
+        return out
+
+    def nbytes(self) -> int:
+        return sum(c.nbytes for c in self._chunks) + sum(s.nbytes for s in self._sizes) \
+            + self._lsh.nbytes() + self._exact.nbytes()
+
+
+def restore_index(index: StreamingIndex, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray) -> None:
+    """Re-add kept documents (in their kept order) from a checkpoint's signature log."""
+    step = 4096
+    for s in range(0, len(sizes), step):
+        e = min(len(sizes), s + step)
+        first = len(index)
+        for i in range(s, e):
+            index._append(sigs[i], int(sizes[i]))
+        ords = np.arange(first, first + (e - s), dtype=np.int64)
+        index._exact.add(exact[s:e].astype(np.uint64), ords)
+        big = sizes[s:e] >= index.min_shingles
+        if big.any():
+            keys = band_keys(sigs[s:e][big], index.bands, index.rows)
+            index._lsh.add(keys.reshape(-1), np.repeat(ords[big], index.bands))

@@ -1,0 +1,262 @@
+"""The ordered half of the filter: dedup decisions in input order, outputs, checkpoints.
+
+Engines (local processes, Ray) produce `BatchResult`s in input order; `FilterRun`
+consumes them one by one, so the kept and rejected sets do not depend on the
+engine or the number of workers.
+
+Atomic and resumable: every output is written to `OUT/.filter-work/` and renamed
+into `OUT/` only when the run completes. Every `checkpoint_every` records the part
+files are flushed and `state.json` (written atomically) records how many input
+records are done, each part file's length and the counts. A run killed at any
+moment (SIGKILL included) and started again with `--resume` truncates the part
+files to the last checkpoint, rebuilds the dedup index from the kept
+documents' signature log, skips the records already done and goes on, so it ends
+with the same outputs as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from auditor.document import Severity
+from auditor.engine.index import StreamingIndex, restore_index
+from auditor.engine.work import BatchResult, Outcome, StageConfig
+from auditor.errors import AuditorError
+from auditor.io.writers import atomic_writer
+
+WORK = ".filter-work"
+OUTPUTS = ("kept", "rejected", "errors")
+STATE_SCHEMA = "auditor.filter-state/1"
+SUMMARY_SCHEMA = "auditor.filter/1"
+
+
+class ResumeError(AuditorError):
+    """`--resume` was asked for but the checkpoint is missing or does not match this run."""
+
+
+@dataclass(slots=True)
+class Counts:
+    records: int = 0
+    kept: int = 0
+    rejected: int = 0
+    errors: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # rejected documents per drop reason
+    flags: Counter[str] = field(default_factory=Counter)  # documents per flag-only finding
+    error_codes: Counter[str] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"records": self.records, "kept": self.kept, "rejected": self.rejected, "errors": self.errors,
+                "reasons": dict(sorted(self.reasons.items())), "flags": dict(sorted(self.flags.items())),
+                "error_codes": dict(sorted(self.error_codes.items()))}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Counts:
+        return cls(d["records"], d["kept"], d["rejected"], d["errors"], Counter(d["reasons"]),
+                   Counter(d["flags"]), Counter(d["error_codes"]))
+
+
+def new_index(config: StageConfig) -> StreamingIndex:
+    from datasketch.lsh import _optimal_param
+
+    d = config.dedup
+    # datasketch's choice of bands x rows for the candidate threshold (equal weight to misses and false hits)
+    bands, rows = _optimal_param(d.lsh_threshold, d.num_perm, 0.5, 0.5)
+    return StreamingIndex(d.num_perm, bands, rows, d.jaccard, d.containment, d.min_shingles)
+
+
+class FilterRun:
+    """Consumes batch results in input order; writes the outputs (unless dry-run) and checkpoints."""
+
+    def __init__(self, out: Path, config: StageConfig, fingerprint: dict[str, Any], *, dry_run: bool = False,
+                 resume: bool = False, gzip_output: bool = False) -> None:
+        self.out = Path(out)
+        self.config = config
+        self.fingerprint = fingerprint
+        self.dry_run = dry_run
+        self.gzip_output = gzip_output
+        self.counts = Counts()
+        self.index = new_index(config)
+        self.kept_ids: list[str] = []
+        self.resumed_from = 0
+        self._since_checkpoint = 0
+        self._files: dict[str, IO[bytes]] = {}
+        self.already_done = False  # resumed after every record was done, while renaming the outputs
+        policy = config.policy
+        self._dup_drops = frozenset(k for k, code in (("exact", "D001"), ("near", "D002"))
+                                    if policy.drops(code, Severity.ERROR))
+        self.work = self.out / WORK
+        if dry_run:
+            return
+        if resume:
+            self._restore()
+        else:
+            if self.work.exists():
+                shutil.rmtree(self.work)
+            self.work.mkdir(parents=True)
+        if self.already_done:
+            return
+        for name in (*OUTPUTS, "index", "ids"):
+            self._files[name] = open(self.work / _part(name), "ab")
+
+    # ------------------------------------------------------------------ checkpoints
+    def _restore(self) -> None:
+        state_path = self.work / "state.json"
+        if not state_path.is_file():
+            raise ResumeError(f"nothing to resume in {self.out} (no {WORK}/state.json); run without --resume")
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        if state.get("schema") != STATE_SCHEMA or state.get("fingerprint") != self.fingerprint:
+            raise ResumeError(f"cannot resume in {self.out}: the inputs or settings changed since the interrupted run")
+        for name, size in state["offsets"].items():
+            with open(self.work / _part(name), "ab") as f:
+                f.truncate(size)
+        self.counts = Counts.from_dict(state["counts"])
+        self.resumed_from = self.counts.records
+        row = 16 + 4 * self.config.dedup.num_perm
+        log = np.fromfile(self.work / _part("index"), dtype=np.uint8).reshape(-1, row)
+        exact = log[:, :8].copy().view(np.uint64).ravel()
+        sizes = log[:, 8:16].copy().view(np.int64).ravel()
+        sigs = log[:, 16:].copy().view(np.uint32)
+        restore_index(self.index, sigs, sizes, exact)
+        with open(self.work / _part("ids"), encoding="utf-8") as f:
+            self.kept_ids = [json.loads(line) for line in f]
+        if state.get("done"):
+            self._finish_renames()
+            self.already_done = True
+
+    def checkpoint(self, force: bool = False) -> None:
+        if self.dry_run or (not force and self._since_checkpoint < self.config.policy.checkpoint_every):
+            return
+        offsets = {}
+        for name, f in self._files.items():
+            f.flush()
+            offsets[name] = f.tell()
+        self._write_state(offsets, done=False)
+        self._since_checkpoint = 0
+
+    def _write_state(self, offsets: dict[str, int], done: bool) -> None:
+        state = {"schema": STATE_SCHEMA, "fingerprint": self.fingerprint, "offsets": offsets,
+                 "counts": self.counts.to_dict(), "done": done}
+        with atomic_writer(self.work / "state.json") as f:
+            json.dump(state, f)
+
+    # ------------------------------------------------------------------ the ordered step
+    def consume(self, result: BatchResult) -> None:
+        outs = result.outcomes
+        live = [i for i, o in enumerate(outs) if not o.error]
+        matches = self.index.match_batch(
+            result.signatures[live],
+            np.array([outs[i].size for i in live], dtype=np.int64),
+            np.array([outs[i].exact for i in live], dtype=np.uint64),
+            keep=[not outs[i].drops for i in live],
+            drops=self._dup_drops,
+        ) if live else []
+        by_row = dict(zip(live, matches))
+        for i, o in enumerate(outs):
+            self.counts.records += 1
+            self._since_checkpoint += 1
+            if o.error:
+                self.counts.errors += 1
+                self.counts.error_codes[o.code] += 1
+                self._write("errors", o.body + "}\n")
+                continue
+            self._decide(o, by_row[i], result.signatures[i])
+
+    def _decide(self, o: Outcome, match: Any, sig: np.ndarray) -> None:
+        drops = list(o.drops)
+        flags = list(o.flags)
+        dup: dict[str, Any] | None = None
+        if match is not None:
+            kept = self.kept_ids[match.kept]
+            code = "D001" if match.kind == "exact" else "D002"
+            dup = {"id": kept, "kind": match.kind, "jaccard": round(match.jaccard, 4),
+                   "containment": round(match.containment, 4)}
+            if match.kind in self._dup_drops:
+                msg = f"duplicate of {kept}" if match.kind == "exact" else \
+                    f"near-duplicate of {kept} (estimated Jaccard {match.jaccard:.2f})"
+                drops.append({"code": code, "name": "exact-duplicate" if code == "D001" else "near-duplicate",
+                              "severity": "error", "message": msg, "value": round(match.jaccard, 4)})
+            else:
+                flags.append(code)
+        self.counts.flags.update(set(flags))
+        if drops:
+            self.counts.rejected += 1
+            self.counts.reasons.update({r["code"] for r in drops})
+            tail = ', "reasons": ' + json.dumps(drops, ensure_ascii=False)
+            if dup is not None:
+                tail += ', "duplicate_of": ' + json.dumps(dup, ensure_ascii=False)
+            self._write("rejected", o.body + tail + "}\n")
+            return
+        self.counts.kept += 1
+        self.kept_ids.append(o.id)
+        tail = "" if dup is None else ', "duplicate_of": ' + json.dumps(dup, ensure_ascii=False)
+        self._write("kept", o.body + tail + "}\n")
+        if not self.dry_run:
+            self._files["ids"].write((json.dumps(o.id, ensure_ascii=False) + "\n").encode())
+            head = np.array([o.exact], dtype=np.uint64).tobytes() + np.array([o.size], dtype=np.int64).tobytes()
+            self._files["index"].write(head + sig.astype(np.uint32).tobytes())
+
+    def _write(self, name: str, line: str) -> None:
+        if not self.dry_run:
+            self._files[name].write(line.encode("utf-8"))
+
+    # ------------------------------------------------------------------ the end
+    def finish(self, elapsed_s: float, extra: dict[str, Any]) -> dict[str, Any]:
+        """Rename the parts into place, write summary.json, remove the work folder; return the summary."""
+        summary = {"schema": SUMMARY_SCHEMA, **self.counts.to_dict(),
+                   "kept_share": round(self.counts.kept / self.counts.records, 4) if self.counts.records else 0.0,
+                   "elapsed_s": round(elapsed_s, 3),
+                   "docs_per_s": round((self.counts.records - self.resumed_from) / elapsed_s, 1) if elapsed_s else 0.0,
+                   "resumed_from": self.resumed_from, "dry_run": self.dry_run, **extra}
+        if self.dry_run:
+            return summary
+        if not self.already_done:
+            offsets = {}
+            for name, f in self._files.items():
+                f.flush()
+                offsets[name] = f.tell()
+                f.close()
+            self._write_state(offsets, done=True)
+            self._finish_renames()
+        summary["outputs"] = {n: str(self.out / self.output_name(n)) for n in OUTPUTS}
+        with atomic_writer(self.out / "summary.json") as f:
+            json.dump(summary, f, indent=2)
+            f.write("\n")
+        shutil.rmtree(self.work, ignore_errors=True)
+        return summary
+
+    def output_name(self, name: str) -> str:
+        return f"{name}.jsonl" + (".gz" if self.gzip_output else "")
+
+    def _finish_renames(self) -> None:
+        for name in OUTPUTS:
+            part = self.work / _part(name)
+            if not part.exists():
+                continue  # renamed before an interruption
+            final = self.out / self.output_name(name)
+            if self.gzip_output:
+                tmp = self.work / (final.name + ".tmp")
+                with open(part, "rb") as src, gzip.open(tmp, "wb", compresslevel=6) as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                os.replace(tmp, final)
+                part.unlink()
+            else:
+                os.replace(part, final)
+
+    def close(self) -> None:
+        for f in self._files.values():
+            if not f.closed:
+                f.close()
+
+
+def _part(name: str) -> str:
+    return {"index": "index.bin", "ids": "kept_ids.jsonl"}.get(name, f"{name}.jsonl.part")

@@ -1,0 +1,182 @@
+"""The per-document work of the filter, done in parallel: read, clean, score, sign.
+
+`process_batch` is a pure function of its inputs (no state kept between calls), so
+any worker (a local process, a Ray task) gives the same result for the same
+batch, and the single ordered dedup step after it makes the kept and rejected
+sets independent of how the work was spread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from auditor.clean import CleanSettings, clean_corpus
+from auditor.decide import FilterSettings, decide, reason_of
+from auditor.dedup import DedupSettings, repeated_passages
+from auditor.document import Document, Finding, Severity
+from auditor.engine.records import Item
+from auditor.score import RuleSet
+from auditor.segment import normalize
+
+
+@dataclass(frozen=True, slots=True)
+class StageConfig:
+    """Everything a worker needs; small and picklable (sent with each batch)."""
+
+    clean: CleanSettings
+    dedup: DedupSettings
+    rules: RuleSet
+    policy: FilterSettings
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One record after the parallel stages. `body` is its output JSON without the closing brace."""
+
+    id: str
+    error: str = ""  # non-empty: the record goes to errors.jsonl with this reason
+    code: str = ""
+    body: str = ""
+    drops: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    exact: int = 0  # 64-bit hash of the normalised cleaned text
+    size: int = 0  # distinct shingles
+
+
+@dataclass(slots=True)
+class BatchResult:
+    outcomes: list[Outcome]
+    signatures: np.ndarray  # (len(outcomes), num_perm) uint32; rows of errors are unused
+
+
+class Signer:
+    """MinHash signatures of cleaned texts, batched.
+
+    Uses the dedup stage's vectorised shingler and MinHasher when present; else
+    datasketch one text at a time (the same shingles as auditor.dedup's audit path).
+    """
+
+    def __init__(self, settings: DedupSettings) -> None:
+        self.settings = settings
+        try:
+            from auditor.dedup.minhash import MinHasher  # type: ignore[attr-defined]
+            from auditor.dedup.shingles import Shingler  # type: ignore[import-not-found]
+
+            self._shingler: Any = Shingler(settings.ngram)
+            self._hasher: Any = MinHasher(settings.num_perm)
+            self.scheme = "auditor-vectorised"
+        except ImportError:
+            self._shingler = None
+            self.scheme = "datasketch"
+
+    def sign(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(signatures uint32 (n, num_perm), distinct shingle counts (n,))."""
+        n = len(texts)
+        if self._shingler is not None:
+            batch = self._shingler.hash_batch(texts)
+            sigs = np.asarray(self._hasher.signatures(batch), dtype=np.uint32)
+            sizes = np.array([len(np.unique(batch.of(i))) for i in range(n)], dtype=np.int64)
+            return sigs, sizes
+        from datasketch import MinHash
+
+        sigs = np.zeros((n, self.settings.num_perm), dtype=np.uint32)
+        sizes = np.zeros(n, dtype=np.int64)
+        k = self.settings.ngram
+        for i, text in enumerate(texts):
+            toks = normalize(text).split()
+            grams = {" ".join(toks[j : j + k]).encode() for j in range(max(1, len(toks) - k + 1))} if toks else set()
+            sizes[i] = len(grams)
+            if grams:
+                m = MinHash(num_perm=self.settings.num_perm, seed=1)
+                m.update_batch(sorted(grams))
+                h = np.asarray(m.hashvalues, dtype=np.uint64)
+                sigs[i] = (h ^ (h >> np.uint64(32))).astype(np.uint32)
+        return sigs, sizes
+
+
+def exact_hash(text: str) -> int:
+    return int.from_bytes(hashlib.sha1(normalize(text).encode()).digest()[:8], "little")
+
+
+def _score(doc: Document, rules: RuleSet) -> tuple[dict[str, float], list[Finding]]:
+    """Every rule's measured value, and the findings of the rules out of bounds."""
+    from auditor.score.signals import TextStats
+
+    stats = TextStats(doc.text)
+    scores: dict[str, float] = {}
+    findings: list[Finding] = []
+    for rule in rules:
+        extra = {k: v for k, v in rule.params.items() if k not in ("min", "max")}
+        value = rule.check.func(stats, **extra).value
+        scores[rule.code] = round(value, 4) if isinstance(value, float) else value
+        if (rule.min is not None and value < rule.min) or (rule.max is not None and value > rule.max):
+            f = rule.evaluate(stats)
+            if f is not None:
+                findings.append(f)
+    return scores, findings
+
+
+def _error(doc_id: str, code: str, message: str, where: str = "") -> Outcome:
+    return Outcome(id=doc_id, error=message, code=code, body=json.dumps(
+        {"id": doc_id, "where": where, "code": code, "error": message}, ensure_ascii=False)[:-1])
+
+
+def _process_one(doc: Document, config: StageConfig) -> tuple[Outcome, str | None]:
+    if not doc.readable:
+        f = doc.findings[0] if doc.findings else None
+        return _error(doc.id, f.code if f else "I000", f.message if f else "unreadable", doc.path), None
+    clean_corpus([doc], config.clean)  # one document: no cross-document template lines in a stream
+    findings = list(doc.findings)
+    if doc.text.strip():
+        findings.extend(repeated_passages(doc, config.dedup.min_passage_words))
+        scores, found = _score(doc, config.rules)
+        findings.extend(found)
+    else:
+        scores = {}
+        if not any(f.code == "I001" for f in findings):
+            findings.append(Finding("I001", Severity.ERROR, "no text left after cleaning", "clean", name="empty-input"))
+    decision = decide(findings, config.policy)
+    meta = dict(doc.metadata)
+    meta["auditor"] = {
+        **{k: doc.clean_info.get(k) for k in ("method", "words_before", "words_after", "boilerplate_share")},
+        "scores": scores,
+        "flags": [f.code for f in decision.flag],
+    }
+    out = Outcome(id=doc.id, drops=[reason_of(f) for f in decision.drop], flags=[f.code for f in decision.flag])
+    out.body = json.dumps({"id": doc.id, "text": doc.text, "metadata": meta}, ensure_ascii=False)[:-1]
+    out.exact = exact_hash(doc.text)
+    return out, doc.text
+
+
+def process_batch(items: list[Item], config: StageConfig) -> BatchResult:
+    """Clean, score and sign a batch. A record whose processing raises goes to errors (X001)."""
+    outcomes: list[Outcome] = []
+    texts: list[str] = []
+    rows: list[int] = []
+    for item in items:
+        doc_id = item.doc.id if item.doc is not None else item.where
+        try:
+            doc = item.document()
+            doc_id = doc.id
+            out, text = _process_one(doc, config)
+        except Exception as e:  # noqa: BLE001 (one bad record must not stop the corpus)
+            tb = traceback.extract_tb(e.__traceback__)[-1]
+            out, text = _error(doc_id, "X001", f"processing failed: {type(e).__name__}: {e} "
+                                               f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})", item.where), None
+        if text is not None:
+            rows.append(len(outcomes))
+            texts.append(text)
+        outcomes.append(out)
+    sigs = np.zeros((len(outcomes), config.dedup.num_perm), dtype=np.uint32)
+    if texts:
+        s, sizes = Signer(config.dedup).sign(texts)
+        sigs[rows] = s
+        for r, size in zip(rows, sizes.tolist()):
+            outcomes[r].size = int(size)
+    return BatchResult(outcomes, sigs)

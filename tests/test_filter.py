@@ -1,0 +1,278 @@
+"""`auditor filter`: conservation, determinism across workers, policy, dry-run, resume, WARC."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.config import Settings
+from auditor.decide import FilterSettings
+from auditor.engine import FilterOptions, filter_corpus
+from auditor.errors import ConfigError
+
+WORDS = ("the river people market council school winter summer water city report study music garden "
+         "season harbour railway museum forest village doctor letter history island mountain").split()
+
+
+def _article(rng: random.Random, n: int = 160) -> str:
+    sents = []
+    while sum(len(s.split()) for s in sents) < n:
+        words = rng.choices(WORDS, k=rng.randint(8, 16))
+        sents.append(" ".join(["The", *words[:3], "and", "that", *words[3:]]) + ".")
+    paras = [" ".join(sents[i : i + 3]) for i in range(0, len(sents), 3)]
+    return "\n\n".join(paras)
+
+
+def make_corpus(path: Path, n: int = 120, seed: int = 7) -> list[str]:
+    """Articles, near and exact copies, short junk, a repeated-paragraph page and broken lines."""
+    rng = random.Random(seed)
+    lines: list[str] = []
+    bases: list[str] = []
+    for i in range(n):
+        r = rng.random()
+        if bases and r < 0.15:
+            text = rng.choice(bases)  # exact copy
+        elif bases and r < 0.3:
+            words = rng.choice(bases).split(" ")
+            words[rng.randrange(len(words))] = "changed"
+            text = " ".join(words)  # near copy
+        elif r < 0.38:
+            text = "Buy now! Click here."  # too short: Gopher quality drops it
+        else:
+            text = _article(rng)
+            bases.append(text)
+        lines.append(json.dumps({"id": f"d{i:04d}", "text": text, "metadata": {"source": f"s{i % 3}"}}))
+        if i % 40 == 13:
+            lines.append("{not json")
+        if i % 50 == 21:
+            lines.append(json.dumps({"id": f"nt{i}", "metadata": {}}))  # no text field
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+def read_out(out: Path, name: str) -> list[dict]:
+    p = out / f"{name}.jsonl"
+    if not p.exists():
+        p = out / f"{name}.jsonl.gz"
+        with gzip.open(p, "rt", encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+    return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines()]
+
+
+def run(inputs: list[str], out: Path, settings: Settings | None = None, **opts) -> dict:
+    return filter_corpus(inputs, out, settings or Settings(), FilterOptions(**opts))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, list[str]]:
+    path = tmp_path_factory.mktemp("corpus") / "in.jsonl"
+    return path, make_corpus(path)
+
+
+def test_every_record_ends_in_exactly_one_output(corpus, tmp_path):
+    path, lines = corpus
+    summary = run([str(path)], tmp_path)
+    kept, rejected, errors = (read_out(tmp_path, n) for n in ("kept", "rejected", "errors"))
+    assert len(kept) + len(rejected) + len(errors) == len(lines) == summary["records"]
+    ids = [r["id"] for r in kept + rejected + errors]
+    assert len(ids) == len(set(ids))
+    assert {e["code"] for e in errors} == {"I003", "I004"}
+    assert summary["kept"] == len(kept) and summary["rejected"] == len(rejected) and summary["errors"] == len(errors)
+    assert not (tmp_path / ".filter-work").exists()
+    assert json.loads((tmp_path / "summary.json").read_text())["records"] == len(lines)
+
+
+def test_copies_name_the_kept_document_and_short_junk_is_dropped(corpus, tmp_path):
+    path, _ = corpus
+    run([str(path)], tmp_path)
+    kept = {r["id"]: r for r in read_out(tmp_path, "kept")}
+    rejected = read_out(tmp_path, "rejected")
+    copies = [r for r in rejected if "duplicate_of" in r]
+    assert any(r["duplicate_of"]["kind"] == "exact" for r in copies)
+    assert any(r["duplicate_of"]["kind"] == "near" for r in copies)
+    for r in copies:
+        assert r["duplicate_of"]["id"] in kept  # the kept copy of its cluster
+        assert r["id"] > r["duplicate_of"]["id"]  # the first seen is kept
+        assert {x["code"] for x in r["reasons"]} & {"D001", "D002"}
+    junk = [r for r in rejected if r["text"] == "Buy now! Click here."]
+    assert junk and all(any(x["code"] == "Q101" for x in r["reasons"]) for r in junk)
+    some = next(iter(kept.values()))
+    assert "Q101" in some["metadata"]["auditor"]["scores"] and some["metadata"]["source"]
+
+
+def _sets(out: Path) -> tuple[list, list, list]:
+    return tuple([(r["id"], r.get("duplicate_of", {}).get("id")) for r in read_out(out, n)]
+                 for n in ("kept", "rejected", "errors"))
+
+
+def test_two_workers_give_the_same_outputs_as_one(corpus, tmp_path):
+    path, _ = corpus
+    settings = Settings(filter=FilterSettings(batch_size=16))
+    run([str(path)], tmp_path / "one", settings, workers=1)
+    run([str(path)], tmp_path / "two", settings, workers=2)
+    for name in ("kept", "rejected", "errors"):
+        assert (tmp_path / "one" / f"{name}.jsonl").read_bytes() == (tmp_path / "two" / f"{name}.jsonl").read_bytes()
+
+
+def test_policy_flag_only_keeps_copies_and_dry_run_writes_nothing(corpus, tmp_path):
+    path, _ = corpus
+    base = run([str(path)], tmp_path / "base")
+    flagged = run([str(path)], tmp_path / "flag", Settings(filter=FilterSettings(flag=("D00",))))
+    assert "D001" not in flagged["reasons"] and flagged["flags"].get("D001")
+    assert flagged["kept"] > base["kept"]
+    dry = run([str(path)], tmp_path / "dry", dry_run=True)
+    assert not (tmp_path / "dry").exists()
+    assert dry["reasons"] == base["reasons"] and dry["kept"] == base["kept"]
+
+
+def test_policy_from_pyproject_and_bad_policy(tmp_path):
+    from auditor.config import load_settings
+
+    pp = tmp_path / "pyproject.toml"
+    pp.write_text('[tool.auditor.filter]\ndrop = ["error", "D003"]\nflag = ["Q105"]\n', encoding="utf-8")
+    s = load_settings(pp)
+    assert s.filter.drop == ("error", "D003") and s.filter.flag == ("Q105",)
+    pp.write_text('[tool.auditor.filter]\ndrop = "error"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="'drop' must be a list"):
+        load_settings(pp)
+
+
+def test_cli_filter_gzip_and_dry_run(corpus, tmp_path):
+    path, lines = corpus
+    res = CliRunner().invoke(app, ["filter", str(path), "--out", str(tmp_path / "o"), "--gzip"])
+    assert res.exit_code == 0, res.output
+    total = sum(len(read_out(tmp_path / "o", n)) for n in ("kept", "rejected", "errors"))
+    assert total == len(lines)
+    res = CliRunner().invoke(app, ["filter", str(path), "--out", str(tmp_path / "d"), "--dry-run"])
+    assert res.exit_code == 0 and "would drop, by rule:" in res.output and "Q101" in res.output
+    res = CliRunner().invoke(app, ["filter", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2 and "Error: no such file or folder" in res.output
+    res = CliRunner().invoke(app, ["filter", str(path), "--out", str(tmp_path / "r"), "--resume"])
+    assert res.exit_code == 2 and "nothing to resume" in res.output
+    assert "Example:" in CliRunner().invoke(app, ["filter", "--help"]).output
+
+
+def test_a_record_that_crashes_processing_goes_to_errors(corpus, tmp_path, monkeypatch):
+    import auditor.engine.work as work
+
+    path, lines = corpus
+    real = work.clean_corpus
+
+    def flaky(docs, settings):
+        if docs[0].id == "d0005":
+            raise RuntimeError("boom")
+        return real(docs, settings)
+
+    monkeypatch.setattr(work, "clean_corpus", flaky)
+    run([str(path)], tmp_path)
+    errors = read_out(tmp_path, "errors")
+    crash = [e for e in errors if e["id"] == "d0005"]
+    assert crash and crash[0]["code"] == "X001" and "boom" in crash[0]["error"]
+    assert sum(len(read_out(tmp_path, n)) for n in ("kept", "rejected", "errors")) == len(lines)
+
+
+def test_a_worker_process_that_dies_loses_no_record(corpus, tmp_path, monkeypatch):
+    import auditor.engine.work as work
+
+    path, lines = corpus
+    real = work.clean_corpus
+
+    def die(docs, settings):
+        if docs[0].id == "d0007":
+            os._exit(3)  # a worker killed mid-batch (e.g. out of memory)
+        return real(docs, settings)
+
+    monkeypatch.setattr(work, "clean_corpus", die)
+    run([str(path)], tmp_path, Settings(filter=FilterSettings(batch_size=8)), workers=2)
+    errors = read_out(tmp_path, "errors")
+    assert [e["code"] for e in errors if e["id"] == "d0007"] == ["X002"]
+    assert sum(len(read_out(tmp_path, n)) for n in ("kept", "rejected", "errors")) == len(lines)
+
+
+def test_killed_run_resumes_to_the_same_outputs(tmp_path):
+    path = tmp_path / "in.jsonl"
+    make_corpus(path, n=600, seed=3)
+    pp = tmp_path / "pyproject.toml"
+    pp.write_text("[tool.auditor.filter]\nbatch_size = 8\ncheckpoint_every = 16\n", encoding="utf-8")
+    exe = [sys.executable, "-m", "auditor", "filter", str(path)]
+    subprocess.run([*exe, "--out", str(tmp_path / "full")], cwd=tmp_path, check=True, capture_output=True)
+    proc = subprocess.Popen([*exe, "--out", str(tmp_path / "cut")], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    state = tmp_path / "cut" / ".filter-work" / "state.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill once a few checkpoints are written, well before the end
+        if state.exists() and json.loads(state.read_text())["counts"]["records"] >= 100:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (tmp_path / "cut" / "kept.jsonl").exists()
+    done = json.loads(state.read_text())["counts"]["records"]
+    assert 0 < done < 700
+    res = subprocess.run([*exe, "--out", str(tmp_path / "cut"), "--resume"], cwd=tmp_path, capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stderr
+    for name in ("kept", "rejected", "errors"):
+        assert (tmp_path / "cut" / f"{name}.jsonl").read_bytes() == (tmp_path / "full" / f"{name}.jsonl").read_bytes()
+    summary = json.loads((tmp_path / "cut" / "summary.json").read_text())
+    assert summary["resumed_from"] == done
+    full = json.loads((tmp_path / "full" / "summary.json").read_text())
+    assert {k: summary[k] for k in ("records", "kept", "rejected", "errors", "reasons")} == \
+        {k: full[k] for k in ("records", "kept", "rejected", "errors", "reasons")}
+
+
+def test_warc_records_are_filtered(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    rng = random.Random(1)
+    article = _article(rng)
+    page = "<html><body><nav>Home | News</nav><article>" + "".join(
+        f"<p>{p}</p>" for p in article.split("\n\n")) + "</article></body></html>"
+    with open(tmp_path / "crawl.warc.gz", "wb") as f:
+        w = WARCWriter(f, gzip=True)
+        for url, body, ctype in [("http://a.example/1", page, "text/html"), ("http://b.example/2", page, "text/html"),
+                                 ("http://a.example/x.png", "\x89PNG", "image/png")]:
+            http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body.encode("latin-1")),
+                                                http_headers=http))
+        w.write_record(w.create_warc_record("http://a.example/1", "request", payload=io.BytesIO(b"GET /1\r\n\r\n")))
+    summary = run([str(tmp_path / "crawl.warc.gz")], tmp_path / "out")
+    assert (summary["records"], summary["kept"], summary["rejected"], summary["errors"]) == (3, 1, 1, 1)
+    kept = read_out(tmp_path / "out", "kept")[0]
+    assert kept["metadata"]["url"] == "http://a.example/1" and "Home | News" not in kept["text"]
+    assert read_out(tmp_path / "out", "rejected")[0]["duplicate_of"]["id"] == kept["id"]
+    assert read_out(tmp_path / "out", "errors")[0]["code"] == "I002"
+
+
+def test_resume_refuses_changed_inputs(corpus, tmp_path):
+    from auditor.engine import ResumeError
+
+    path, _ = corpus
+    other = tmp_path / "other.jsonl"
+    other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "o"
+    (out / ".filter-work").mkdir(parents=True)
+    (out / ".filter-work" / "state.json").write_text(json.dumps({"schema": "auditor.filter-state/1",
+                                                                  "fingerprint": {}}))
+    with pytest.raises(ResumeError, match="changed"):
+        run([str(other)], out, resume=True)
+
+
+def test_workers_must_be_positive(corpus, tmp_path):
+    with pytest.raises(ConfigError):
+        run([str(corpus[0])], tmp_path, workers=0)
+    assert dataclasses.asdict(FilterSettings())["drop"] == ("error",)
