@@ -9,7 +9,8 @@ from auditor.score.checks import CHECKS
 
 PROSE = ("The committee met on Tuesday to review the budget and the plans that have been drawn up with care. "
          "Members of the public were invited to comment, and several of them spoke at length about the cost "
-         "of the new library, which the council hopes to open next spring after two years of delays.")
+         "of the new library, which the council hopes to open next spring after two years of delays. "
+         "The chair said the vote would wait. A report is due in May. Nobody expects the plan to change much.")
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,11 @@ from auditor.score.signals import TextStats, duplicated_ngram_chars, duplicates,
 
 @dataclass(slots=True)
 class Measure:
+    """What a check measured: the value, where in the text, and what it saw (for the evidence)."""
+
     value: float
     spans: list[Span] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +113,12 @@ def duplicate_paragraph_ratio(s: TextStats) -> Measure:
     return Measure(_ratio(n, len(s.paragraphs)), [Span(p.start, p.end) for p in reps[:20]])
 
 
-@check("duplicate_line_char_ratio", "share of characters")
-def duplicate_line_char_ratio(s: TextStats) -> Measure:
-    """Share of characters in lines that repeat an earlier line."""
+@check("duplicate_line_char_ratio", "share of characters", exclude_newlines=False)
+def duplicate_line_char_ratio(s: TextStats, exclude_newlines: bool) -> Measure:
+    """Share of characters in lines that repeat an earlier line (FineWeb: newlines not counted)."""
     _, chars, reps = duplicates(s.lines)
-    return Measure(_ratio(chars, len(s.text)), [Span(p.start, p.end) for p in reps[:20]])
+    total = len(s.text) - s.text.count("\n") if exclude_newlines else len(s.text)
+    return Measure(_ratio(chars, total), [Span(p.start, p.end) for p in reps[:20]])
 
 
 @check("duplicate_paragraph_char_ratio", "share of characters")
@@ -136,3 +140,7 @@ def duplicated_ngram_char_ratio(s: TextStats, n: int) -> Measure:
     """Share of characters inside word n-grams that occur more than once."""
     words = s.lower_words
     return Measure(_ratio(duplicated_ngram_chars(words, n), sum(len(w) for w in words)))
+
+
+# Further check families register themselves on import (they use `check` and `Measure` above).
+from auditor.score import checks_template, checks_web  # noqa: E402,F401

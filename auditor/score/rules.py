@@ -63,7 +63,7 @@ class Rule:
             message=self.message.format(value=_fmt(value), **self.params),
             spans=measure.spans,
             evidence={"check": self.check.name, "value": _round(value), "threshold": self.threshold,
-                      "unit": self.check.unit, "source": self.source},
+                      "unit": self.check.unit, "source": self.source, **measure.detail},
         )
 
 
@@ -145,6 +145,22 @@ def _load_file(path: Path) -> list[Rule]:
     return [_parse_rule(path, code, spec) for code, spec in table.items()]
 
 
+def _try_check(where: str, chk: Check, params: dict[str, Any]) -> None:
+    """Run the check once on a small text, so that a bad option (a regular expression that does
+    not compile, a list of the wrong things) fails at load time, not in the middle of a run."""
+    extra = {k: v for k, v in params.items() if k not in ("min", "max")}
+    try:
+        chk.func(TextStats(_PROBE), **extra)
+    except re.error as e:
+        raise RuleError(f"{where}: an option of check '{chk.name}' is not a valid regular expression: {e}") from None
+    except (TypeError, ValueError, AttributeError) as e:
+        raise RuleError(f"{where}: options of check '{chk.name}' are not usable: {e}") from None
+
+
+# A probe with lines, bullets, a table and sentences, so every check runs its code paths.
+_PROBE = "Title Here\n\nThe first sentence is here. Another one follows it.\n- a bullet line here\n| a | b |\n"
+
+
 def _parse_rule(path: Path, code: str, spec: Any) -> Rule:
     where = f"{path}: rule {code}"
     if not _CODE.match(code):
@@ -175,8 +191,12 @@ def _parse_rule(path: Path, code: str, spec: Any) -> Rule:
         elif key not in chk.params:
             allowed = ", ".join(["min", "max", *chk.params])
             raise RuleError(f"{where}: unknown option '{key}' for check '{chk.name}' (allowed: {allowed})")
-        elif type(value) is not type(chk.params[key]):
+        elif type(value) is not type(chk.params[key]) and not (
+            isinstance(chk.params[key], float) and type(value) is int
+        ):
             raise RuleError(f"{where}: option '{key}' must be {type(chk.params[key]).__name__}")
+        elif isinstance(value, list) and not all(isinstance(x, str) for x in value):
+            raise RuleError(f"{where}: option '{key}' must be a list of strings")
         params[key] = value
     if "min" not in params and "max" not in params:
         raise RuleError(f"{where}: params need 'min' or 'max'")
@@ -184,6 +204,7 @@ def _parse_rule(path: Path, code: str, spec: Any) -> Rule:
         spec["message"].format(value=0, **params)
     except (KeyError, IndexError, ValueError) as e:
         raise RuleError(f"{where}: message refers to unknown placeholder {e}") from None
+    _try_check(where, chk, params)
     return Rule(
         code=code, name=spec["name"], check=chk, severity=severity, params=params,
         message=spec["message"], explanation=spec["explanation"].strip(), source=spec["source"],

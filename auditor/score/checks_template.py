@@ -1,0 +1,233 @@
+"""Checks for templated, formulaic content: what content farms and text generators leave behind.
+
+No published thresholds exist for these; each check measures something a reader can
+verify (which headings, which phrases, which tables, which closing lines restate
+what) and the rules in rules/templated.toml set bounds chosen by measurement on
+human news text (the shared benchmark's article bodies) and the seed corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.document import Span
+from auditor.score.checks import Measure, check
+from auditor.score.signals import TextStats
+from auditor.segment import Piece
+
+FORMULAIC_HEADINGS = [
+    "the conclusion", "conclusion", "in conclusion", "conclusions", "key takeaways", "takeaways", "final thoughts",
+    "wrapping up", "the bottom line", "bottom line", "in summary", "summary", "closing thoughts",
+    "concluding remarks", "closing remarks", "looking ahead", "the road ahead", "the way forward",
+    "future outlook", "future prospects", "key insights", "key points", "key highlights", "final verdict",
+    "the final verdict", "frequently asked questions", "faqs", "faq", "introduction", "overview",
+    "in closing", "to sum up", "what's next", "what comes next", "insights and analysis", "the takeaway",
+]
+# Words that fill generated section titles ("Detailed Examination of the Deal and Its Implications").
+GENERIC_HEADING_WORDS = [
+    "analysis", "implications", "impact", "impacts", "recommendations", "examination", "detailed", "strengthening",
+    "ongoing", "insights", "strategies", "strategic", "challenges", "opportunities", "navigating", "understanding",
+    "exploring", "comprehensive", "enhancing", "overview", "efforts", "landscape", "outlook", "perspectives",
+    "considerations", "ramifications", "key", "role", "future", "broader", "potential", "evaluating", "assessing",
+    "addressing", "fostering", "examining", "unpacking",
+]
+STOCK_PHRASES = [
+    "it is crucial to", "it's crucial to", "it is essential to", "it's essential to", "it is important to note",
+    "it's important to note", "it is worth noting", "it's worth noting", "plays a crucial role", "plays a pivotal role",
+    "play a crucial role", "play a pivotal role", "a testament to", "delve into", "delves into",
+    "navigate the complexities", "navigating the complexities", "in today's fast-paced", "in the ever-evolving",
+    "ever-changing landscape", "underscores the need", "underscoring the need", "underscores the importance",
+    "underscoring the importance", "highlighting the importance", "emphasizing the importance",
+    "emphasising the importance", "raises critical questions", "adds a complex layer", "adds another layer",
+    "sent shockwaves", "sending shockwaves", "continue to unfold", "continues to unfold", "remains to be seen",
+    "only time will tell", "in a stark contrast", "paving the way for", "shed light on", "sheds light on",
+    "a myriad of", "a plethora of", "in conclusion", "needless to say", "stay tuned", "will continue to monitor",
+    "a pivotal moment", "a significant step", "a complex interplay", "the intricacies of", "multifaceted",
+    "in the realm of", "serves as a reminder", "serves as a stark reminder", "at the forefront of",
+    "a double-edged sword", "the importance of transparency", "transparency and accountability",
+]
+# Short function words ignored when comparing what two passages say.
+_STOP = frozenset(
+    "the a an and or but of to in on at for with by from as is are was were be been being that this these those it "
+    "its their his her they them he she we you i not no has have had will would can could should may might do does "
+    "did than then so such which who whom whose what when where while also into over under about after before more "
+    "most other some any all both each there here".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_BULLET = re.compile(r"^\s*(?:[-•*‣◦–]|\d{1,2}[.)])\s+")
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def _heading_key(text: str) -> str:
+    return re.sub(r"[\s#*:_]+", " ", text).strip().lower()
+
+
+def _is_heading(line: str) -> bool:
+    """A short line without an end mark that is not a bullet or a table row."""
+    t = line.strip()
+    n = len(t.split())
+    return 0 < n <= 15 and not t.endswith((".", "?", "!", ",", ";", '"', "”")) and not _BULLET.match(t) \
+        and "|" not in t
+
+
+# ---------------------------------------------------------------- headings
+@check("formulaic_headings", "headings", headings=FORMULAIC_HEADINGS, generic_words=GENERIC_HEADING_WORDS,
+       min_generic=2)
+def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[str], min_generic: int) -> Measure:
+    """Headings that are stock section titles ("The Conclusion", "Key Takeaways") or built from
+    at least `min_generic` generic title words ("Detailed Examination ... Implications")."""
+    stock = set(headings)
+    generic = set(generic_words)
+    hits: list[tuple[Piece, str]] = []
+    for ln in s.lines:
+        if not _is_heading(ln.text):
+            continue
+        key = _heading_key(ln.text)
+        if key in stock:
+            hits.append((ln, "stock title"))
+            continue
+        words = [w.lower() for w in _WORD.findall(ln.text)]
+        found = [w for w in words if w in generic]
+        if len(found) >= min_generic and len(words) >= 3:
+            hits.append((ln, "generic words: " + ", ".join(found)))
+    return Measure(len(hits), [Span(p.start, p.end) for p, _ in hits[:20]],
+                   {"headings": [{"text": p.text.strip(), "why": why} for p, why in hits[:10]]})
+
+
+# ---------------------------------------------------------------- tables
+@dataclass(slots=True)
+class _Table:
+    start: int
+    end: int
+    rows: list[list[str]]
+
+
+def pipe_tables(s: TextStats) -> list[_Table]:
+    """Runs of at least 3 consecutive lines that hold pipe-separated cells (Markdown-style tables)."""
+    tables: list[_Table] = []
+    run: list[Piece] = []
+    for ln in [*s.lines, None]:
+        if ln is not None and ln.text.count("|") >= 2:
+            if run and s.text[run[-1].end : ln.start].strip():
+                run = []
+            run.append(ln)
+            continue
+        if len(run) >= 3:
+            rows = [[c.strip() for c in p.text.strip().strip("|").split("|")] for p in run]
+            rows = [r for r in rows if not all(re.fullmatch(r":?-{2,}:?|", c) for c in r)]
+            tables.append(_Table(run[0].start, run[-1].end, rows))
+        run = []
+    return tables
+
+
+@check("generic_phrase_tables", "tables", max_cell_words=8, min_phrase_share=0.6)
+def generic_phrase_tables(s: TextStats, max_cell_words: int, min_phrase_share: float) -> Measure:
+    """Tables whose body cells are mostly short phrases without figures (e.g. "Improved identity
+    verification | Outdated systems"): filler that looks like data. Tables of numbers do not count."""
+    found: list[_Table] = []
+    for t in pipe_tables(s):
+        cells = [c for row in t.rows[1:] for c in row if c]
+        phrases = [c for c in cells if 1 < len(c.split()) <= max_cell_words and not re.search(r"\d", c)]
+        if cells and _ratio(len(phrases), len(cells)) >= min_phrase_share:
+            found.append(t)
+    return Measure(len(found), [Span(t.start, t.end) for t in found[:20]],
+                   {"tables": [{"header": t.rows[0] if t.rows else [], "rows": len(t.rows) - 1} for t in found[:10]]})
+
+
+# ---------------------------------------------------------------- stock phrases
+@check("stock_phrase_rate", "per 1,000 words", phrases=STOCK_PHRASES, min_count=2)
+def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measure:
+    """Stock phrases and hedges ("it is crucial to", "underscores the need") per 1,000 words;
+    0 when fewer than `min_count` occur (one is chance)."""
+    low = s.text.lower().replace("’", "'")
+    spans: list[Span] = []
+    for ph in phrases:
+        start = low.find(ph)
+        while start != -1:
+            spans.append(Span(start, start + len(ph)))
+            start = low.find(ph, start + 1)
+    spans.sort(key=lambda sp: sp.start)
+    rate = 1000 * _ratio(len(spans), len(s.words)) if len(spans) >= min_count else 0.0
+    return Measure(rate, spans[:20], {"count": len(spans), "phrases": sorted({low[x.start:x.end] for x in spans})})
+
+
+# ---------------------------------------------------------------- restated summary
+def _content(text: str) -> set[str]:
+    return {w.lower().replace("’", "'") for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _STOP}
+
+
+def closing_units(s: TextStats) -> tuple[list[Piece], int]:
+    """The closing block (the trailing run of bullet lines, else the last paragraph) and where it starts."""
+    tail: list[Piece] = []
+    for ln in reversed(s.lines):
+        if _BULLET.match(ln.text):
+            tail.append(ln)
+        else:
+            break
+    if len(tail) >= 2:
+        tail.reverse()
+        return tail, tail[0].start
+    paras = s.paragraphs
+    if len(paras) >= 3:
+        return [paras[-1]], paras[-1].start
+    return [], len(s.text)
+
+
+@check("restated_summary", "share of closing units", min_overlap=0.5, min_words=8)
+def restated_summary(s: TextStats, min_overlap: float, min_words: int) -> Measure:
+    """Share of the closing bullets (or the closing paragraph) whose content words mostly (>= min_overlap)
+    repeat what one earlier paragraph already said: a summary that restates instead of adding."""
+    units, start = closing_units(s)
+    body = [p for p in s.paragraphs if p.end <= start]
+    body_sets = [(p, _content(p.text)) for p in body]
+    units = [u for u in units if len(_content(u.text)) >= min_words]
+    if not units or not body_sets:
+        return Measure(0.0, detail={"closing_units": len(units)})
+    restating: list[dict[str, object]] = []
+    spans: list[Span] = []
+    for u in units:
+        words = _content(u.text)
+        best, best_p = 0.0, body_sets[0][0]
+        for p, ws in body_sets:
+            ov = _ratio(len(words & ws), len(words))
+            if ov > best:
+                best, best_p = ov, p
+        if best >= min_overlap:
+            restating.append({"closing": u.text.strip()[:100], "restates": best_p.text.strip()[:100],
+                              "overlap": round(best, 3)})
+            spans += [Span(u.start, u.end), Span(best_p.start, best_p.end)]
+    return Measure(_ratio(len(restating), len(units)), spans[:20],
+                   {"closing_units": len(units), "restating": restating[:10]})
+
+
+# ---------------------------------------------------------------- structure
+@check("list_word_share", "share of words")
+def list_word_share(s: TextStats) -> Measure:
+    """Share of words that sit in bullet lines or table rows rather than running text."""
+    listy = [ln for ln in s.lines if _BULLET.match(ln.text) or ln.text.count("|") >= 2]
+    n = sum(len(ln.text.split()) for ln in listy)
+    return Measure(_ratio(n, len(s.tokens)), detail={"list_lines": len(listy)})
+
+
+@check("templated_signal_count", "signals", min_headings=2, min_tables=1, min_stock_rate=2.0, min_restated=0.5,
+       min_list_share=0.3)
+def templated_signal_count(
+    s: TextStats, min_headings: int, min_tables: int, min_stock_rate: float, min_restated: float,
+    min_list_share: float,
+) -> Measure:
+    """How many distinct templating signals are present (formulaic headings, generic-phrase tables,
+    stock phrases, a restated summary, list-heavy structure), each with the default settings of its check."""
+    parts = {
+        "formulaic headings": (formulaic_headings(s, FORMULAIC_HEADINGS, GENERIC_HEADING_WORDS, 2), min_headings),
+        "generic-phrase tables": (generic_phrase_tables(s, 8, 0.6), min_tables),
+        "stock phrases": (stock_phrase_rate(s, STOCK_PHRASES, 2), min_stock_rate),
+        "restated summary": (restated_summary(s, 0.5, 8), min_restated),
+        "list-heavy": (list_word_share(s), min_list_share),
+    }
+    present = {name: round(m.value, 4) for name, (m, bound) in parts.items() if m.value >= bound and m.value > 0}
+    spans = [sp for name, (m, _) in parts.items() if name in present for sp in m.spans[:5]]
+    return Measure(len(present), spans[:20], {"signals": present})
