@@ -25,7 +25,7 @@ from auditor.config import Settings
 from auditor.document import Document
 from auditor.io import read_inputs
 from auditor.pipeline import audit_documents
-from auditor.report.html import doc_anchor, render_html
+from auditor.report.html import HtmlOptions, doc_anchor, render_html
 from tests.conftest import SEEDS
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -122,6 +122,13 @@ class DevTools:
             raise RuntimeError(f"{expression}: {res['exceptionDetails']}")
         return res["result"].get("value")
 
+    def wait_js(self, expression: str, timeout: float = 5) -> Any:
+        """Poll until `expression` is truthy (events such as hashchange are dispatched asynchronously)."""
+        deadline = time.monotonic() + timeout
+        while not (value := self.js(expression)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return value
+
     def screenshot(self, path: Path) -> None:
         path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png", session=True)["data"]))
 
@@ -178,7 +185,8 @@ def test_table_sorts_and_filters(page):
     browser, result, _ = page
     n = len(result.documents)
     assert browser.js("document.querySelectorAll('#doc-table tbody tr').length") == n
-    col = browser.js("[...document.querySelectorAll('#doc-table th')].findIndex(th => th.textContent === 'words after')")
+    col = browser.js("[...document.querySelectorAll('#doc-table th')]"
+                     ".findIndex(th => th.textContent === 'words after')")
     assert col >= 0
     words = f"[...document.querySelectorAll('#doc-table tbody tr')].map(r => +r.cells[{col}].textContent)"
     browser.js(f"document.querySelectorAll('#doc-table th')[{col}].click()")
@@ -190,7 +198,8 @@ def test_table_sorts_and_filters(page):
                "f.dispatchEvent(new Event('change'))")
     visible = browser.js("[...document.querySelectorAll('#doc-table tbody tr')].filter(r => !r.hidden).length")
     assert visible == sum(1 for d in result.documents if d.verdict().value == "reject")
-    browser.js("const g = document.getElementById('verdict-filter'); g.value = ''; g.dispatchEvent(new Event('change'))")
+    browser.js("const g = document.getElementById('verdict-filter'); g.value = '';"
+               "g.dispatchEvent(new Event('change'))")
 
 
 def test_side_by_side_view_of_the_near_duplicate_pair(page):
@@ -221,3 +230,17 @@ def test_side_by_side_view_of_the_near_duplicate_pair(page):
         if os.environ.get("AUDITOR_SCREENSHOTS"):  # a folder to keep them in, to look at
             Path(os.environ["AUDITOR_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
             shutil.copy(tmp / name, Path(os.environ["AUDITOR_SCREENSHOTS"]) / name)
+
+
+def test_folded_texts_open_when_followed_from_the_table(page):
+    browser, result, tmp = page
+    folded = tmp / "folded.html"
+    folded.write_text(render_html(result, HtmlOptions(open_up_to=0)), encoding="utf-8")
+    first, second = (doc_anchor(d.id) for d in result.documents[:2])
+    browser.open(f"{folded.as_uri()}#{first}")
+    is_open = "document.querySelector('#{} details.body').open"
+    assert browser.js(is_open.format(first)) is True  # opened by the link's fragment on load
+    assert browser.js(is_open.format(second)) is False
+    browser.js(f"document.querySelector('#doc-table a[href=\"#{second}\"]').click()")
+    assert browser.wait_js(is_open.format(second)) is True  # opened by following the table's link
+    assert browser.js("document.querySelector('#pair-1 details.body').open") is False

@@ -42,11 +42,14 @@ _TOKEN = re.compile(r"\S+")
 class HtmlOptions:
     """Caps that keep the page loadable in a browser for a large corpus; what is left out is said on the page."""
 
-    max_documents: int = 1000  # documents shown in full (the table always lists all)
-    max_pairs: int = 300  # pair links shown side by side (the pair table always lists all)
+    max_documents: int = 500  # documents shown in full (the table always lists all)
+    max_pairs: int = 200  # pair links shown side by side (the pair table always lists all)
     max_chars: int = 100_000  # characters of one text shown
     max_pair_rows: int = 400  # aligned rows of one side-by-side view
     min_shared_words: int = 3  # a run of words shared by two differing paragraphs is highlighted from this length
+    # Texts and side-by-side views start open up to this many documents (or pairs); beyond it they start closed, as
+    # a browser lays out a closed <details> only when it is opened (16 MB of open text took Chromium 20 s to load).
+    open_up_to: int = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,8 @@ def render_html_data(data: dict[str, Any], options: HtmlOptions) -> str:
         f"<title>Audit report: {s['documents']} documents</title>",
         f"<style>{style}</style></head><body>",
         '<header><h1>Audit report</h1>',
-        f"<p class=\"tool\">{esc(data['tool']['name'])} {esc(data['tool']['version'])}, schema {esc(data['schema'])}</p>",
+        f"<p class=\"tool\">{esc(data['tool']['name'])} {esc(data['tool']['version'])}, "
+        f"schema {esc(data['schema'])}</p>",
         _toggles(),
         "</header><main>",
         _summary(data),
@@ -185,7 +189,6 @@ def _plots(data: dict[str, Any]) -> list[str]:
 
 def _figure(title: str):  # type: ignore[no-untyped-def]
     from matplotlib.figure import Figure
-
     from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(3.8, 2.5), dpi=100, layout="constrained")
@@ -278,13 +281,15 @@ def _pairs_section(data: dict[str, Any], pair_ids: dict[tuple[str, str, str], st
         )
     order = sorted(range(len(links)), key=lambda i: -links[i]["similarity"])
     shown = sorted(order[: opt.max_pairs])
-    views = [_side_by_side(links[i], pair_ids[_pair_key(links[i]["kind"], links[i]["a"], links[i]["b"])], texts, opt)
-             for i in shown]
+    is_open = " open" if len(shown) <= opt.open_up_to else ""
+    views = [_side_by_side(links[i], pair_ids[_pair_key(links[i]["kind"], links[i]["a"], links[i]["b"])], texts, opt,
+                           is_open) for i in shown]
     note = (f'<p class="note">{len(links) - len(shown)} pairs of lowest similarity are listed above but not shown '
             "side by side (see audit.json).</p>" if len(shown) < len(links) else "")
     return (
         '<section id="pairs"><h2>Pairs</h2>'
-        '<table class="sortable" id="pair-table"><thead><tr><th data-type="text">pair</th><th data-type="text">kind</th>'
+        '<table class="sortable" id="pair-table"><thead><tr>'
+        '<th data-type="text">pair</th><th data-type="text">kind</th>'
         '<th data-type="num">similarity</th><th data-type="text">a</th><th data-type="text">b</th>'
         f'<th data-type="text">kept</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
         + note + "".join(views) + "</section>"
@@ -347,11 +352,12 @@ def _document_sections(data: dict[str, Any], pair_ids: dict[tuple[str, str, str]
                 "shown in full (see audit.json).</p>")
     else:
         shown, note = docs, ""
+    is_open = " open" if len(shown) <= opt.open_up_to else ""
     return '<section id="texts"><h2>Documents in full</h2>' + note + "".join(
-        _document(d, pair_ids, opt) for d in shown) + "</section>"
+        _document(d, pair_ids, opt, is_open) for d in shown) + "</section>"
 
 
-def _document(d: dict[str, Any], pair_ids: dict[tuple[str, str, str], str], opt: HtmlOptions) -> str:
+def _document(d: dict[str, Any], pair_ids: dict[tuple[str, str, str], str], opt: HtmlOptions, is_open: str) -> str:
     findings = "".join(_finding(f) for f in d["findings"]) or "<li>No findings.</li>"
     pairs = "".join(
         f'<li><a href="#{pair_ids.get(_pair_key(x["kind"], d["id"], x["id"]), "")}">{esc(x["kind"])} '
@@ -373,7 +379,8 @@ def _document(d: dict[str, Any], pair_ids: dict[tuple[str, str, str], str], opt:
     elif d["removed"]:  # no raw text in the JSON: list what was removed
         items = "".join(f'<li><mark class="rm">{esc(r["text"])}</mark> <span class="reason">{esc(r["reason"])}'
                         "</span></li>" for r in d["removed"])
-        raw_view = f'<details class="raw"><summary>{len(d["removed"])} removed lines</summary><ul>{items}</ul></details>'
+        raw_view = (f'<details class="raw"><summary>{len(d["removed"])} removed lines</summary>'
+                    f"<ul>{items}</ul></details>")
     return (
         f'<article class="doc {esc(d["verdict"])}" id="{doc_anchor(d["id"])}">'
         f'<h3>{esc(d["id"])} <span class="badge {esc(d["verdict"])}">{esc(d["verdict"])}</span></h3>'
@@ -383,8 +390,9 @@ def _document(d: dict[str, Any], pair_ids: dict[tuple[str, str, str], str], opt:
         + (f'; cluster {esc(d["cluster"])}' if d.get("cluster") and d["cluster"] != d["id"] else "") + ".</p>"
         f'<ul class="findings">{findings}</ul>'
         + (f'<ul class="pairs">{pairs}</ul>' if pairs else "")
-        + raw_view + '<h4>Cleaned text</h4>' + cut + body + '<p class="top"><a href="#documents">back to the table</a>'
-        "</p></article>"
+        + f'<details class="body"{is_open}><summary>Text: {d["words_after"]} words after cleaning</summary>'
+        + raw_view + "<h4>Cleaned text</h4>" + cut + body + "</details>"
+        '<p class="top"><a href="#documents">back to the table</a></p></article>'
     )
 
 
@@ -394,7 +402,8 @@ def _finding(f: dict[str, Any]) -> str:
                          for k, v in ev.items())
     source = f["evidence"].get("source")
     return (
-        f'<li class="sev-{esc(f["severity"])}"><span class="badge sev-{esc(f["severity"])}">{esc(f["severity"])}</span> '
+        f'<li class="sev-{esc(f["severity"])}">'
+        f'<span class="badge sev-{esc(f["severity"])}">{esc(f["severity"])}</span> '
         f'<code>{esc(f["code"])}</code> {esc(f["name"])}: {esc(f["message"])}'
         + (f'<div class="evidence">evidence: {esc(evidence)}</div>' if evidence else "")
         + (f'<div class="source">source: {esc(source)}</div>' if source else "")
@@ -406,7 +415,7 @@ def _finding(f: dict[str, Any]) -> str:
 # --- pairs side by side -------------------------------------------------------------------------
 
 
-def _side_by_side(lk: dict[str, Any], pid: str, texts: dict[str, str], opt: HtmlOptions) -> str:
+def _side_by_side(lk: dict[str, Any], pid: str, texts: dict[str, str], opt: HtmlOptions, is_open: str) -> str:
     a_text, _ = _clip(texts.get(lk["a"], ""), opt.max_chars)
     b_text, _ = _clip(texts.get(lk["b"], ""), opt.max_chars)
     spans = evidence_passages(lk.get("evidence") or {})
@@ -424,11 +433,12 @@ def _side_by_side(lk: dict[str, Any], pid: str, texts: dict[str, str], opt: Html
     return (
         f'<article class="pair" id="{pid}"><h3>{pid}: {esc(lk["kind"])}, similarity {lk["similarity"]:.3f}</h3>'
         f'<p class="meta">{esc(how)}' + (f"; evidence: {esc(ev)}" if ev else "") + "</p>"
+        f'<details class="body"{is_open}><summary>Side by side ({len(rows)} rows)</summary>'
         '<table class="side-by-side"><thead><tr>'
         f'<th><a href="#{doc_anchor(lk["a"])}">{esc(lk["a"])}</a>' + (" (kept)" if lk.get("kept") == lk["a"] else "")
         + f'</th><th><a href="#{doc_anchor(lk["b"])}">{esc(lk["b"])}</a>'
         + (" (kept)" if lk.get("kept") == lk["b"] else "")
-        + f"</th></tr></thead><tbody>{body}</tbody></table>{cut}</article>"
+        + f"</th></tr></thead><tbody>{body}</tbody></table>{cut}</details></article>"
     )
 
 

@@ -59,5 +59,16 @@
     });
   });
 
+  // Following a link to a document or a pair opens its text (closed by default in a large audit).
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    Array.prototype.forEach.call(target.querySelectorAll("details.body"), function (d) { d.open = true; });
+    target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+
   document.documentElement.setAttribute("data-ready", "1");  // tells a test this script ran
 })();
