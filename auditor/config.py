@@ -81,7 +81,10 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
     if path is not None and "rules" in top:  # relative to the pyproject.toml that names them
         top["rules"] = tuple(str((path.parent / r).resolve()) for r in top["rules"])
     clean = CleanSettings(**_section(CleanSettings, data.get("clean", {}), f"{where}.clean"))
-    dedup = DedupSettings(**_section(DedupSettings, data.get("dedup", {}), f"{where}.dedup"))
+    raw_dedup = data.get("dedup", {})
+    if isinstance(raw_dedup, dict):  # TOML lists -> tuples (e.g. source_priority)
+        raw_dedup = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_dedup.items()}
+    dedup = DedupSettings(**_section(DedupSettings, raw_dedup, f"{where}.dedup"))
     raw_seeds = data.get("seeds", {})
     if isinstance(raw_seeds, dict):  # TOML lists -> the tuples SeedPolicy holds
         for key in ("block", "warn", "ignore"):
