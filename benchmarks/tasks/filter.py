@@ -1,0 +1,143 @@
+"""filter: documents/s and peak memory of `auditor filter` (1 and 2 workers) vs datatrove, same input.
+
+    python benchmarks/run.py filter                       # /tmp/nd200k (made with make_neardup.py --extra 200000)
+    python benchmarks/run.py filter --limit 20000 --baseline-limit 3000
+
+The corpus is made by ../shared/bench/make_neardup.py (kept in /tmp, never in the
+repository) when missing. In one run, interleaved: ours on a small prefix (the
+memory baseline), ours with 1 worker, datatrove's nearest equivalent (JsonlReader ->
+GopherRepetitionFilter -> GopherQualityFilter -> JsonlWriter, then its 4 MinHash
+dedup stages with FineWeb defaults; needs the auditor[bench] extra), ours with 2
+workers. Peak memory is the peak resident set of the whole process tree, polled.
+Memory growth per document = (peak on N documents - peak on the prefix) / the
+difference in documents, the dedup index included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from benchmarks.common import BENCH, auditor_cmd
+
+DATATROVE = textwrap.dedent("""
+    import sys
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.dedup import (MinhashDedupBuckets, MinhashDedupCluster, MinhashDedupFilter,
+                                          MinhashDedupSignature)
+    from datatrove.pipeline.dedup.minhash import MinhashConfig
+    from datatrove.utils.hashing import HashConfig
+    from datatrove.pipeline.filters import GopherQualityFilter, GopherRepetitionFilter
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+
+    src, work = sys.argv[1], sys.argv[2]
+    # FineWeb's settings: word 5-grams, 14 buckets x 8 hashes, SHA-1 64-bit shingle hashes (datatrove's
+    # xxhash default passes str, which xxhash >= 4 refuses)
+    cfg = MinhashConfig(hash_config=HashConfig(precision=64, hash_fc="sha1"))
+    def run(steps, name, tasks=1):
+        LocalPipelineExecutor(steps, tasks=tasks, workers=1, logging_dir=f"{work}/logs/{name}").run()
+    run([JsonlReader(src, glob_pattern="inputs.jsonl"), GopherRepetitionFilter(), GopherQualityFilter(),
+         JsonlWriter(f"{work}/filtered")], "filter")
+    run([JsonlReader(f"{work}/filtered"), MinhashDedupSignature(f"{work}/sigs", config=cfg)], "sigs")
+    run([MinhashDedupBuckets(f"{work}/sigs", f"{work}/buckets", config=cfg)], "buckets", tasks=cfg.num_buckets)
+    run([MinhashDedupCluster(f"{work}/buckets", f"{work}/remove_ids", config=cfg)], "cluster")
+    run([JsonlReader(f"{work}/filtered"), MinhashDedupFilter(f"{work}/remove_ids"),
+         JsonlWriter(f"{work}/deduped")], "dedup")
+""")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", default="/tmp/nd200k", help="folder with inputs.jsonl (made if missing)")
+    p.add_argument("--limit", type=int, default=0, help="only the first N documents (0: all)")
+    p.add_argument("--baseline-limit", type=int, default=3000,
+                   help="datatrove on the first N documents only (0: all; it runs at tens of documents/s)")
+    p.add_argument("--prefix", type=int, default=2000, help="documents of the memory-baseline run")
+    p.add_argument("--no-baseline", action="store_true", help="skip datatrove")
+
+
+def _peak_rss(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """(seconds, peak RSS bytes of the process tree, exit code), polling every 50 ms."""
+    import psutil
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [ps, *ps.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    secs = time.perf_counter() - t0
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
+        sys.exit(f"Error: {' '.join(cmd)} failed ({proc.returncode}): {err}")
+    return secs, peak, proc.returncode
+
+
+def _head(src: Path, n: int, out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with open(src, "rb") as f, open(out, "wb") as g:
+        for line in f:
+            if n and count >= n:
+                break
+            g.write(line)
+            count += 1
+    return count
+
+
+def _ours(inputs: Path, out: Path, workers: int) -> dict:
+    secs, peak, _ = _peak_rss([*auditor_cmd(), "filter", str(inputs), "--out", str(out), "--workers", str(workers),
+                               "--no-progress"])
+    summary = json.loads((out / "summary.json").read_text())
+    return {"seconds": secs, "peak": peak, "summary": summary}
+
+
+def run(args: argparse.Namespace) -> dict:
+    corpus = Path(args.corpus)
+    if not (corpus / "inputs.jsonl").is_file():
+        subprocess.run([sys.executable, str(BENCH / "make_neardup.py"), str(corpus), "--seed", "1",
+                        "--extra", "200000"], check=True, stdout=subprocess.DEVNULL)
+    m: dict = {}
+    with tempfile.TemporaryDirectory() as tmp_:
+        tmp = Path(tmp_)
+        n = _head(corpus / "inputs.jsonl", args.limit, tmp / "all" / "inputs.jsonl")
+        k = _head(corpus / "inputs.jsonl", args.prefix, tmp / "prefix" / "inputs.jsonl")
+        m["documents"] = n
+        small = _ours(tmp / "prefix" / "inputs.jsonl", tmp / "out_prefix", 1)
+        one = _ours(tmp / "all" / "inputs.jsonl", tmp / "out1", 1)
+        m["w1_docs_per_s"] = round(n / one["seconds"], 1)
+        m["w1_peak_rss_mb"] = round(one["peak"] / 2**20, 1)
+        m["mem_growth_bytes_per_doc"] = round((one["peak"] - small["peak"]) / max(1, n - k), 1)
+        m["kept"] = one["summary"]["kept"]
+        m["rejected"] = one["summary"]["rejected"]
+        m["errors"] = one["summary"]["errors"]
+        if not args.no_baseline:
+            b = _head(corpus / "inputs.jsonl", args.baseline_limit, tmp / "dt_in" / "inputs.jsonl")
+            script = tmp / "datatrove_pipeline.py"
+            script.write_text(DATATROVE)
+            secs, peak, _ = _peak_rss([sys.executable, str(script), str(tmp / "dt_in"), str(tmp / "dt_work")])
+            m["datatrove_documents"] = b
+            m["datatrove_docs_per_s"] = round(b / secs, 1)
+            m["datatrove_peak_rss_mb"] = round(peak / 2**20, 1)
+        two = _ours(tmp / "all" / "inputs.jsonl", tmp / "out2", 2)
+        m["w2_docs_per_s"] = round(n / two["seconds"], 1)
+        m["w2_peak_rss_mb"] = round(two["peak"] / 2**20, 1)
+        m["speedup_2_vs_1"] = round(one["seconds"] / two["seconds"], 3)
+        same = all((tmp / "out1" / f"{x}.jsonl").read_bytes() == (tmp / "out2" / f"{x}.jsonl").read_bytes()
+                   for x in ("kept", "rejected", "errors"))
+        m["same_outputs_1_vs_2_workers"] = same
+        if "datatrove_docs_per_s" in m:
+            m["w1_vs_datatrove"] = round(m["w1_docs_per_s"] / m["datatrove_docs_per_s"], 2)
+            m["w2_vs_datatrove"] = round(m["w2_docs_per_s"] / m["datatrove_docs_per_s"], 2)
+    return m
