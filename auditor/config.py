@@ -13,6 +13,7 @@ from auditor.clean import CleanSettings
 from auditor.dedup import DedupSettings
 from auditor.decide import FilterSettings
 from auditor.errors import ConfigError
+from auditor.limits import Limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Settings:
     dedup: DedupSettings = field(default_factory=DedupSettings)
     filter: FilterSettings = field(default_factory=FilterSettings)  # `auditor filter`: what drops, what flags
     seeds: SeedPolicy = field(default_factory=SeedPolicy)  # `auditor check` / the auditor-seeds hook
+    limits: Limits = field(default_factory=Limits)  # per-document size and time limits
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -67,7 +69,7 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(f"{path}: not valid TOML: {e}") from None
         data = doc.get("tool", {}).get("auditor", {})
     where = f"{path}: [tool.auditor]"
-    top = {k: v for k, v in data.items() if k not in ("clean", "dedup", "seeds", "filter")}
+    top = {k: v for k, v in data.items() if k not in ("clean", "dedup", "seeds", "filter", "limits")}
     for key in ("rules", "select", "ignore"):
         if key in top:
             if not isinstance(top[key], list) or not all(isinstance(x, str) for x in top[key]):
@@ -93,7 +95,8 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
         raw_seeds = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_seeds.items()}
     seeds = SeedPolicy(**_section(SeedPolicy, raw_seeds, f"{where}.seeds"))
     filter_ = FilterSettings.from_table(data.get("filter", {}), f"{where}.filter")
-    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds, filter=filter_)
+    limits = Limits(**_section(Limits, data.get("limits", {}), f"{where}.limits"))
+    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds, filter=filter_, limits=limits)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     settings = dataclasses.replace(settings, **overrides)
     if settings.fail_on not in ("error", "warning", "never"):

@@ -9,27 +9,40 @@ from pathlib import Path
 from auditor.clean import clean_corpus
 from auditor.config import Settings
 from auditor.dedup import find_duplicates, repeated_passages
-from auditor.document import AuditResult, Document, Severity
+from auditor.errors import ConfigError
+from auditor.document import AuditResult, Document, Finding, Severity
 from auditor.io import read_inputs
+from auditor.limits import DocumentTimeout, apply_size_limit, deadline, timeout_finding
 from auditor.score import RuleSet, load_rules
 
 
 def rules_for(settings: Settings) -> RuleSet:
     paths: list[Path | str] | None = list(settings.rules) or None
-    return load_rules(paths).filtered(list(settings.select), list(settings.ignore))
+    rules = load_rules(paths)
+    for prefix in (*settings.select, *settings.ignore):
+        if not any(r.code.startswith(prefix) for r in rules):
+            raise ConfigError(f"no rule code starts with '{prefix}' (see `auditor rules list`)")
+    return rules.filtered(list(settings.select), list(settings.ignore))
 
 
 def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet | None = None) -> AuditResult:
     """Run every stage over an in-memory set of documents."""
     t0 = time.perf_counter()
     rules = rules if rules is not None else rules_for(settings)
+    docs = unique_ids(list(docs))
+    for doc in docs:
+        apply_size_limit(doc, settings.limits)
     docs = clean_corpus(docs, settings.clean)
     links, clusters = find_duplicates(docs, settings.dedup)
     for doc in docs:
         if not doc.readable or not doc.text.strip():
             continue
-        doc.findings.extend(repeated_passages(doc, settings.dedup.min_passage_words))
-        doc.findings.extend(rules.evaluate(doc))
+        try:
+            with deadline(settings.limits.max_seconds):
+                found = repeated_passages(doc, settings.dedup.min_passage_words) + rules.evaluate(doc)
+        except DocumentTimeout:
+            found = [timeout_finding("score", settings.limits)]
+        doc.findings.extend(found)
     for doc in docs:
         doc.findings.sort(key=lambda f: (-f.severity.rank, f.code))
     return AuditResult(
@@ -39,6 +52,23 @@ def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet
         settings=settings.to_dict(),
         elapsed_s=time.perf_counter() - t0,
     )
+
+
+def unique_ids(docs: list[Document]) -> list[Document]:
+    """Give a repeated id a `#2`, `#3`... suffix (with a finding), so no record hides another."""
+    seen: dict[str, int] = {}
+    for doc in docs:
+        n = seen.get(doc.id, 0) + 1
+        seen[doc.id] = n
+        if n > 1:
+            original = doc.id
+            doc.id = f"{original}#{n}"
+            doc.findings.append(Finding(
+                code="I007", name="duplicate-id", severity=Severity.WARNING, stage="read",
+                message=f"id {original!r} was already used by an earlier record; this one is {doc.id!r}",
+                evidence={"id": original},
+            ))
+    return docs
 
 
 def audit_paths(paths: list[str], settings: Settings) -> AuditResult:

@@ -52,6 +52,12 @@ def _summarise(doc: Document) -> None:
     after = word_count(doc.text)
     share = round(1 - after / before, 4) if before else 0.0
     doc.clean_info.update(words_before=before, words_after=after, boilerplate_share=share)
+    if after == 0 and doc.raw.strip():
+        doc.findings.append(
+            Finding(code="B002", name="nothing-left", severity=Severity.ERROR, stage="clean",
+                    message=f"no text left after cleaning ({before} words before)",
+                    evidence={"value": 0, "words_before": before, "method": doc.clean_info.get("method", "")})
+        )
     if not doc.removals:
         return
     reasons: dict[str, int] = {}

@@ -193,6 +193,12 @@ def _iter_files(root: Path) -> Iterator[Path]:
 def _read_file(path: Path, doc_id: str, source: str) -> Iterator[Document]:
     suffix = _kind_suffix(path)
     label = str(path)
+    if not path.is_file():  # a FIFO or device would block; a dangling link has nothing
+        what = "a dangling link" if path.is_symlink() and not path.exists() else "not a regular file"
+        if not path.exists() and not path.is_symlink():
+            what = "it disappeared before it could be read"
+        yield _unreadable(doc_id, label, "I006", f"{label}: cannot read ({what})")
+        return
     try:
         if suffix in JSONL_SUFFIXES:
             opener = gzip.open if path.suffix == ".gz" else open
@@ -205,7 +211,7 @@ def _read_file(path: Path, doc_id: str, source: str) -> Iterator[Document]:
             yield from read_warc(path, doc_id, source)
             return
         data = _read_bytes(path)
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+    except (OSError, EOFError, zlib.error) as e:  # gzip.BadGzipFile is an OSError
         yield _unreadable(doc_id, label, "I006", f"{label}: cannot read ({type(e).__name__}: {e})")
         return
     kind = "html" if suffix in HTML_SUFFIXES else "text"
