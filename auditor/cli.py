@@ -208,6 +208,44 @@ def filter_(
                f"outputs in {out}/", err=True)
 
 
+@app.command(epilog="Example: auditor dedup crawl.jsonl -o clusters.jsonl --pairs pairs.jsonl --index dedup-index/")
+def dedup(
+    paths: PathsArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="clusters JSONL: id, cluster, duplicate_of, similarity.")],
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="Also write verified pairs: a, b, kind, scores.")] = None,
+    index: Annotated[Path | None, typer.Option("--index", help="Folder of a persistent index: match against it, then add.")] = None,
+    keep: Annotated[str | None, typer.Option(help="Who is kept per cluster: quality | length | earliest | source.")] = None,
+    jaccard: Annotated[float | None, typer.Option(help="Near-duplicate if shingle Jaccard >= this.")] = None,
+    containment: Annotated[float | None, typer.Option(help="... or if this share of the smaller is in the larger.")] = None,
+) -> None:
+    """Find exact and near-duplicate documents; one kept per cluster, every copy names it."""
+    import dataclasses
+
+    from auditor.config import load_settings
+    from auditor.dedup.corpus import dedup_corpus
+    from auditor.dedup.index import DedupIndex
+    from auditor.dedup.near import dedup_records
+    from auditor.io import read_inputs, write_jsonl
+
+    try:
+        settings = load_settings()
+        over = {k: v for k, v in {"keep": keep, "jaccard": jaccard, "containment": containment}.items() if v is not None}
+        dset = dataclasses.replace(settings.dedup, **over)
+        docs = list(read_inputs(paths))
+        _warn_unreadable(docs)
+        records = dedup_records(docs, dset, settings.clean)
+        idx = DedupIndex(index, dset) if index is not None else None
+        report = dedup_corpus(records, dset, idx)
+        n_index = len(idx) if idx is not None else 0
+    except AuditorError as e:
+        fail(str(e))
+    write_jsonl(output, report.rows)
+    if pairs is not None:
+        write_jsonl(pairs, report.pairs)
+    where = f"; index {index} holds {n_index}" if index is not None else ""
+    typer.echo(f"{len(report.rows)} documents, {report.dropped} duplicates{where}; clusters in {output}", err=True)
+
+
 @app.command(epilog="Example: auditor version")
 def version() -> None:
     """Print the version."""

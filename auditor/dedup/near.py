@@ -260,6 +260,20 @@ def dedup_text(doc: Document, settings: DedupSettings) -> str:
     return doc.raw_text or doc.text if settings.text == "raw" else doc.text
 
 
+def dedup_records(docs: Sequence[Document], settings: DedupSettings, clean_settings: Any = None) -> list[Record]:
+    """Records of the readable documents: the raw text (an HTML page's plain rendering) or,
+    with text = "clean", the cleaned text (cleaning runs here then)."""
+    from auditor.clean import clean_corpus, html_to_plain
+
+    live = [d for d in docs if d.readable]
+    if settings.text == "clean":
+        live = [d for d in clean_corpus(live, clean_settings) if d.readable]
+        texts = [d.text for d in live]
+    else:
+        texts = [html_to_plain(d.raw) if d.kind == "html" else d.raw for d in live]
+    return [Record(d.id, t, d.metadata.get("quality"), d.source, i) for i, (d, t) in enumerate(zip(live, texts))]
+
+
 def find_duplicates(docs: list[Document], settings: DedupSettings) -> tuple[list[DuplicateLink], dict[str, str]]:
     """Links between duplicate documents and a cluster id per document; adds D001/D002 findings."""
     live = [d for d in docs if d.readable and d.text.strip()]
