@@ -36,6 +36,7 @@ VERDICTS = ("keep", "review", "reject", "unreadable")
 VERDICT_RANK = {"reject": 0, "unreadable": 1, "review": 2, "keep": 3}  # worst first when sorted ascending
 VERDICT_COLOURS = {"keep": "#2e7d32", "review": "#ef6c00", "reject": "#c62828", "unreadable": "#6d4c41"}
 _TOKEN = re.compile(r"\S+")
+EVIDENCE_CHARS = 600  # a finding's evidence line is cut here on the page; audit.json has all of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,8 @@ def _toggles() -> str:
     boxes = [("rm", "removed boilerplate"), ("rep", "repeated passages"), ("rule", "rule spans"),
              ("shared", "shared passages")]
     inputs = "".join(
-        f'<label class="toggle {cls}"><input type="checkbox" data-toggle="{cls}" checked> {label}</label>'
+        f'<label class="toggle"><input type="checkbox" data-toggle="{cls}" checked> <mark class="{cls}">{label}</mark>'
+        "</label>"
         for cls, label in boxes
     )
     return f'<div class="toggles" role="group" aria-label="highlights">Highlight: {inputs}</div>'
@@ -400,6 +402,8 @@ def _finding(f: dict[str, Any]) -> str:
     ev = {k: v for k, v in f["evidence"].items() if k != "source"}
     evidence = "; ".join(f"{k} = {json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v}"
                          for k, v in ev.items())
+    if len(evidence) > EVIDENCE_CHARS:
+        evidence = evidence[: EVIDENCE_CHARS - 1] + "\u2026"
     source = f["evidence"].get("source")
     return (
         f'<li class="sev-{esc(f["severity"])}">'
