@@ -27,7 +27,6 @@ class FilterSettings:
     flag: tuple[str, ...] = ()
     batch_size: int = 256  # documents per unit of work sent to a worker
     checkpoint_every: int = 20_000  # records between checkpoints (the work lost to a kill)
-    keep_text_in_rejected: bool = True
 
     def drops(self, code: str, severity: Severity) -> bool:
         if self.flag and code.startswith(self.flag):
@@ -49,12 +48,8 @@ class FilterSettings:
                 if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                     raise ConfigError(f"{where}: '{key}' must be a positive integer")
                 out[key_] = value
-            elif key_ == "keep_text_in_rejected":
-                if not isinstance(value, bool):
-                    raise ConfigError(f"{where}: '{key}' must be true or false")
-                out[key_] = value
             else:
-                known = "batch_size, checkpoint_every, drop, flag, keep_text_in_rejected"
+                known = "batch_size, checkpoint_every, drop, flag"
                 raise ConfigError(f"{where}: unknown setting '{key}' (known: {known})")
         return cls(**out)
 
