@@ -59,7 +59,7 @@ class DedupSettings:
     sentence_passage_words: int = 8  # a repeated sentence needs at least this many words
     passage_similarity: float = 0.8  # near-identical passages: word 3-gram Jaccard >= this
     shared_passage_words: int = 20  # a paragraph shared between documents needs this many words
-    rewrite_similarity: float = 0.3  # TF-IDF cosine at or above which two documents tell one story
+    rewrite_similarity: float = 0.25  # TF-IDF cosine at or above which two documents tell one story
     rewrite_max_df: float = 0.5  # terms in more than this share of documents are pruned
 
     def __post_init__(self) -> None:
@@ -311,4 +311,39 @@ def find_duplicates(docs: list[Document], settings: DedupSettings) -> tuple[list
                           "cluster_size": sizes_of[keeper]},
             )
         )
+    links += _story_links(live, res, clusters, settings)
     return links, clusters
+
+
+def _story_links(live: list[Document], res: NearDupResult, clusters: dict[str, str],
+                 settings: DedupSettings) -> list[DuplicateLink]:
+    """Same-story rewrites (TF-IDF) and passages shared between documents: reported apart from copies."""
+    from auditor.dedup.passages import shared_passages
+    from auditor.dedup.rewrites import find_rewrites
+
+    links: list[DuplicateLink] = []
+    copies = {(p.a, p.b) for p in res.pairs}
+    by_id = {d.id: d for d in live}
+    for i, j, cos in find_rewrites([d.text for d in live], settings.rewrite_similarity, settings.rewrite_max_df,
+                                   copies):
+        a, b = live[i], live[j]
+        links.append(DuplicateLink("rewrite", a.id, b.id, cos, "", {"tfidf_cosine": cos}))
+        for me, other in ((a, b), (b, a)):
+            me.findings.append(Finding(
+                code="D005", name="same-story", severity=Severity.INFO, stage="dedup",
+                message=f"tells the same story as {other.id} (TF-IDF cosine {cos:.2f}); not a copy",
+                evidence={"other": other.id, "value": cos, "threshold": f">= {settings.rewrite_similarity}",
+                          "unit": "cosine", "check": "tfidf_cosine"}))
+    for a_id, b_id, sa, sb, words in shared_passages(live, settings.shared_passage_words, clusters):
+        a, b = by_id[a_id], by_id[b_id]
+        share = words / max(1, min(len(a.text.split()), len(b.text.split())))
+        links.append(DuplicateLink("shared-passage", a_id, b_id, round(min(share, 1.0), 4), "",
+                                   {"words": words, "spans_a": [s.to_dict() for s in sa],
+                                    "spans_b": [s.to_dict() for s in sb]}))
+        for me, other, mine, theirs in ((a, b, sa, sb), (b, a, sb, sa)):
+            me.findings.append(Finding(
+                code="D004", name="shared-passage", severity=Severity.INFO, stage="dedup",
+                message=f"{words} words of passages also in {other.id}",
+                spans=list(mine),
+                evidence={"other": other.id, "other_spans": [s.to_dict() for s in theirs], "words": words}))
+    return links
