@@ -1,0 +1,196 @@
+"""Duplication: shingles, signatures (bit-identical to datasketch), near-duplicates, keep-best, index, CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+
+from auditor.dedup.index import DedupIndex, DedupIndexError
+from auditor.dedup.lsh import band_keys, candidate_pairs, choose_bands
+from auditor.dedup.minhash import MinHasher, to_hash32
+from auditor.dedup.near import DedupSettings, Record, find_near_duplicates
+from auditor.dedup.rewrites import find_rewrites
+from auditor.dedup.shingles import Shingler
+
+WORDS = ("river bank city council vote budget school road police report storm night market price family "
+         "doctor hospital court judge minister party election team match player coach season").split()
+
+
+def article(rng: random.Random, paragraphs: int = 6, words: int = 40) -> str:
+    return "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(words)) + "." for _ in range(paragraphs))
+
+
+def test_words_match_the_regex_tokenizer_and_curly_quotes_split_like_straight_ones():
+    sh = Shingler(1)
+    text = "America’s best — “quoted” text, naïve café_2 ok…"
+    words, _, _ = sh.words([text])
+    expected = re.findall(r"\w+", text.lower())
+    assert len(words) == len(expected)
+    assert np.array_equal(sh.hash_text("America's best"), sh.hash_text("america’s BEST!"))
+
+
+def test_batches_do_not_leak_between_texts_and_short_texts_get_one_shingle():
+    sh = Shingler(3)
+    batch = sh.hash_batch(["one two three four", "", "five six", "seven eight nine"])
+    assert np.diff(batch.offsets).tolist() == [2, 0, 1, 1]
+    alone = sh.hash_text("seven eight nine")
+    assert np.array_equal(batch.of(3), alone)
+
+
+def test_signatures_are_bit_identical_to_datasketch_update_batch():
+    rng = random.Random(3)
+    texts = [article(rng, 2) for _ in range(5)] + ["tiny", "x " * 5000]
+    sh, mh = Shingler(5), MinHasher(64, seed=7)
+    batch = sh.hash_batch(texts)
+    sigs = mh.signatures(batch)
+    for i in range(len(texts)):
+        m = MinHash(num_perm=64, seed=7, hashfunc=lambda x: x)
+        m.update_batch([int(v) for v in to_hash32(batch.of(i))])
+        assert np.array_equal(m.hashvalues, sigs[i]), i
+
+
+def test_signatures_index_in_datasketch_minhashlsh():
+    rng = random.Random(4)
+    a = article(rng)
+    b = a.replace("river", "lake", 1)
+    sh, mh = Shingler(5), MinHasher(128)
+    sigs = mh.signatures(sh.hash_batch([a, b, article(rng)]))
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    lsh.insert("a", mh.lean(sigs[0]))
+    assert lsh.query(mh.lean(sigs[1])) == ["a"]
+    assert lsh.query(mh.lean(sigs[2])) == []
+
+
+def test_banding_finds_pairs_sharing_a_band():
+    sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7]], dtype=np.uint32)
+    pairs = candidate_pairs(band_keys(sigs, 2, 2))
+    assert pairs.tolist() == [[0, 1]]
+    assert choose_bands(0.15, 128) == (64, 2)
+
+
+def _corpus() -> tuple[list[Record], dict[str, str]]:
+    rng = random.Random(1)
+    base = article(rng, 8)
+    other = article(rng, 8)
+    menu = "\n".join(f"Menu item {w}" for w in WORDS[:20])
+    template = "\n".join(f"{w.title()} news and more" for w in WORDS)
+    words = base.split(" ")
+    edited = " ".join(rng.choice(WORDS) if rng.random() < 0.05 else w for w in words)
+    truncated = "\n\n".join(base.split("\n\n")[:5])
+    recs = {
+        "base": base,
+        "wrapped": menu + "\n\n" + edited + "\n\n" + menu,  # a copy inside another site's boilerplate
+        "truncated": truncated,
+        "other": other,
+        # two different articles in one heavy template: not copies
+        "tmpl1": template + "\n\n" + article(rng, 2) + "\n\n" + template,
+        "tmpl2": template + "\n\n" + article(rng, 2) + "\n\n" + template,
+    }
+    return [Record(k, v, order=i) for i, (k, v) in enumerate(recs.items())], recs
+
+
+def test_copies_are_found_templates_are_not_merged_and_every_copy_names_the_kept_one():
+    records, _ = _corpus()
+    res = find_near_duplicates(records, DedupSettings())
+    cluster = {res.ids[i]: res.ids[k] for i, k in enumerate(res.cluster)}
+    assert cluster["wrapped"] == cluster["base"] == cluster["truncated"]
+    assert cluster["other"] == "other"
+    assert cluster["tmpl1"] != cluster["tmpl2"]
+    best = res.best_pair()
+    for i, doc_id in enumerate(res.ids):
+        if res.cluster[i] != i:
+            assert best[i].jaccard > 0 and max(best[i].jaccard, best[i].containment) >= 0.4
+
+
+@pytest.mark.parametrize("policy, kept", [("length", "wrapped"), ("earliest", "base"), ("quality", "base")])
+def test_keep_policy_chooses_who_is_kept(policy, kept):
+    records, _ = _corpus()
+    res = find_near_duplicates(records, DedupSettings(keep=policy))
+    i = res.ids.index("truncated")
+    assert res.ids[res.cluster[i]] == kept
+
+
+def test_keep_by_source_priority():
+    records, _ = _corpus()
+    for r in records:
+        r.source = "mirror.example" if r.id == "truncated" else "origin.example"
+    res = find_near_duplicates(records, DedupSettings(keep="source", source_priority=("mirror.example",)))
+    assert res.ids[res.cluster[res.ids.index("base")]] == "truncated"
+
+
+def test_bad_keep_policy_is_a_config_error():
+    from auditor.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="keep must be one of"):
+        DedupSettings(keep="random")
+
+
+def test_index_matches_new_documents_and_rolls_back_an_interrupted_run(tmp_path):
+    records, recs = _corpus()
+    settings = DedupSettings()
+    sh, mh = Shingler(settings.ngram), MinHasher(settings.num_perm, settings.seed)
+
+    def sign(texts):
+        b = sh.hash_batch(texts)
+        return mh.signatures(b), np.array([len(s) for s in b.sets()])
+
+    idx = DedupIndex(tmp_path, settings)
+    sigs, sizes = sign([recs["base"], recs["other"]])
+    with idx.transaction():
+        idx.add(["base", "other"], sigs, sizes, ["base", "other"])
+    with pytest.raises(RuntimeError):
+        with idx.transaction():
+            idx.add(["half"], sigs[:1], sizes[:1], ["half"])
+            raise RuntimeError("killed")
+    assert len(idx) == 2
+    idx.close()
+    idx = DedupIndex(tmp_path, settings)  # reopened from disk
+    qs, qz = sign([recs["wrapped"], recs["tmpl1"]])
+    found = idx.query(qs, qz)
+    assert found[0] is not None and found[0].id == "base" and found[1] is None
+    with pytest.raises(DedupIndexError, match="num_perm"):
+        DedupIndex(tmp_path, DedupSettings(num_perm=64))
+
+
+def test_rewrites_are_mutual_nearest_neighbours():
+    rng = random.Random(9)
+    story = article(rng, 3)
+    retold = " ".join(reversed(story.split()))  # same words, no shared 5-gram
+    # unrelated texts: other vocabularies, with a few of the story's words
+    texts = [story, retold, " ".join(f"{w}x{i % 7}" for i, w in enumerate(story.split()[:60])) + " river bank",
+             " ".join(f"{w}y{i % 5}" for i, w in enumerate(story.split()[:60])) + " court judge"]
+    pairs = find_rewrites(texts, threshold=0.25, max_df=1.0)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
+
+
+def test_cli_dedup_writes_clusters_and_pairs_and_uses_an_index(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    _, recs = _corpus()
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in recs.items()), encoding="utf-8")
+    out, pairs = tmp_path / "clusters.jsonl", tmp_path / "pairs.jsonl"
+    res = CliRunner().invoke(app, ["dedup", str(inp), "-o", str(out), "--pairs", str(pairs), "--keep", "earliest"])
+    assert res.exit_code == 0, res.output
+    rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert rows["wrapped"]["duplicate_of"] == "base" and rows["wrapped"]["similarity"] > 0
+    assert rows["base"]["duplicate_of"] is None and rows["base"]["cluster"] == "base"
+    assert all({"a", "b", "jaccard", "containment"} <= set(json.loads(x)) for x in pairs.read_text().splitlines())
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"id": "base", "text": recs["base"]}) + "\n", encoding="utf-8")
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"id": "copy", "text": recs["wrapped"]}) + "\n", encoding="utf-8")
+    for f in (first, second):
+        res = CliRunner().invoke(app, ["dedup", str(f), "-o", str(out), "--index", str(tmp_path / "idx")])
+        assert res.exit_code == 0, res.output
+    row = json.loads(out.read_text())
+    assert row["id"] == "copy" and row["duplicate_of"] == "base"
+    res = CliRunner().invoke(app, ["dedup", "--help"])
+    assert "Example:" in res.output
