@@ -1,0 +1,27 @@
+"""similarity: pair scores from word 3-gram containment and TF-IDF cosine (auditor.dedup), scored by score.py."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from benchmarks.common import make_inputs, score
+from benchmarks.pairs import containment_matrix, cosine_matrix, load, write_pairs
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--weight", type=float, default=0.5, help="weight of containment (the rest: cosine)")
+
+
+def run(args: argparse.Namespace) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        ids, texts = load(make_inputs("similarity", args.set, args.set_dir, Path(tmp) / "inputs.jsonl"))
+        cont, cos = containment_matrix(texts, 3), cosine_matrix(texts)
+        out = {}
+        for name, m in (("containment", cont), ("cosine", cos), ("combined", args.weight * cont + (1 - args.weight) * cos)):
+            pred = Path(tmp) / f"{name}.jsonl"
+            write_pairs(pred, ids, [(i, j, m[i, j]) for i in range(len(ids)) for j in range(i + 1, len(ids))])
+            res = score("similarity", pred, args.set, args.set_dir)
+            out.update({f"{k}[{name}]": v for k, v in res.items() if isinstance(v, float)})
+        return {"task": "similarity", **out}
