@@ -219,3 +219,20 @@ def test_real_pre_commit_run_in_a_temporary_repository(tmp_path):
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "901_harbour.txt" in _git(work, "log", "--name-only", "-1").stdout
     assert (work / ".auditor_cache").is_dir() and "auditor_cache" not in _git(work, "status", "--short").stdout
+
+
+def test_index_follows_the_folder_added_removed_and_rebuilt(repo, monkeypatch):
+    import auditor.check.guard as guard
+
+    settings, rules = Settings(), rules_for(Settings())
+    cache = repo / ".auditor_cache"
+    copy = add(repo, "900_copy.txt", rewrapped_002(keep=0.8))
+    assert check_files([copy], settings, rules, cache_root=cache).blocked  # builds and caches the index
+    (repo / "seeds" / SEED_002).unlink()  # the original leaves the folder: the copy is now new material
+    assert not check_files([copy], settings, rules, cache_root=cache).blocked
+    monkeypatch.setattr(guard, "REBUILD_AFTER", (0, 0.0, 0.0))  # force a rebuild from the cached rows
+    (repo / "seeds" / SEED_002).write_text(seed_text("002"), encoding="utf-8")
+    rebuilt = check_files([copy], settings, rules, cache_root=cache)
+    assert rebuilt.blocked and rebuilt.processed == 0 and rebuilt.seeds == 6
+    again = check_files([copy], settings, rules, cache_root=cache)  # read back from the rebuilt index
+    assert [f.message for _, f in again.outcomes[0].findings] == [f.message for _, f in rebuilt.outcomes[0].findings]

@@ -4,8 +4,9 @@ Two kinds of entry, both under a folder named by a fingerprint of everything tha
 changes them (auditor version, cache format, clean settings, shingle size; the
 rules too, for findings), so a stale entry is never read:
 
-- `index-<folder>.npz`: the signatures of every seed of one folder, as flat arrays
-  with offsets (loaded with `allow_pickle=False`), keyed by each file's SHA-256;
+- `index-<folder>.npz`: the built index of one folder's seeds (auditor.check.index),
+  each entry tagged with its file's SHA-256; loaded with `allow_pickle=False`;
+- `files/<sha256>.npz`: the signatures of a file seen since that index was built;
 - `docs/<sha256>.json`: a checked file's cleaned text and its own findings.
 
 Writes are atomic (a temporary file renamed), so a killed hook leaves no torn entry;
@@ -25,9 +26,10 @@ from typing import IO, Any
 
 import numpy as np
 
+from auditor.check.index import SeedIndex
 from auditor.check.signature import Signature
 
-FORMAT = 1
+FORMAT = 2
 
 
 def content_key(data: bytes) -> str:
@@ -64,23 +66,34 @@ class SignatureCache:
         self.root = root
 
     def _index_path(self, folder: Path) -> Path:
-        name = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
+        name = hashlib.sha1(os.path.realpath(folder).encode()).hexdigest()[:12]
         return self.sig_dir / f"index-{name}.npz"
 
-    def load_index(self, folder: Path) -> dict[str, FileSignatures]:
-        path = self._index_path(folder)
-        if not path.is_file():
-            return {}
+    def load_index(self, folder: Path) -> SeedIndex | None:
+        """The index last built for this folder (its entries name files by content key), or None."""
         try:
-            with np.load(path, allow_pickle=False) as z:
-                return _unpack(dict(z))
+            with np.load(self._index_path(folder), allow_pickle=False) as z:
+                return SeedIndex.from_arrays(dict(z))
         except (OSError, ValueError, KeyError):
-            return {}
+            return None
 
-    def save_index(self, folder: Path, files: dict[str, FileSignatures]) -> None:
+    def save_index(self, folder: Path, index: SeedIndex) -> None:
         self._ignore_me()
         with _atomic(self._index_path(folder)) as f:
-            np.savez(f, **_pack(files))
+            np.savez(f, **index.to_arrays())
+
+    def load_file(self, key: str) -> FileSignatures | None:
+        """The signatures of one file's documents, cached when the file was first seen."""
+        try:
+            with np.load(self.sig_dir / "files" / f"{key}.npz", allow_pickle=False) as z:
+                return _unpack(dict(z))
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def save_file(self, key: str, sigs: FileSignatures) -> None:
+        self._ignore_me()
+        with _atomic(self.sig_dir / "files" / f"{key}.npz") as f:
+            np.savez(f, **_pack(sigs))
 
     def load_doc(self, key: str) -> list[dict[str, Any]] | None:
         try:
@@ -102,12 +115,10 @@ class SignatureCache:
             marker.write_text("*\n", encoding="utf-8")
 
 
-def _pack(files: dict[str, FileSignatures]) -> dict[str, np.ndarray]:
-    rows = [(key, doc_id, sig) for key, sigs in sorted(files.items()) for doc_id, sig in sigs]
-    sigs = [s for _, _, s in rows]
+def _pack(rows: FileSignatures) -> dict[str, np.ndarray]:
+    sigs = [s for _, s in rows]
     return {
-        "keys": np.array([k for k, _, _ in rows], dtype=str),
-        "ids": np.array([d for _, d, _ in rows], dtype=str),
+        "ids": np.array([d for d, _ in rows], dtype=str),
         "text_hashes": np.array([s.text_hash for s in sigs], dtype=str),
         "words": np.array([s.words for s in sigs], dtype=np.int64),
         "sh_len": np.array([len(s.shingles) for s in sigs], dtype=np.int64),
@@ -118,11 +129,11 @@ def _pack(files: dict[str, FileSignatures]) -> dict[str, np.ndarray]:
     }
 
 
-def _unpack(z: dict[str, np.ndarray]) -> dict[str, FileSignatures]:
-    out: dict[str, FileSignatures] = {}
+def _unpack(z: dict[str, np.ndarray]) -> FileSignatures:
+    out: FileSignatures = []
     sh_off = np.concatenate([[0], np.cumsum(z["sh_len"])])
     t_off = np.concatenate([[0], np.cumsum(z["t_len"])])
-    for i, key in enumerate(z["keys"].tolist()):
+    for i, doc_id in enumerate(z["ids"].tolist()):
         sig = Signature(
             words=int(z["words"][i]),
             text_hash=str(z["text_hashes"][i]),
@@ -130,5 +141,5 @@ def _unpack(z: dict[str, np.ndarray]) -> dict[str, FileSignatures]:
             terms=z["terms"][t_off[i] : t_off[i + 1]],
             counts=z["counts"][t_off[i] : t_off[i + 1]],
         )
-        out.setdefault(key, []).append((str(z["ids"][i]), sig))
+        out.append((str(doc_id), sig))
     return out

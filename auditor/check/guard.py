@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from auditor import __version__
 from auditor.check.cache import FileSignatures, SignatureCache, content_key, fingerprint
-from auditor.check.index import Entry, SeedIndex, Thresholds
+from auditor.check.index import Part, SeedIndex, SeedSet, Thresholds
 from auditor.check.policy import BLOCK, IGNORE, WARN, SeedPolicy
-from auditor.check.signature import sign
+from auditor.check.signature import Signature, sign
 from auditor.clean import clean_corpus
 from auditor.config import Settings
 from auditor.dedup import repeated_passages
@@ -53,26 +54,26 @@ class CheckReport:
         return any(o.blocked for o in self.outcomes)
 
 
-def is_seed_file(path: Path) -> bool:
-    name = path.name.lower().removesuffix(".gz")
-    return not path.name.startswith(".") and os.path.splitext(name)[1] in SUPPORTED
+def is_seed_file(path: str | Path) -> bool:
+    name = os.path.basename(path).lower()
+    return not name.startswith(".") and os.path.splitext(name.removesuffix(".gz"))[1] in SUPPORTED
 
 
-def seed_files(folder: Path) -> list[Path]:
-    """The seed files under `folder` (recursive, hidden folders and files skipped), sorted."""
+def seed_files(folder: str | Path) -> list[str]:
+    """The seed files under `folder` (recursive, hidden folders and files skipped), sorted.
+
+    Plain strings, not Path objects: on a folder of thousands of seeds, pathlib's
+    overhead was most of a warm check's time.
+    """
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found += [Path(dirpath) / n for n in filenames if is_seed_file(Path(dirpath) / n)]
-    return sorted(found)
+        found += [os.path.join(dirpath, n) for n in filenames if is_seed_file(n)]
+    return sorted(os.path.normpath(f) for f in found)
 
 
-def display(path: Path) -> str:
-    """A path as findings name it: relative to the working folder when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+def display(path: str | Path) -> str:
+    return os.path.normpath(path).replace(os.sep, "/")
 
 
 def thresholds(settings: Settings) -> Thresholds:
@@ -90,41 +91,89 @@ def open_cache(settings: Settings, rules: RuleSet, root: Path | None) -> Signatu
     return SignatureCache(root, sig_fp, doc_fp)
 
 
-def _read_clean(path: Path, settings: Settings) -> list[Document]:
-    docs = clean_corpus(read_inputs([str(path)]), settings.clean)
-    return docs
+def _read_clean(path: str | Path, settings: Settings) -> list[Document]:
+    return clean_corpus(read_inputs([str(path)]), settings.clean)
 
 
-def load_index(folder: Path, settings: Settings, cache: SignatureCache | None) -> tuple[SeedIndex, int]:
-    """The seeds of `folder` as an index, and how many documents had to be cleaned (cache misses)."""
+def _read_key(path: str) -> str:
+    with open(path, "rb") as f:
+        return content_key(f.read())
+
+
+def _signed(path: str, key: str, settings: Settings, cache: SignatureCache | None) -> tuple[FileSignatures, int]:
+    """A file's signatures: from the cache, else cleaned and signed now (and cached)."""
+    sigs = cache.load_file(key) if cache else None
+    if sigs is not None:
+        return sigs, 0
+    docs = [d for d in _read_clean(path, settings) if d.readable]
+    sigs = [(d.id, sign(d.text, settings.dedup.ngram)[0]) for d in docs]
+    if cache is not None:
+        cache.save_file(key, sigs)
+    return sigs, len(docs)
+
+
+# The cached index is rebuilt when files added since it was built outnumber this
+# (or this share of it), or when this share of its entries is gone: a commit that
+# adds one seed reads the index and signs one file, and writes one small entry.
+REBUILD_AFTER = (32, 0.02, 0.10)
+
+
+def load_index(folder: Path, settings: Settings, cache: SignatureCache | None) -> tuple[SeedSet, int]:
+    """The seeds of `folder` to compare with, and how many documents had to be cleaned (cache misses)."""
     if not folder.is_dir():
         raise InputError(f"no such folder of seeds: {folder}")
+    root = os.path.realpath(folder)
     files = seed_files(folder)
-    keys = {f: content_key(f.read_bytes()) for f in files}
-    cached = cache.load_index(folder) if cache else {}
-    current: dict[str, FileSignatures] = {}
+    by_key: dict[str, list[str]] = {}
+    for f in files:
+        by_key.setdefault(_read_key(f), []).append(f)
+    base = cache.load_index(folder) if cache else None
+    base_keys = set(base.keys.tolist()) if base is not None else set()
     processed = 0
-    for f in files:
-        key = keys[f]
-        if key not in current:
-            if key in cached:
-                current[key] = cached[key]
-            else:
-                docs = [d for d in _read_clean(f, settings) if d.readable]
-                current[key] = [(d.id, sign(d.text, settings.dedup.ngram)[0]) for d in docs]
-                processed += len(docs)
-    if cache is not None and set(current) != set(cached):
-        cache.save_index(folder, current)
-    entries = []
-    for f in files:
-        shown, real = display(f), str(f.resolve())
-        sigs = current[keys[f]]
-        for doc_id, sig in sigs:
-            entries.append(Entry(shown if len(sigs) == 1 else f"{shown}#{doc_id}", real, sig))
-    return SeedIndex.build(entries), processed
+    delta: list[tuple[str, str, Signature]] = []
+    for key, paths in by_key.items():
+        if key not in base_keys:
+            sigs, n = _signed(paths[0], key, settings, cache)
+            processed += n
+            delta += [(key, doc_id, sig) for doc_id, sig in sigs]
+    alive = np.array([k in by_key for k in base.keys.tolist()], dtype=bool) if base is not None else None
+    few, share, gone = REBUILD_AFTER
+    if base is not None and alive is not None and len(delta) <= max(few, share * len(base)) \
+            and (~alive).sum() <= gone * len(base):
+        indexes = [(base, alive), (SeedIndex.build(delta), None)]
+    else:
+        rows = [r for r, ok in zip(base.rows(), alive, strict=True) if ok] if base is not None else []
+        full = SeedIndex.build(rows + delta)
+        if cache is not None:
+            cache.save_index(folder, full)
+        indexes = [(full, None)]
+    parts = [_part(ix, ok, by_key, folder, root) for ix, ok in indexes]
+    return SeedSet(parts), processed
 
 
-def _own_findings(path: Path, settings: Settings, rules: RuleSet) -> list[Document]:
+def _under(root: str, path: str, folder: Path) -> str:
+    """`path` (found by walking `folder`) under the folder's resolved `root`: string work only."""
+    prefix = os.path.normpath(folder)
+    rel = path if prefix == "." else path[len(prefix) + 1 :]
+    return os.path.join(root, rel)
+
+
+def _part(ix: SeedIndex, alive: np.ndarray | None, by_key: dict[str, list[str]], folder: Path, root: str) -> Part:
+    keys = ix.keys.tolist()
+    per_key: dict[str, int] = {}
+    for k in keys:
+        per_key[k] = per_key.get(k, 0) + 1
+    names, paths = [], []
+    for k, doc_id in zip(keys, ix.ids.tolist(), strict=True):
+        files = by_key.get(k, [])
+        suffix = f"#{doc_id}" if per_key[k] > 1 else ""
+        names.append(tuple(display(f) + suffix for f in files) or ("",))
+        paths.append(tuple(_under(root, f, folder) for f in files) or ("",))
+    ok = alive if alive is not None else np.ones(len(ix), dtype=bool)
+    return Part(ix, names, paths, ok)
+
+
+def _own_findings(path: str | Path, settings: Settings, rules: RuleSet) -> list[Document]:
     """The file read, cleaned and scored on its own: its documents with their findings."""
     docs = _read_clean(path, settings)
     for doc in docs:
@@ -179,7 +228,7 @@ def check_files(paths: list[str], settings: Settings, rules: RuleSet, against: P
             found = own
             if rec["readable"] and rec["text"].strip():
                 sig, toks = sign(rec["text"], th.ngram)
-                found = own + _quoted(index.compare(sig, toks, th, exclude=str(path.resolve())), rec["text"])
+                found = own + _quoted(index.compare(sig, toks, th, exclude=os.path.realpath(path)), rec["text"])
             shown = display(path) if len(records) == 1 else f"{display(path)}#{rec['id']}"
             outcome = Outcome(display(path), shown)
             for f in found:

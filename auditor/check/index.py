@@ -1,10 +1,14 @@
-"""The existing seeds as one set of sorted arrays, and one new document compared with all of them.
+"""The existing seeds as sorted arrays, and one new document compared with all of them.
 
 Every comparison is exact, not estimated: a new seed's shingles are looked up in
 the sorted shingles of every seed at once (numpy searchsorted), which gives the
 intersection with each seed, hence Jaccard and containment, and the positions of
-passages they share. At the scale of a seeds folder (thousands of documents) this
-is faster than MinHash + LSH and misses nothing.
+the passages they share. At the scale of a seeds folder (thousands of documents)
+this is faster than MinHash + LSH and misses nothing.
+
+A `SeedIndex` is built once and cached as it is (its arrays); a `SeedSet` is what
+a check compares with: a cached index, entries whose file is gone masked out, plus
+a small index of the files added since, so a commit does not rebuild the whole.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import numpy as np
 from auditor.check.signature import Signature, Tokens, shingle_hashes
 from auditor.document import Finding, Severity, Span
 
+ARRAYS = ("keys", "ids", "text_hashes", "sizes", "sh_hash", "sh_doc", "t_hash", "t_doc", "t_weight", "norms")
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
@@ -26,13 +32,6 @@ class Thresholds:
     min_shared_words: int = 40
     same_story: float = 0.5
     max_same_story: int = 3  # report the closest few, not every seed on the same topic
-
-
-@dataclass(slots=True)
-class Entry:
-    id: str  # how findings name the seed (its path)
-    path: str  # resolved path, to leave a file out of its own comparison
-    signature: Signature
 
 
 def _lookup(sorted_keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -49,121 +48,196 @@ def _tf(counts: np.ndarray) -> np.ndarray:
     return 1.0 + np.log(counts.astype(np.float64))  # sublinear term frequency
 
 
+def _idf(n_docs: int, df: np.ndarray) -> np.ndarray:
+    """Smoothed inverse document frequency (as scikit-learn's TfidfTransformer)."""
+    return np.log((1 + n_docs) / (1 + df)) + 1.0
+
+
+def _df(sorted_terms: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    return np.searchsorted(sorted_terms, terms, "right") - np.searchsorted(sorted_terms, terms, "left")
+
+
 @dataclass(slots=True)
 class SeedIndex:
-    entries: list[Entry] = field(default_factory=list)
-    sh_hash: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
-    sh_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    t_hash: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
-    t_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    t_weight: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
-    norms: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    """Signatures of many documents as flat arrays; entry i came from the file with content key keys[i]."""
+
+    keys: np.ndarray  # str: SHA-256 of the file
+    ids: np.ndarray  # str: the document's id inside its file
+    text_hashes: np.ndarray  # str
+    sizes: np.ndarray  # int64: unique shingles per entry
+    sh_hash: np.ndarray  # uint64, sorted
+    sh_doc: np.ndarray  # int32 entry of each shingle
+    t_hash: np.ndarray  # uint64, sorted
+    t_doc: np.ndarray  # int32
+    t_weight: np.ndarray  # float64 sublinear tf
+    norms: np.ndarray  # float64 TF-IDF norm of each entry (IDF of this index)
 
     @classmethod
-    def build(cls, entries: list[Entry]) -> SeedIndex:
-        if not entries:
-            return cls()
-        sigs = [e.signature for e in entries]
-        sh = np.concatenate([s.shingles for s in sigs])
-        sh_doc = np.repeat(np.arange(len(sigs), dtype=np.int32), [len(s.shingles) for s in sigs])
-        order = np.argsort(sh, kind="stable")
-        th = np.concatenate([s.terms for s in sigs])
-        t_doc = np.repeat(np.arange(len(sigs), dtype=np.int32), [len(s.terms) for s in sigs])
-        tw = _tf(np.concatenate([s.counts for s in sigs]))
-        torder = np.argsort(th, kind="stable")
-        index = cls(entries, sh[order], sh_doc[order], th[torder], t_doc[torder], tw[torder])
-        idf = index.idf(index.t_hash)
-        index.norms = np.sqrt(np.bincount(index.t_doc, weights=(index.t_weight * idf) ** 2, minlength=len(sigs)))
-        return index
+    def build(cls, rows: list[tuple[str, str, Signature]]) -> SeedIndex:
+        """From (file key, document id, signature) rows."""
+        sigs = [s for _, _, s in rows]
+        n = len(sigs)
+        cat = np.concatenate
+        sh = cat([s.shingles for s in sigs]) if sigs else np.zeros(0, np.uint64)
+        sh_doc = np.repeat(np.arange(n, dtype=np.int32), [len(s.shingles) for s in sigs])
+        th = cat([s.terms for s in sigs]) if sigs else np.zeros(0, np.uint64)
+        t_doc = np.repeat(np.arange(n, dtype=np.int32), [len(s.terms) for s in sigs])
+        tw = _tf(cat([s.counts for s in sigs])) if sigs else np.zeros(0)
+        order, torder = np.argsort(sh, kind="stable"), np.argsort(th, kind="stable")
+        th, t_doc, tw = th[torder], t_doc[torder], tw[torder]
+        idf = _idf(n, _df(th, th))
+        norms = np.sqrt(np.bincount(t_doc, weights=(tw * idf) ** 2, minlength=n))
+        return cls(
+            keys=np.array([k for k, _, _ in rows], dtype=str), ids=np.array([i for _, i, _ in rows], dtype=str),
+            text_hashes=np.array([s.text_hash for s in sigs], dtype=str),
+            sizes=np.array([len(s.shingles) for s in sigs], dtype=np.int64),
+            sh_hash=sh[order], sh_doc=sh_doc[order], t_hash=th, t_doc=t_doc, t_weight=tw, norms=norms,
+        )
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.keys)
 
-    def idf(self, terms: np.ndarray) -> np.ndarray:
-        """Smoothed inverse document frequency over the seeds (as scikit-learn's TfidfTransformer)."""
-        df = np.searchsorted(self.t_hash, terms, "right") - np.searchsorted(self.t_hash, terms, "left")
-        return np.log((1 + len(self)) / (1 + df)) + 1.0
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in ARRAYS}
 
-    def compare(self, sig: Signature, toks: Tokens, th: Thresholds, exclude: str = "") -> list[Finding]:
-        """Findings that relate one document to the seeds: D001, D002, D004, D005."""
-        if not len(self) or not sig.words:
-            return []
-        others = np.array([e.path != exclude for e in self.entries])
-        findings: list[Finding] = []
-        done = np.zeros(len(self), dtype=bool)
-        for i, e in enumerate(self.entries):
-            if others[i] and e.signature.text_hash == sig.text_hash:
-                findings.append(_finding("D001", "exact-duplicate", Severity.ERROR, e.id,
-                                         f"same text as {e.id}", {"jaccard": 1.0}))
-                done[i] = True
-        qi, ki = _lookup(self.sh_hash, sig.shingles)
-        docs = self.sh_doc[ki]
-        inter = np.bincount(docs, minlength=len(self))
-        sizes = np.array([len(e.signature.shingles) for e in self.entries])
-        union = len(sig.shingles) + sizes - inter
-        jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
-        cont = inter / np.maximum(np.minimum(len(sig.shingles), sizes), 1)
-        big = (sizes >= th.min_shingles) & (len(sig.shingles) >= th.min_shingles)
-        near = others & ~done & big & ((jac >= th.jaccard) | (cont >= th.containment))
-        for i in np.flatnonzero(near):
-            e = self.entries[i]
-            findings.append(_finding(
-                "D002", "near-duplicate", Severity.ERROR, e.id,
-                f"near-duplicate of {e.id} (Jaccard {jac[i]:.2f}, containment {cont[i]:.2f})",
-                {"jaccard": round(float(jac[i]), 4), "containment": round(float(cont[i]), 4),
-                 "shared_shingles": int(inter[i])},
-            ))
-        done |= near
-        for i, f in self._shared_passages(sig, toks, th, qi, docs, inter, others & ~done):
-            findings.append(f)
-            done[i] = True
-        findings += self._same_story(sig, th, others & ~done)
-        return findings
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> SeedIndex:
+        return cls(**{name: arrays[name] for name in ARRAYS})
 
-    def _shared_passages(self, sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarray, docs: np.ndarray,
-                         inter: np.ndarray, live: np.ndarray) -> list[tuple[int, Finding]]:
-        n = th.ngram
-        need = max(1, (th.min_shared_words - n + 1) // 2)  # a shared run needs at least this many shingles
-        cands = np.flatnonzero(live & (inter >= need))
-        if not len(cands):
-            return []
-        positional = shingle_hashes(toks.hashes, n)
+    def rows(self) -> list[tuple[str, str, Signature]]:
+        """The (file key, document id, signature) rows back, to merge into a new index."""
+        sh_order = np.argsort(self.sh_doc, kind="stable")
+        t_order = np.argsort(self.t_doc, kind="stable")
+        sh_cut = np.searchsorted(self.sh_doc[sh_order], np.arange(len(self) + 1))
+        t_cut = np.searchsorted(self.t_doc[t_order], np.arange(len(self) + 1))
+        counts = np.rint(np.exp(self.t_weight - 1.0)).astype(np.int32)
         out = []
-        for i in cands:
-            matched = sig.shingles[np.unique(qi[docs == i])]
-            runs = _runs(np.isin(positional, matched), n)
-            runs = [(a, b) for a, b in runs if b - a + n >= th.min_shared_words]
-            if not runs:
-                continue
-            e = self.entries[i]
-            spans = [Span(int(toks.starts[a]), int(toks.ends[min(b + n - 1, len(toks.ends) - 1)]), "text")
-                     for a, b in runs]
-            words = sum(min(b + n, len(toks.hashes)) - a for a, b in runs)
-            longest = max(runs, key=lambda r: r[1] - r[0])
-            out.append((int(i), _finding(
-                "D004", "shared-passage", Severity.ERROR, e.id,
-                f"shares {len(runs)} passage(s), {words} words ({words / max(sig.words, 1):.0%}), with {e.id}",
-                {"passages": len(runs), "shared_words": int(words), "share": round(words / max(sig.words, 1), 4),
-                 "longest_words": int(longest[1] - longest[0] + n)},
-                spans,
-            )))
+        for i in range(len(self)):
+            ts = t_order[t_cut[i] : t_cut[i + 1]]
+            terms = self.t_hash[ts]
+            o = np.argsort(terms)
+            sig = Signature(words=0, text_hash=str(self.text_hashes[i]),
+                            shingles=np.sort(self.sh_hash[sh_order[sh_cut[i] : sh_cut[i + 1]]]),
+                            terms=terms[o], counts=counts[ts][o])
+            out.append((str(self.keys[i]), str(self.ids[i]), sig))
         return out
 
-    def _same_story(self, sig: Signature, th: Thresholds, live: np.ndarray) -> list[Finding]:
-        if not len(sig.terms) or not live.any():
+
+@dataclass(slots=True)
+class Part:
+    """One index, with what each entry is called now and where it lives, and which entries still exist."""
+
+    index: SeedIndex
+    names: list[tuple[str, ...]]  # how findings name each entry: its file's path (`path#id` in a multi-document
+    paths: list[tuple[str, ...]]  # file), one per file with this content; and those files' resolved paths
+    alive: np.ndarray  # bool
+
+
+@dataclass(slots=True)
+class SeedSet:
+    parts: list[Part] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return int(sum(p.alive.sum() for p in self.parts))
+
+    def compare(self, sig: Signature, toks: Tokens, th: Thresholds, exclude: str = "") -> list[Finding]:
+        """Findings that relate one document to the seeds: D001, D002, D004, D005 (at most one per seed)."""
+        if not sig.words or not len(self):
             return []
-        qi, ki = _lookup(self.t_hash, sig.terms)
-        idf = self.idf(sig.terms)
-        wq = _tf(sig.counts) * idf
-        dots = np.bincount(self.t_doc[ki], weights=self.t_weight[ki] * idf[qi] * wq[qi], minlength=len(self))
-        cos = dots / np.maximum(np.linalg.norm(wq) * self.norms, 1e-12)
-        hits = [i for i in np.argsort(-cos) if live[i] and cos[i] >= th.same_story][: th.max_same_story]
-        return [
-            _finding("D005", "same-story", Severity.WARNING, self.entries[i].id,
-                     f"tells the same story as {self.entries[i].id} (TF-IDF cosine {cos[i]:.2f})",
-                     {"cosine": round(float(cos[i]), 4), "threshold": th.same_story})
-            for i in hits
-        ]
+        found: list[Finding] = []
+        stories: list[tuple[float, Finding]] = []
+        n_docs = len(self)
+        df = sum((_df(p.index.t_hash, sig.terms) for p in self.parts), np.zeros(len(sig.terms), np.int64))
+        idf = _idf(n_docs, df)
+        for p in self.parts:
+            live = p.alive & np.array([set(paths) != {exclude} for paths in p.paths], dtype=bool)
+            names = [_name(nm, paths, exclude) for nm, paths in zip(p.names, p.paths, strict=True)]
+            f, s = _compare_part(p.index, names, live, sig, toks, th, idf)
+            found += f
+            stories += s
+        stories.sort(key=lambda cf: -cf[0])
+        return found + [f for _, f in stories[: th.max_same_story]]
+
+
+def _name(names: tuple[str, ...], paths: tuple[str, ...], exclude: str) -> str:
+    """The entry's name, from a file other than the one checked (two seeds may hold the same content)."""
+    return next((nm for nm, path in zip(names, paths, strict=True) if path != exclude), names[0])
+
+
+def _compare_part(ix: SeedIndex, names: list[str], live: np.ndarray, sig: Signature, toks: Tokens,
+                  th: Thresholds, idf: np.ndarray) -> tuple[list[Finding], list[tuple[float, Finding]]]:
+    findings: list[Finding] = []
+    done = ~live
+    for i in np.flatnonzero(live & (ix.text_hashes == sig.text_hash)):
+        findings.append(_finding("D001", "exact-duplicate", Severity.ERROR, names[i], f"same text as {names[i]}",
+                                 {"jaccard": 1.0}))
+        done[i] = True
+    qi, ki = _lookup(ix.sh_hash, sig.shingles)
+    docs = ix.sh_doc[ki]
+    inter = np.bincount(docs, minlength=len(ix))
+    union = len(sig.shingles) + ix.sizes - inter
+    jac = inter / np.maximum(union, 1)
+    cont = inter / np.maximum(np.minimum(len(sig.shingles), ix.sizes), 1)
+    big = (ix.sizes >= th.min_shingles) & (len(sig.shingles) >= th.min_shingles)
+    near = ~done & big & ((jac >= th.jaccard) | (cont >= th.containment))
+    for i in np.flatnonzero(near):
+        findings.append(_finding(
+            "D002", "near-duplicate", Severity.ERROR, names[i],
+            f"near-duplicate of {names[i]} (Jaccard {jac[i]:.2f}, containment {cont[i]:.2f})",
+            {"jaccard": round(float(jac[i]), 4), "containment": round(float(cont[i]), 4),
+             "shared_shingles": int(inter[i])},
+        ))
+    done |= near
+    for i, f in _shared_passages(sig, toks, th, qi, docs, inter, ~done, names):
+        findings.append(f)
+        done[i] = True
+    return findings, _same_story(ix, names, sig, th, ~done, idf)
+
+
+def _shared_passages(sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarray, docs: np.ndarray,
+                     inter: np.ndarray, live: np.ndarray, names: list[str]) -> list[tuple[int, Finding]]:
+    n = th.ngram
+    need = max(1, (th.min_shared_words - n + 1) // 2)  # a shared run needs at least this many shingles
+    cands = np.flatnonzero(live & (inter >= need))
+    if not len(cands):
+        return []
+    positional = shingle_hashes(toks.hashes, n)
+    out = []
+    for i in cands:
+        matched = sig.shingles[np.unique(qi[docs == i])]
+        runs = [(a, b) for a, b in _runs(np.isin(positional, matched), n) if b - a + n >= th.min_shared_words]
+        if not runs:
+            continue
+        last = len(toks.ends) - 1
+        spans = [Span(int(toks.starts[a]), int(toks.ends[min(b + n - 1, last)]), "text") for a, b in runs]
+        words = sum(min(b + n, len(toks.hashes)) - a for a, b in runs)
+        longest = max(runs, key=lambda r: r[1] - r[0])
+        share = words / max(sig.words, 1)
+        out.append((int(i), _finding(
+            "D004", "shared-passage", Severity.ERROR, names[i],
+            f"shares {len(runs)} passage(s), {words} words ({share:.0%} of it), with {names[i]}",
+            {"passages": len(runs), "shared_words": int(words), "share": round(share, 4),
+             "longest_words": int(longest[1] - longest[0] + n), "min_words": th.min_shared_words},
+            spans,
+        )))
+    return out
+
+
+def _same_story(ix: SeedIndex, names: list[str], sig: Signature, th: Thresholds, live: np.ndarray,
+                idf: np.ndarray) -> list[tuple[float, Finding]]:
+    if not len(sig.terms) or not live.any():
+        return []
+    qi, ki = _lookup(ix.t_hash, sig.terms)
+    wq = _tf(sig.counts) * idf
+    dots = np.bincount(ix.t_doc[ki], weights=ix.t_weight[ki] * idf[qi] * wq[qi], minlength=len(ix))
+    cos = dots / np.maximum(np.linalg.norm(wq) * ix.norms, 1e-12)
+    hits = [i for i in np.argsort(-cos) if live[i] and cos[i] >= th.same_story][: th.max_same_story]
+    return [
+        (float(cos[i]), _finding("D005", "same-story", Severity.WARNING, names[i],
+                                 f"tells the same story as {names[i]} (TF-IDF cosine {cos[i]:.2f})",
+                                 {"cosine": round(float(cos[i]), 4), "threshold": th.same_story}))
+        for i in hits
+    ]
 
 
 def _runs(mask: np.ndarray, n: int) -> list[tuple[int, int]]:

@@ -1,0 +1,170 @@
+"""check: one new seed against 1,000 existing seeds (`auditor-seeds`, the pre-commit hook), speed and accuracy.
+
+The seeds are made at run time from the shared near-duplicate corpus
+(make_neardup.py into a temporary folder; nothing is copied into the project):
+one document of each of N gold clusters becomes a seed file. Probes are the
+other documents: copies of a seed (same gold cluster: re-wrapped, truncated,
+reordered, noisy) should be refused; documents of clusters with no seed
+(including hard negatives in a shared heavy template) should pass.
+
+Speed, as pre-commit runs it: the probe is added to seeds/ and `auditor-seeds
+FILE --against seeds/` is run as a fresh process with a warm cache (only the new
+file is processed), interleaved with a bare `python -c pass` start for reference.
+Accuracy: every probe is checked in-process (library call) against the seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import BENCH, need_bench
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seeds", type=int, default=1000, help="Existing seeds to compare against (default 1000).")
+    p.add_argument("--repeat", type=int, default=7, help="Timed hook runs, one new probe each (default 7).")
+    p.add_argument("--probes", type=int, default=400, help="Probes checked for accuracy (default 400; 0: all).")
+    p.add_argument("--neardup-dir", help="An existing make_neardup.py output (default: made in a temp folder).")
+    p.add_argument("--random-seed", type=int, default=1)
+
+
+def _load(folder: Path) -> tuple[dict[str, str], dict[str, dict]]:
+    with open(folder / "inputs.jsonl", encoding="utf-8") as f:
+        texts = {r["id"]: r["text"] for r in map(json.loads, f)}
+    with open(folder / "gold.jsonl", encoding="utf-8") as f:
+        gold = {r["id"]: r for r in map(json.loads, f)}
+    return texts, gold
+
+
+def _split(gold: dict[str, dict], n: int, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
+    """Seeds (one per cluster, its original where marked), copies of a seed, and probes of no seed's cluster."""
+    clusters: dict[str, list[str]] = {}
+    for doc_id in sorted(gold):
+        clusters.setdefault(gold[doc_id]["cluster"], []).append(doc_id)
+    names = sorted(clusters)
+    rng.shuffle(names)
+    if n >= len(names):
+        sys.exit(f"Error: --seeds {n} needs more than {len(names)} clusters (leave some for negative probes)")
+    seeds, copies, others = [], [], []
+    for i, c in enumerate(names):
+        members = sorted(clusters[c], key=lambda d: not gold[d]["original"])
+        if i < n:
+            seeds.append(members[0])
+            copies += members[1:]
+        else:
+            others += members
+    return seeds, copies, others
+
+
+def _hook_exe() -> list[str]:
+    exe = Path(sys.executable).parent / "auditor-seeds"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor.hook"]
+
+
+def _timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    secs = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        sys.exit(f"Error: {' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return secs, proc.returncode, proc.stdout
+
+
+def run(args: argparse.Namespace) -> dict:
+    need_bench()
+    from auditor.check.guard import check_files
+    from auditor.config import Settings
+    from auditor.pipeline import rules_for
+
+    rng = random.Random(args.random_seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        nd = Path(args.neardup_dir) if args.neardup_dir else work / "neardup"
+        if not args.neardup_dir:
+            subprocess.run([sys.executable, str(BENCH / "make_neardup.py"), str(nd), "--seed", str(args.random_seed)],
+                           check=True, capture_output=True)
+        texts, gold = _load(nd)
+        seeds, copies, others = _split(gold, args.seeds, rng)
+        (work / "seeds").mkdir()
+        (work / "probes").mkdir()
+        for d in seeds:
+            (work / "seeds" / f"{d}.txt").write_text(texts[d], encoding="utf-8")
+        rng.shuffle(copies)
+        rng.shuffle(others)
+        timed_probes = (copies[: (args.repeat + 1) // 2] + others[: args.repeat // 2])[: args.repeat]
+        hook = [*_hook_exe(), "--against", "seeds/"]
+
+        # Cold: the cache is empty; every seed is cleaned and signed once.
+        first = work / "seeds" / "cold_probe.txt"
+        first.write_text(texts[others[-1]], encoding="utf-8")
+        cold, _, _ = _timed([*hook, "seeds/cold_probe.txt"], work)
+        first.unlink()
+
+        warm, bare = [], []
+        for d in timed_probes:  # as pre-commit: the new file is in seeds/, only it is processed
+            bare.append(_timed([sys.executable, "-c", "pass"], work)[0])
+            path = work / "seeds" / f"new_{d}.txt"
+            path.write_text(texts[d], encoding="utf-8")
+            warm.append(_timed([*hook, f"seeds/new_{d}.txt"], work)[0])
+            path.unlink()
+
+        # Accuracy, in-process (one library call per probe; the index comes from the cache)
+        n_probe = args.probes or len(copies) + len(others)
+        pc, po = copies[: n_probe // 2], others[: n_probe - n_probe // 2]
+        settings = Settings()
+        rules = rules_for(settings)
+        cwd = os.getcwd()
+        os.chdir(work)
+        dedup_only = {"D001", "D002", "D004"}
+        try:
+            refused: dict[str, bool] = {}
+            by_dedup: dict[str, bool] = {}  # refused for colliding with a seed, not for its own quality
+            codes: dict[str, dict[str, int]] = {"copy": {}, "other": {}}
+            per_probe = []
+            for kind, ids in (("copy", pc), ("other", po)):
+                for d in ids:
+                    path = work / "probes" / f"{d}.txt"
+                    path.write_text(texts[d], encoding="utf-8")
+                    t0 = time.perf_counter()
+                    rep = check_files([f"probes/{d}.txt"], settings, rules, cache_root=work / ".auditor_cache")
+                    per_probe.append(time.perf_counter() - t0)
+                    refused[d] = rep.blocked
+                    by_dedup[d] = any(act == "block" and f.code in dedup_only
+                                      for o in rep.outcomes for act, f in o.findings)
+                    for o in rep.outcomes:
+                        for act, f in o.findings:
+                            key = f"{f.code}:{act}"
+                            codes[kind][key] = codes[kind].get(key, 0) + 1
+        finally:
+            os.chdir(cwd)
+        cache_mb = sum(f.stat().st_size for f in (work / ".auditor_cache").rglob("*") if f.is_file()) / 2**20
+        shutil.rmtree(work / "probes")
+    return {
+        "task": "check",
+        "seeds": len(seeds),
+        "cold_s": round(cold, 2),
+        "warm_median_s": round(statistics.median(warm), 3),
+        "warm_max_s": round(max(warm), 3),
+        "python_start_median_s": round(statistics.median(bare), 3),
+        "under_1s": all(w < 1.0 for w in warm),
+        "inprocess_check_median_ms": round(1000 * statistics.median(per_probe), 1),
+        "probes_copy": len(pc),
+        "probes_other": len(po),
+        "copies_refused": round(sum(refused[d] for d in pc) / max(len(pc), 1), 4),
+        "others_refused": round(sum(refused[d] for d in po) / max(len(po), 1), 4),
+        "copies_refused_as_collision": round(sum(by_dedup[d] for d in pc) / max(len(pc), 1), 4),
+        "others_refused_as_collision": round(sum(by_dedup[d] for d in po) / max(len(po), 1), 4),
+        "codes_on_copies": codes["copy"],
+        "codes_on_others": codes["other"],
+        "cache_mb": round(cache_mb, 2),
+    }
