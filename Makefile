@@ -26,7 +26,7 @@ audit: install
 	$(BIN)/auditor audit seeds/ --report-dir reports --format md,json,html --fail-on never
 
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 lint: install-dev
 	$(BIN)/ruff check auditor tests benchmarks
