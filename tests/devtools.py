@@ -39,11 +39,13 @@ class DevTools:
             os.dup2(a, 3)
             os.dup2(b, 4)
 
+        profile.mkdir(parents=True, exist_ok=True)
+        self._log = open(profile / "chromium.log", "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(
             [exe, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", f"--window-size={width},{height}",
              "about:blank"],
             preexec_fn=wire, close_fds=False, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,
         )
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -63,7 +65,7 @@ class DevTools:
                 raise TimeoutError("no answer from Chromium")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
-                raise RuntimeError("Chromium closed the DevTools pipe")
+                raise RuntimeError(f"Chromium closed the DevTools pipe: {self.log_tail()}")
             self._buf += chunk
         raw, self._buf = self._buf.split(b"\0", 1)
         return json.loads(raw)
@@ -73,7 +75,10 @@ class DevTools:
         msg: dict[str, Any] = {"id": self._id, "method": method, "params": params}
         if session:
             msg["sessionId"] = self.session
-        os.write(self._to_browser, json.dumps(msg).encode() + b"\0")
+        try:
+            os.write(self._to_browser, json.dumps(msg).encode() + b"\0")
+        except BrokenPipeError:
+            raise RuntimeError(f"Chromium exited ({self.proc.poll()}): {self.log_tail()}") from None
         deadline = time.monotonic() + timeout
         while True:
             m = self._message(deadline)
@@ -112,6 +117,10 @@ class DevTools:
     def screenshot(self, path: Path) -> None:
         path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png", session=True)["data"]))
 
+    def log_tail(self) -> str:
+        self._log.flush()
+        return Path(self._log.name).read_text(encoding="utf-8", errors="replace")[-2000:]
+
     def close(self) -> None:
         try:
             self.call("Browser.close", timeout=5)
@@ -124,3 +133,4 @@ class DevTools:
             self.proc.wait()
         os.close(self._to_browser)
         os.close(self._from_browser)
+        self._log.close()

@@ -368,8 +368,13 @@ def _document(d: dict[str, Any], pair_ids: dict[tuple[str, str, str], str], opt:
         for x in d["duplicates"]
     )
     text, cut = _clip(d["text"], opt.max_chars)
-    body = (f'<pre class="text">{highlight(text, _finding_marks(d, "text"))}</pre>' if text.strip()
-            else '<p class="note">No text left after cleaning.</p>')
+    if text.strip():
+        body = f'<pre class="text">{highlight(text, _finding_marks(d, "text"))}</pre>'
+    elif d["verdict"] == "unreadable":
+        body = '<p class="note">The input could not be read as text: the finding above says why.</p>'
+    else:
+        body = '<p class="note">No text left after cleaning.</p>'
+
     raw = d.get("raw_text")
     raw_view = ""
     if raw and (d["removed"] or _finding_marks(d, "raw")):
