@@ -14,11 +14,14 @@ signatures are stored (datasketch 1.x signatures, "legacy", are not comparable).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from auditor.dedup.shingles import ShingleBatch
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 SCHEME = "affine32"
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -47,6 +50,11 @@ class MinHasher:
     b: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # Imported here, not at module level: datasketch pulls in scipy.integrate (about
+        # 1.5 s), and importing auditor.config (hence auditor.dedup) must stay quick for
+        # the auditor-seeds pre-commit hook.
+        from datasketch import MinHash
+
         perms = MinHash(num_perm=self.num_perm, seed=self.seed, scheme=SCHEME).permutations
         self.a = np.asarray(perms[0], dtype=np.uint32)
         self.b = np.asarray(perms[1], dtype=np.uint32)
@@ -82,6 +90,8 @@ class MinHasher:
 
     def lean(self, sig: np.ndarray) -> LeanMinHash:
         """A datasketch LeanMinHash of one signature (for MinHashLSH and friends)."""
+        from datasketch import LeanMinHash
+
         return LeanMinHash(seed=self.seed, hashvalues=sig, scheme=SCHEME)
 
 
