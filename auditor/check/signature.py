@@ -17,6 +17,21 @@ import xxhash
 
 from auditor.segment import WORD, normalize
 
+# English function words, left out of the terms that same-story similarity weighs: on a
+# handful of seeds inverse document frequency cannot tell them from content words. (As
+# scikit-learn's stop_words="english", which auditor.dedup.rewrites uses; importing
+# scikit-learn costs seconds at every commit, so the hook carries its own short list.)
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each either else even ever every few for
+from further had has have having he her here hers herself him himself his how however i if in into is
+it its itself just least less may me might more most much must my myself neither no nor not now of off
+on once one only or other our ours ourselves out over own per rather same shall she should since so some
+such than that the their theirs them themselves then there these they this those though through thus to
+too under until up upon us very was we were what when where whether which while who whom whose why will
+with within without would yet you your yours yourself yourselves said says say
+""".split())
+
 _MULT = np.uint64(0x100000001B3)  # FNV-64 prime: any odd 64-bit multiplier mixes the words' order in
 
 
@@ -27,6 +42,7 @@ class Tokens:
     starts: np.ndarray  # int64 character offsets of each word
     ends: np.ndarray
     hashes: np.ndarray  # uint64, one per word
+    words: list[str]  # lowercased
 
 
 def tokenize(text: str) -> Tokens:
@@ -35,6 +51,7 @@ def tokenize(text: str) -> Tokens:
         starts=np.fromiter((s for s, _, _ in spans), dtype=np.int64, count=len(spans)),
         ends=np.fromiter((e for _, e, _ in spans), dtype=np.int64, count=len(spans)),
         hashes=np.fromiter((xxhash.xxh3_64_intdigest(w.encode()) for _, _, w in spans), dtype=np.uint64, count=len(spans)),
+        words=[w for _, _, w in spans],
     )
 
 
@@ -64,7 +81,9 @@ class Signature:
 
 def sign(text: str, ngram: int) -> tuple[Signature, Tokens]:
     toks = tokenize(text)
-    terms, counts = np.unique(toks.hashes, return_counts=True)
+    content = [h for h, w in zip(toks.hashes.tolist(), toks.words, strict=True)
+               if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS]
+    terms, counts = np.unique(np.array(content, dtype=np.uint64), return_counts=True)
     sig = Signature(
         words=len(toks.hashes),
         text_hash=hashlib.sha1(normalize(text).encode()).hexdigest(),

@@ -36,6 +36,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--probes", type=int, default=400, help="Probes checked for accuracy (default 400; 0: all).")
     p.add_argument("--neardup-dir", help="An existing make_neardup.py output (default: made in a temp folder).")
     p.add_argument("--random-seed", type=int, default=1)
+    p.add_argument("--reuse", action="store_true",
+                   help="Instead: the Clough & Stevenson reuse set, each text checked against the other 99 "
+                        "(how the guard's codes split cut / light / heavy revisions from non-reuse).")
 
 
 def _load(folder: Path) -> tuple[dict[str, str], dict[str, dict]]:
@@ -82,6 +85,8 @@ def _timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
 
 def run(args: argparse.Namespace) -> dict:
     need_bench()
+    if args.reuse:
+        return run_reuse(args)
     from auditor.check.guard import check_files
     from auditor.config import Settings
     from auditor.pipeline import rules_for
@@ -168,3 +173,71 @@ def run(args: argparse.Namespace) -> dict:
         "codes_on_others": codes["other"],
         "cache_mb": round(cache_mb, 2),
     }
+
+
+def _guard_score(code: str, f) -> float:  # type: ignore[no-untyped-def]
+    """One number per pair from the guard's verdict, for score.py's AUROC: copies above shared
+    passages above same-story rewrites, each ordered by its own evidence."""
+    ev = f.evidence
+    return {"D001": 4.0, "D002": 3.0 + ev.get("jaccard", 0), "D004": 2.0 + ev.get("share", 0),
+            "D005": 1.0 + ev.get("cosine", 0)}.get(code, 0.0)
+
+
+def run_reuse(args: argparse.Namespace) -> dict:
+    """Each Clough & Stevenson text checked, as a new seed, against the other 99."""
+    import dataclasses
+
+    from auditor.check.guard import _read_clean, load_index, thresholds
+    from auditor.check.signature import sign
+    from auditor.config import Settings
+    from benchmarks.common import make_inputs, score
+
+    sys.path.insert(0, str(BENCH))
+    import score as bench  # the set's loader: which pairs are cut / light / heavy / non (evaluation only)
+
+    settings = Settings()
+    th = thresholds(settings)
+    low = dataclasses.replace(th, same_story=1e-9, max_same_story=200)  # every cosine, to rank
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        inputs = make_inputs("reuse", "clough", None, work / "inputs.jsonl")
+        recs = [json.loads(line) for line in open(inputs, encoding="utf-8")]
+        (work / "seeds").mkdir()
+        for r in recs:
+            (work / "seeds" / f"{r['id']}.txt").write_text(r["text"], encoding="utf-8")
+        cwd = os.getcwd()
+        os.chdir(work)
+        try:
+            seeds, _ = load_index(Path("seeds"), settings, None)
+            ranked: dict[frozenset, float] = {}
+            decided: dict[frozenset, str] = {}
+            for r in recs:
+                path = f"seeds/{r['id']}.txt"
+                doc = _read_clean(path, settings)[0]
+                sig, toks = sign(doc.text, th.ngram)
+                real = os.path.realpath(path)
+                for f in seeds.compare(sig, toks, low, exclude=real):
+                    pair = frozenset((r["id"], f.evidence["other"].removeprefix("seeds/").removesuffix(".txt")))
+                    ranked[pair] = max(ranked.get(pair, 0.0), _guard_score(f.code, f))
+                for f in seeds.compare(sig, toks, th, exclude=real):
+                    pair = frozenset((r["id"], f.evidence["other"].removeprefix("seeds/").removesuffix(".txt")))
+                    decided[pair] = min(decided.get(pair, "D999"), f.code)
+        finally:
+            os.chdir(cwd)
+        pred = work / "pred.jsonl"
+        with open(pred, "w", encoding="utf-8") as out:
+            for pair, sc in ranked.items():
+                a, b = sorted(pair)
+                out.write(json.dumps({"a": a, "b": b, "score": sc}) + "\n")
+        metrics = score("reuse", pred, "clough", None)
+    rows, _, _ = bench.clough()
+    by_cat: dict[str, dict[str, int]] = {}
+    for row in rows:
+        pair = frozenset((bench.cid(row["File"].removesuffix(".txt")), bench.cid(f"orig_task{row['Task']}")))
+        cat = by_cat.setdefault(row["Category"], {})
+        code = decided.get(pair, "pass")
+        cat[code] = cat.get(code, 0) + 1
+    flagged = {c: round(sum(n for k, n in v.items() if k != "pass") / sum(v.values()), 4) for c, v in by_cat.items()}
+    return {"task": "check-reuse", **{k: v for k, v in metrics.items() if isinstance(v, float)},
+            **{f"flagged_{c}": v for c, v in sorted(flagged.items())},
+            "codes_by_category": by_cat, "same_story_threshold": th.same_story}
