@@ -15,3 +15,7 @@ class RuleError(AuditorError):
 
 class ConfigError(AuditorError):
     """`[tool.auditor]` settings or command-line options are invalid."""
+
+
+class ModelError(AuditorError):
+    """A model folder is missing, unreadable or not a model of this version."""

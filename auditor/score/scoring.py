@@ -1,0 +1,82 @@
+"""Per-document scores with their evidence: the rules' findings and the classifier's probability.
+
+`score_documents` yields one record per document:
+    {"id", "scores": {"machine_text", "quality", "templated"}, "verdict", "findings": [...]}
+- machine_text: the classifier's probability that the text is machine-generated or templated;
+  its finding (M001) carries the probability and the features that pushed it most.
+- quality: share of the quality rules (codes Q...) the text passes, 1.0 = all.
+- templated: share of the five templating signals present (T100's measure / 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from auditor.document import Document, Finding, Severity
+from auditor.score.checks import CHECKS
+from auditor.score.classifier import MachineTextModel
+from auditor.score.rules import RuleSet
+from auditor.score.signals import TextStats
+
+MACHINE_TEXT_CODE = "M001"
+TEMPLATED_SIGNALS = 5
+
+
+def machine_text_finding(prob: float, explanation: dict[str, Any], threshold: float) -> Finding:
+    """Information, never a verdict on its own: the classifier is a ranking aid (see its metrics)."""
+    return Finding(
+        code=MACHINE_TEXT_CODE,
+        name="machine-text",
+        severity=Severity.INFO,
+        stage="score",
+        message=f"machine-text probability {prob:.3f}; at least {threshold} reported",
+        evidence={"check": "classifier", "value": round(prob, 4), "threshold": f">= {threshold}",
+                  "unit": "probability", "source": "auditor mgt classifier (model.json beside the model)",
+                  "features": explanation["features"]},
+    )
+
+
+def score_documents(
+    docs: Iterable[Document], rules: RuleSet, model: MachineTextModel | None, threshold: float = 0.5,
+    batch: int = 256,
+) -> Iterator[dict[str, Any]]:
+    """Score documents in batches (the classifier is vectorised); one record per document."""
+    pending: list[Document] = []
+    for doc in docs:
+        pending.append(doc)
+        if len(pending) >= batch:
+            yield from _score_batch(pending, rules, model, threshold)
+            pending = []
+    if pending:
+        yield from _score_batch(pending, rules, model, threshold)
+
+
+def _score_batch(
+    docs: list[Document], rules: RuleSet, model: MachineTextModel | None, threshold: float
+) -> Iterator[dict[str, Any]]:
+    quality_rules = [r for r in rules if r.code.startswith("Q")]
+    readable = [d for d in docs if d.readable and d.text.strip()]
+    probs = dict(zip((d.id for d in readable), model.predict_proba([d.text for d in readable]))) if model else {}
+    templated = CHECKS["templated_signal_count"]
+    for doc in docs:
+        if doc.readable and doc.text.strip():
+            findings = rules.evaluate(doc)
+            stats = TextStats(doc.text)
+            failed_q = {f.code for f in findings if f.code.startswith("Q")}
+            scores: dict[str, Any] = {
+                "quality": round(1 - len(failed_q) / len(quality_rules), 4) if quality_rules else None,
+                "templated": round(templated.func(stats, **templated.params).value / TEMPLATED_SIGNALS, 4),
+            }
+            if model is not None:
+                p = float(probs[doc.id])
+                scores = {"machine_text": round(p, 4), **scores}
+                if p >= threshold:
+                    findings.append(machine_text_finding(p, model.explain(doc.text), threshold))
+            doc.findings.extend(findings)
+        else:
+            scores = {"machine_text": None, "quality": None, "templated": None}
+        doc.findings.sort(key=lambda f: (-f.severity.rank, f.code))
+        findings = doc.findings
+        yield {"id": doc.id, "scores": scores, "verdict": doc.verdict().value,
+               "findings": [f.to_dict() for f in findings]}
