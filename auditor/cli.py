@@ -217,6 +217,7 @@ def dedup(
     keep: Annotated[str | None, typer.Option(help="Who is kept per cluster: quality | length | earliest | source.")] = None,
     jaccard: Annotated[float | None, typer.Option(help="Near-duplicate if shingle Jaccard >= this.")] = None,
     containment: Annotated[float | None, typer.Option(help="... or if this share of the smaller is in the larger.")] = None,
+    original: Annotated[bool, typer.Option("--original", help="Mark the copy judged the original in each cluster (\"original\": true).")] = False,
 ) -> None:
     """Find exact and near-duplicate documents; one kept per cluster, every copy names it."""
     import dataclasses
@@ -235,7 +236,7 @@ def dedup(
         _warn_unreadable(docs)
         records = dedup_records(docs, dset, settings.clean)
         idx = DedupIndex(index, dset) if index is not None else None
-        report = dedup_corpus(records, dset, idx)
+        report = dedup_corpus(records, dset, idx, originals=original)
         n_index = len(idx) if idx is not None else 0
     except AuditorError as e:
         fail(str(e))

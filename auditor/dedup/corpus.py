@@ -20,12 +20,14 @@ class DedupReport:
         return sum(1 for r in self.rows if r["duplicate_of"] is not None)
 
 
-def dedup_corpus(records: Sequence[Record], settings: DedupSettings, index: DedupIndex | None = None) -> DedupReport:
+def dedup_corpus(records: Sequence[Record], settings: DedupSettings, index: DedupIndex | None = None,
+                 originals: bool = False) -> DedupReport:
     """Cluster the records; with an index, also match them against it and add them to it.
 
     Indexed documents were there first: a new document that matches one joins that
     document's cluster, and the indexed document stays the kept one. The whole run is
-    one index transaction."""
+    one index transaction. With `originals`, each cluster of two or more also names the copy
+    judged the original (auditor/dedup/provenance.py): rows get `"original": true|false`."""
     if index is not None:
         seen = index.known([r.id for r in records])
         records = [r for r in records if r.id not in seen]
@@ -66,4 +68,21 @@ def dedup_corpus(records: Sequence[Record], settings: DedupSettings, index: Dedu
         report.rows.append({"id": doc_id, "cluster": cluster[i], "duplicate_of": dup_of[i],
                             "similarity": sim[i] if dup_of[i] is not None else None,
                             "containment": cont[i] if dup_of[i] is not None else None})
+    if originals:
+        _mark_originals(report, records, res.cluster)
     return report
+
+
+def _mark_originals(report: DedupReport, records: Sequence[Record], cluster_of: Sequence[int]) -> None:
+    """`original` on every member of a cluster of two or more (clusters joined to an indexed one
+    are left out: the indexed texts are not at hand)."""
+    from auditor.dedup.provenance import originals
+
+    members: dict[int, list[int]] = {}
+    for i, k in enumerate(cluster_of):
+        members.setdefault(k, []).append(i)
+    groups = [g for k, g in members.items() if len(g) > 1
+              and all(report.rows[i]["cluster"] == records[k].id for i in g)]
+    for story in originals([r.text for r in records], groups):
+        for i in story.members:
+            report.rows[i]["original"] = i == story.original

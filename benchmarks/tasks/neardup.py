@@ -23,6 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-baseline", action="store_true", help="Skip datasketch MinHashLSH on raw text.")
     p.add_argument("--baseline-threshold", type=float, default=0.8)
     p.add_argument("--index", action="store_true", help="Run through a fresh on-disk index and report its size.")
+    p.add_argument("--no-original", action="store_true",
+                   help="Do not mark originals (auditor dedup --original); time dedup alone.")
 
 
 def datasketch_baseline(inputs: Path, pred: Path, threshold: float) -> float:
@@ -60,6 +62,8 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "clusters.jsonl"
         cmd = [*auditor_cmd(), "dedup", str(inputs), "-o", str(pred)]
+        if not args.no_original:  # which copy of each cluster is the original: score.py's original_accuracy
+            cmd.append("--original")
         if args.index:
             cmd += ["--index", str(Path(tmp) / "index")]
         t0 = time.perf_counter()
