@@ -115,7 +115,10 @@ class FilterRun:
             raise ResumeError(f"nothing to resume in {self.out} (no {WORK}/state.json); run without --resume")
         state = json.loads(state_path.read_text(encoding="utf-8"))
         if state.get("schema") != STATE_SCHEMA or state.get("fingerprint") != self.fingerprint:
-            raise ResumeError(f"cannot resume in {self.out}: the inputs or settings changed since the interrupted run")
+            old = state.get("fingerprint") or {}
+            what = sorted(k for k in {*old, *self.fingerprint} if old.get(k) != self.fingerprint.get(k))
+            raise ResumeError(f"cannot resume in {self.out}: the inputs or settings changed since the interrupted "
+                              f"run ({', '.join(what) or 'checkpoint format'})")
         for name, size in state["offsets"].items():
             with open(self.work / _part(name), "ab") as f:
                 f.truncate(size)
