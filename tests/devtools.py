@@ -38,6 +38,8 @@ class DevTools:
             a, b = os.dup(to_browser_r), os.dup(from_browser_w)
             os.dup2(a, 3)
             os.dup2(b, 4)
+            os.set_inheritable(3, True)  # dup2 onto itself (fd 3 or 4 was free) leaves close-on-exec set
+            os.set_inheritable(4, True)
 
         profile.mkdir(parents=True, exist_ok=True)
         self._log = open(profile / "chromium.log", "wb")  # noqa: SIM115 - closed in close()

@@ -24,7 +24,9 @@
       if (a > b) { return dir; }
       return r1.getAttribute("data-i") - r2.getAttribute("data-i");  // stable
     });
-    rows.forEach(function (r) { body.appendChild(r); });
+    var sorted = document.createDocumentFragment();  // one move of the whole body, one layout
+    rows.forEach(function (r) { sorted.appendChild(r); });
+    body.appendChild(sorted);
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
