@@ -82,6 +82,22 @@ class SignatureCache:
         with _atomic(self._index_path(folder)) as f:
             np.savez(f, **index.to_arrays())
 
+    def _stats_path(self, folder: Path) -> Path:
+        return self._index_path(folder).with_name(self._index_path(folder).stem.replace("index-", "stats-") + ".json")
+
+    def load_stats(self, folder: Path) -> dict[str, list[Any]]:
+        """file -> [size, mtime_ns, content key] as last seen, so unchanged files are not read again."""
+        try:
+            data = json.loads(self._stats_path(folder).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save_stats(self, folder: Path, stats: dict[str, list[Any]]) -> None:
+        self._ignore_me()
+        with _atomic(self._stats_path(folder), "w") as f:
+            json.dump(stats, f)
+
     def load_file(self, key: str) -> FileSignatures | None:
         """The signatures of one file's documents, cached when the file was first seen."""
         try:

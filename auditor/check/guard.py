@@ -122,11 +122,8 @@ def load_index(folder: Path, settings: Settings, cache: SignatureCache | None) -
     """The seeds of `folder` to compare with, and how many documents had to be cleaned (cache misses)."""
     if not folder.is_dir():
         raise InputError(f"no such folder of seeds: {folder}")
-    root = os.path.realpath(folder)
     files = seed_files(folder)
-    by_key: dict[str, list[str]] = {}
-    for f in files:
-        by_key.setdefault(_read_key(f), []).append(f)
+    by_key = _keys(files, folder, cache)
     base = cache.load_index(folder) if cache else None
     base_keys = set(base.keys.tolist()) if base is not None else set()
     processed = 0
@@ -136,41 +133,54 @@ def load_index(folder: Path, settings: Settings, cache: SignatureCache | None) -
             sigs, n = _signed(paths[0], key, settings, cache)
             processed += n
             delta += [(key, doc_id, sig) for doc_id, sig in sigs]
-    alive = np.array([k in by_key for k in base.keys.tolist()], dtype=bool) if base is not None else None
     few, share, gone = REBUILD_AFTER
-    if base is not None and alive is not None and len(delta) <= max(few, share * len(base)) \
-            and (~alive).sum() <= gone * len(base):
-        indexes = [(base, alive), (SeedIndex.build(delta), None)]
+    if base is not None:
+        alive = np.array([k in by_key for k in base.keys.tolist()], dtype=bool)  # np.isin imports numpy.ma
+        if len(delta) <= max(few, share * len(base)) and (~alive).sum() <= gone * len(base):
+            parts = [_part(base, alive, by_key), _part(SeedIndex.build(delta), None, by_key)]
+            return SeedSet(parts), processed
+        rows = [r for r, ok in zip(base.rows(), alive, strict=True) if ok]
     else:
-        rows = [r for r, ok in zip(base.rows(), alive, strict=True) if ok] if base is not None else []
-        full = SeedIndex.build(rows + delta)
-        if cache is not None:
-            cache.save_index(folder, full)
-        indexes = [(full, None)]
-    parts = [_part(ix, ok, by_key, folder, root) for ix, ok in indexes]
-    return SeedSet(parts), processed
+        rows = []
+    full = SeedIndex.build(rows + delta)
+    if cache is not None:
+        cache.save_index(folder, full)
+    return SeedSet([_part(full, None, by_key)]), processed
 
 
-def _under(root: str, path: str, folder: Path) -> str:
-    """`path` (found by walking `folder`) under the folder's resolved `root`: string work only."""
-    prefix = os.path.normpath(folder)
-    rel = path if prefix == "." else path[len(prefix) + 1 :]
-    return os.path.join(root, rel)
+def _keys(files: list[str], folder: Path, cache: SignatureCache | None) -> dict[str, list[str]]:
+    """Content key -> files with that content. A file whose size and modification time (ns)
+    are those recorded last time keeps its recorded key, unread: git's own index trusts the
+    same two numbers to skip unchanged files."""
+    known = cache.load_stats(folder) if cache else {}
+    stats: dict[str, list[Any]] = {}
+    by_key: dict[str, list[str]] = {}
+    for f in files:
+        st = os.stat(f)
+        old = known.get(f)
+        key = old[2] if old and old[0] == st.st_size and old[1] == st.st_mtime_ns else _read_key(f)
+        stats[f] = [st.st_size, st.st_mtime_ns, key]
+        by_key.setdefault(key, []).append(f)
+    if cache is not None and stats != known:
+        cache.save_stats(folder, stats)
+    return by_key
 
 
-def _part(ix: SeedIndex, alive: np.ndarray | None, by_key: dict[str, list[str]], folder: Path, root: str) -> Part:
+def _part(ix: SeedIndex, alive: np.ndarray | None, by_key: dict[str, list[str]]) -> Part:
     keys = ix.keys.tolist()
-    per_key: dict[str, int] = {}
+    multi: dict[str, int] = {}
     for k in keys:
-        per_key[k] = per_key.get(k, 0) + 1
-    names, paths = [], []
-    for k, doc_id in zip(keys, ix.ids.tolist(), strict=True):
-        files = by_key.get(k, [])
-        suffix = f"#{doc_id}" if per_key[k] > 1 else ""
-        names.append(tuple(display(f) + suffix for f in files) or ("",))
-        paths.append(tuple(_under(root, f, folder) for f in files) or ("",))
+        multi[k] = multi.get(k, 0) + 1
     ok = alive if alive is not None else np.ones(len(ix), dtype=bool)
-    return Part(ix, names, paths, ok)
+    return Part(ix, by_key, ok, {k: n for k, n in multi.items() if n > 1})
+
+
+def walked_form(path: str, folder: Path) -> str:
+    """`path` as seed_files(folder) spells it, when it lies in the folder; else normalised."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    if real.startswith(root + os.sep):
+        return os.path.normpath(os.path.join(folder, os.path.relpath(real, root)))
+    return os.path.normpath(path)
 
 
 def _own_findings(path: str | Path, settings: Settings, rules: RuleSet) -> list[Document]:
@@ -228,7 +238,9 @@ def check_files(paths: list[str], settings: Settings, rules: RuleSet, against: P
             found = own
             if rec["readable"] and rec["text"].strip():
                 sig, toks = sign(rec["text"], th.ngram)
-                found = own + _quoted(index.compare(sig, toks, th, exclude=os.path.realpath(path)), rec["text"])
+                hits = index.compare(sig, toks, th, exclude=walked_form(str(path), folder),
+                                     exclude_key=content_key(path.read_bytes()))
+                found = own + _quoted(hits, rec["text"])
             shown = display(path) if len(records) == 1 else f"{display(path)}#{rec['id']}"
             outcome = Outcome(display(path), shown)
             for f in found:

@@ -13,6 +13,7 @@ a small index of the files added since, so a commit does not rebuild the whole.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,12 +126,25 @@ class SeedIndex:
 
 @dataclass(slots=True)
 class Part:
-    """One index, with what each entry is called now and where it lives, and which entries still exist."""
+    """One index, the files each entry's content is in now, and which entries still exist.
+
+    Names are made only for the entries a finding mentions: on thousands of seeds,
+    naming every entry up front was a fifth of a warm check.
+    """
 
     index: SeedIndex
-    names: list[tuple[str, ...]]  # how findings name each entry: its file's path (`path#id` in a multi-document
-    paths: list[tuple[str, ...]]  # file), one per file with this content; and those files' resolved paths
+    files: dict[str, list[str]]  # content key -> the files (as walked) that hold it
     alive: np.ndarray  # bool
+    multi: dict[str, int] = field(default_factory=dict)  # content key -> documents in that file, when > 1
+
+    def name(self, i: int, exclude: str = "") -> str:
+        """Entry i as findings name it: a file's path (`path#id` in a multi-document file),
+        preferring a file other than the one checked (two seeds may hold the same content)."""
+        key = str(self.index.keys[i])
+        files = self.files.get(key, [])
+        path = next((f for f in files if f != exclude), files[0] if files else "?")
+        shown = os.path.normpath(path).replace(os.sep, "/")
+        return f"{shown}#{self.index.ids[i]}" if self.multi.get(key, 1) > 1 else shown
 
 
 @dataclass(slots=True)
@@ -140,32 +154,34 @@ class SeedSet:
     def __len__(self) -> int:
         return int(sum(p.alive.sum() for p in self.parts))
 
-    def compare(self, sig: Signature, toks: Tokens, th: Thresholds, exclude: str = "") -> list[Finding]:
-        """Findings that relate one document to the seeds: D001, D002, D004, D005 (at most one per seed)."""
+    def compare(self, sig: Signature, toks: Tokens, th: Thresholds, exclude: str = "",
+                exclude_key: str = "") -> list[Finding]:
+        """Findings that relate one document to the seeds: D001, D002, D004, D005 (at most one per seed).
+
+        `exclude` (a seed file as walked, with content key `exclude_key`) is left out
+        of the comparison: the checked file itself when it is already in the folder.
+        """
         if not sig.words or not len(self):
             return []
         found: list[Finding] = []
         stories: list[tuple[float, Finding]] = []
-        n_docs = len(self)
         df = sum((_df(p.index.t_hash, sig.terms) for p in self.parts), np.zeros(len(sig.terms), np.int64))
-        idf = _idf(n_docs, df)
+        idf = _idf(len(self), df)
         for p in self.parts:
-            live = p.alive & np.array([set(paths) != {exclude} for paths in p.paths], dtype=bool)
-            names = [_name(nm, paths, exclude) for nm, paths in zip(p.names, p.paths, strict=True)]
-            f, s = _compare_part(p.index, names, live, sig, toks, th, idf)
+            live = p.alive.copy()
+            if exclude_key and p.files.get(exclude_key) == [exclude]:
+                live &= p.index.keys != exclude_key
+            f, s = _compare_part(p, live, sig, toks, th, idf, exclude)
             found += f
             stories += s
         stories.sort(key=lambda cf: -cf[0])
         return found + [f for _, f in stories[: th.max_same_story]]
 
 
-def _name(names: tuple[str, ...], paths: tuple[str, ...], exclude: str) -> str:
-    """The entry's name, from a file other than the one checked (two seeds may hold the same content)."""
-    return next((nm for nm, path in zip(names, paths, strict=True) if path != exclude), names[0])
-
-
-def _compare_part(ix: SeedIndex, names: list[str], live: np.ndarray, sig: Signature, toks: Tokens,
-                  th: Thresholds, idf: np.ndarray) -> tuple[list[Finding], list[tuple[float, Finding]]]:
+def _compare_part(part: Part, live: np.ndarray, sig: Signature, toks: Tokens, th: Thresholds, idf: np.ndarray,
+                  exclude: str) -> tuple[list[Finding], list[tuple[float, Finding]]]:
+    ix = part.index
+    names = _Names(part, exclude)
     findings: list[Finding] = []
     done = ~live
     for i in np.flatnonzero(live & (ix.text_hashes == sig.text_hash)):
@@ -194,8 +210,18 @@ def _compare_part(ix: SeedIndex, names: list[str], live: np.ndarray, sig: Signat
     return findings, _same_story(ix, names, sig, th, ~done, idf)
 
 
+class _Names:
+    """names[i]: entry i's name, made when asked."""
+
+    def __init__(self, part: Part, exclude: str) -> None:
+        self.part, self.exclude = part, exclude
+
+    def __getitem__(self, i: int) -> str:
+        return self.part.name(int(i), self.exclude)
+
+
 def _shared_passages(sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarray, docs: np.ndarray,
-                     inter: np.ndarray, live: np.ndarray, names: list[str]) -> list[tuple[int, Finding]]:
+                     inter: np.ndarray, live: np.ndarray, names: _Names) -> list[tuple[int, Finding]]:
     n = th.ngram
     need = max(1, (th.min_shared_words - n + 1) // 2)  # a shared run needs at least this many shingles
     cands = np.flatnonzero(live & (inter >= need))
@@ -204,8 +230,9 @@ def _shared_passages(sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarra
     positional = shingle_hashes(toks.hashes, n)
     out = []
     for i in cands:
-        matched = sig.shingles[np.unique(qi[docs == i])]
-        runs = [(a, b) for a, b in _runs(np.isin(positional, matched), n) if b - a + n >= th.min_shared_words]
+        matched = sig.shingles[qi[docs == i]]  # sorted: qi ascends, each shingle once per entry
+        found = np.searchsorted(matched, positional).clip(max=len(matched) - 1)
+        runs = [(a, b) for a, b in _runs(matched[found] == positional, n) if b - a + n >= th.min_shared_words]
         if not runs:
             continue
         last = len(toks.ends) - 1
@@ -223,7 +250,7 @@ def _shared_passages(sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarra
     return out
 
 
-def _same_story(ix: SeedIndex, names: list[str], sig: Signature, th: Thresholds, live: np.ndarray,
+def _same_story(ix: SeedIndex, names: _Names, sig: Signature, th: Thresholds, live: np.ndarray,
                 idf: np.ndarray) -> list[tuple[float, Finding]]:
     if not len(sig.terms) or not live.any():
         return []
