@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -127,13 +128,22 @@ def clean(
         typer.echo(f"{n} records written to {output}", err=True)
 
 
-@rules_app.command("list", epilog="Example: auditor rules list --rules my_rules/")
-def rules_list(rules: RulesOpt = None) -> None:
-    """One line per rule: code, severity, name, threshold."""
-    from auditor.score import load_rules
+@rules_app.command("list", epilog="Example: auditor rules list --rules my_rules/ --select T --ignore T105")
+def rules_list(
+    rules: RulesOpt = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
+) -> None:
+    """One line per rule in force ([tool.auditor] and options applied): code, severity, name, threshold."""
+    from auditor.config import load_settings
+    from auditor.pipeline import rules_for
 
     try:
-        rs = load_rules(list(rules) if rules else None)
+        rs = rules_for(load_settings(
+            rules=tuple(str(p) for p in rules) if rules else None,
+            select=tuple(select) if select else None,
+            ignore=tuple(ignore) if ignore else None,
+        ))
     except AuditorError as e:
         fail(str(e))
     for r in rs:
@@ -245,6 +255,76 @@ def dedup(
         write_jsonl(pairs, report.pairs)
     where = f"; index {index} holds {n_index}" if index is not None else ""
     typer.echo(f"{len(report.rows)} documents, {report.dropped} duplicates{where}; clusters in {output}", err=True)
+
+
+@app.command("score", epilog="Example: auditor score corpus.jsonl -o scores.jsonl --select Q --select T")
+def score_cmd(
+    paths: PathsArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write ('-' for stdout).")],
+    model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped one).")] = None,
+    no_model: Annotated[bool, typer.Option("--no-model", help="Rules only, no classifier.")] = False,
+    threshold: Annotated[float, typer.Option(help="Report M001 at or above this machine-text probability.")] = 0.5,
+    rules: RulesOpt = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
+) -> None:
+    """Score each text: {"id", "scores": {"machine_text", "quality", "templated"}, "findings"} per record."""
+    from auditor.config import load_settings
+    from auditor.io import read_inputs, write_jsonl
+    from auditor.pipeline import rules_for
+    from auditor.score.classifier import load_model
+    from auditor.score.scoring import score_documents
+
+    try:
+        settings = load_settings(
+            rules=tuple(str(p) for p in rules) if rules else None,
+            select=tuple(select) if select else None,
+            ignore=tuple(ignore) if ignore else None,
+        )
+        rs = rules_for(settings)
+        mdl = None if no_model else load_model(model)
+        records = score_documents(_texts_for_scoring(read_inputs(paths), settings), rs, mdl, threshold)
+        if str(output) == "-":
+            for rec in records:
+                sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            return
+        n = write_jsonl(output, records)
+    except AuditorError as e:
+        fail(str(e))
+    typer.echo(f"{n} records written to {output}", err=True)
+
+
+def _texts_for_scoring(docs, settings):  # type: ignore[no-untyped-def]
+    """Text inputs are scored as given; HTML pages are reduced to their main text first."""
+    import dataclasses
+
+    from auditor.clean import clean_corpus
+
+    for doc in docs:
+        if doc.kind == "html" and doc.readable:
+            yield from clean_corpus([doc], dataclasses.replace(settings.clean, templates=False))
+        else:
+            doc.text = doc.text or doc.raw
+            yield doc
+
+
+@app.command(epilog="Example: auditor train labelled.jsonl -o my_model/  (records: {\"id\", \"text\", \"label\": 0|1})")
+def train(
+    data: Annotated[list[Path], typer.Argument(help="JSONL files of {\"text\", \"label\"} (1 = machine/templated).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write model.npz and model.json.")],
+    lm_text: Annotated[list[Path] | None, typer.Option(
+        help="Human-written text files (.txt or JSONL) for the human bigram model (default: the shipped one's)."
+    )] = None,
+    c: Annotated[float, typer.Option("--C", help="Inverse regularisation of the logistic regression.")] = 4.0,
+) -> None:
+    """Retrain the machine-text classifier from labelled JSONL."""
+    from auditor.score.training import train_from_files
+
+    try:
+        info = train_from_files(data, output, lm_text or [], c)
+    except AuditorError as e:
+        fail(str(e))
+    typer.echo(f"trained on {info['texts']} texts ({info['machine']} machine); model in {output}/", err=True)
 
 
 @app.command(epilog="Example: auditor version")

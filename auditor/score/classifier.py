@@ -70,7 +70,7 @@ class MachineTextModel:
 
     def _design(self, counts: sp.csr_matrix, dense: np.ndarray) -> sp.csr_matrix:
         assert self.idf_ is not None and self.dense_mean_ is not None and self.dense_scale_ is not None
-        tf = counts.multiply(self.idf_[None, :]).tocsr()
+        tf = (counts @ sp.diags(self.idf_.astype(np.float64))).tocsr()  # stays sparse
         norms = np.sqrt(np.asarray(tf.multiply(tf).sum(axis=1)).ravel())
         tf = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ tf
         z = (dense - self.dense_mean_) / self.dense_scale_
@@ -86,7 +86,7 @@ class MachineTextModel:
         self.idf_ = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
         self.dense_mean_ = dense.mean(axis=0)
         self.dense_scale_ = np.where(dense.std(axis=0) > 0, dense.std(axis=0), 1.0)
-        lr = LogisticRegression(C=self.C, max_iter=5000).fit(self._design(counts, dense), np.asarray(labels))
+        lr = LogisticRegression(C=self.C, max_iter=1000).fit(self._design(counts, dense), np.asarray(labels))
         coef = lr.coef_.ravel()
         self.coef_ngrams_ = coef[: 1 << HASH_BITS].astype(np.float32)
         self.coef_dense_ = coef[1 << HASH_BITS :] * self.dense_weight
@@ -120,7 +120,8 @@ class MachineTextModel:
         z = np.nan_to_num((dense[0] - self.dense_mean_) / self.dense_scale_)
         for name, zi, ci, raw in zip(DENSE_NAMES, z, self.coef_dense_, dense[0]):
             contrib.append((name, float(zi * ci), float(raw)))
-        logit = float(x @ np.concatenate([self.coef_ngrams_, self.coef_dense_ / self.dense_weight]) + self.intercept_)
+        w = np.concatenate([self.coef_ngrams_, self.coef_dense_ / self.dense_weight])
+        logit = float(np.asarray(x @ w).ravel()[0]) + self.intercept_
         top = sorted(contrib, key=lambda c: -abs(c[1]))[:k]
         return {
             "probability": round(1.0 / (1.0 + np.exp(-logit)), 4),

@@ -1,0 +1,131 @@
+"""The machine-text classifier: plain-array storage, evidence, the score and train commands."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.errors import ModelError
+from auditor.score.classifier import MachineTextModel, default_model_dir, load_model
+from auditor.score.features import HumanLM, dense_features
+
+runner = CliRunner()
+HUMAN = ["the council met on tuesday and voted on the budget for the new library",
+         "police said the man was arrested near the station after a short chase",
+         "the club confirmed the striker had signed a new contract until next summer"]
+FILLER = ["it is crucial to note that this underscores the need for transparency and accountability",
+          "this development sent shockwaves and raises critical questions as events continue to unfold"]
+
+
+def corpus(n: int, seed: int = 0) -> tuple[list[str], list[int]]:
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for i in range(n):
+        label = i % 2
+        parts = [rng.choice(HUMAN) for _ in range(3)] + ([rng.choice(FILLER)] if label else [])
+        rng.shuffle(parts)
+        texts.append(". ".join(p.capitalize() for p in parts) + ".")
+        labels.append(label)
+    return texts, labels
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    texts, labels = corpus(40)
+    return MachineTextModel(C=0.5, lm=HumanLM.fit(HUMAN * 5)).fit(texts, labels)
+
+
+def test_fit_separates_and_explains_with_named_features(small_model):
+    texts, labels = corpus(20, seed=1)
+    p = small_model.predict_proba(texts)
+    assert p[np.array(labels) == 1].min() > p[np.array(labels) == 0].max()
+    ex = small_model.explain(texts[1], k=40)
+    assert 0.5 < ex["probability"] <= 1 and len(ex["features"]) == 40
+    assert any(f["feature"].startswith("words '") for f in ex["features"])
+
+
+def test_save_and_load_round_trip_without_pickle(small_model, tmp_path):
+    small_model.info = {"trained_on": {"texts": 40}}
+    small_model.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    texts, _ = corpus(6, seed=2)
+    assert np.allclose(loaded.predict_proba(texts), small_model.predict_proba(texts))
+    with np.load(tmp_path / "m" / "model.npz", allow_pickle=False) as z:  # would raise on object arrays
+        assert all(z[k].dtype != object for k in z.files)
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["trained_on"] == {"texts": 40}
+
+
+def test_a_foreign_or_missing_model_is_a_model_error(tmp_path):
+    with pytest.raises(ModelError, match="cannot load model"):
+        load_model(tmp_path)
+    (tmp_path / "model.json").write_text('{"format": "other"}')
+    np.savez(tmp_path / "model.npz", x=np.zeros(2))
+    with pytest.raises(ModelError, match="not an auditor.mgt/1 model"):
+        load_model(tmp_path)
+
+
+def test_dense_features_ignore_line_breaks():
+    lm = HumanLM.fit(HUMAN)
+    a = dense_features(" ".join("First line.\n\nSecond line here.".split()), lm)
+    b = dense_features(" ".join("First line. Second line here.".split()), lm)
+    assert np.allclose(a, b)
+
+
+@pytest.mark.skipif(not (default_model_dir() / "model.npz").exists(), reason="no shipped model")
+def test_shipped_model_has_its_training_data_and_metrics_recorded():
+    m = load_model()
+    assert m.info["trained_on"]["texts"] > 1000 and "auroc" in m.info["metrics"]
+
+
+@pytest.mark.skipif(not (default_model_dir() / "model.npz").exists(), reason="no shipped model")
+def test_score_command_writes_one_record_per_input_with_evidence(seeds_dir, tmp_path):
+    out = tmp_path / "scores.jsonl"
+    res = runner.invoke(app, ["score", str(seeds_dir), "-o", str(out), "--threshold", "0"])
+    assert res.exit_code == 0, res.output
+    recs = {r["id"][:3]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(recs) == {"000", "001", "002", "003", "004"}
+    for r in recs.values():
+        assert set(r["scores"]) == {"machine_text", "quality", "templated"} and 0 <= r["scores"]["machine_text"] <= 1
+        m001 = next(f for f in r["findings"] if f["code"] == "M001")
+        assert m001["evidence"]["features"] and m001["evidence"]["value"] == r["scores"]["machine_text"]
+    assert recs["000"]["scores"]["templated"] > recs["001"]["scores"]["templated"]
+    assert recs["004"]["scores"]["quality"] < recs["001"]["scores"]["quality"] == 1.0
+
+
+def test_score_without_model_and_with_select(seeds_dir, tmp_path):
+    out = tmp_path / "s.jsonl"
+    res = runner.invoke(app, ["score", str(seeds_dir), "-o", str(out), "--no-model", "--select", "T"])
+    assert res.exit_code == 0, res.output
+    recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert all("machine_text" not in r["scores"] for r in recs)
+    assert {f["code"][0] for r in recs for f in r["findings"] if f["stage"] == "score"} == {"T"}
+
+
+def test_train_command_writes_a_loadable_model(tmp_path):
+    texts, labels = corpus(30)
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in zip(texts, labels)))
+    lm = tmp_path / "human.txt"
+    lm.write_text("\n".join(HUMAN * 3))
+    res = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--lm-text", str(lm), "--C", "0.5"])
+    assert res.exit_code == 0, res.output
+    m = load_model(tmp_path / "m")
+    assert m.info["trained_on"]["texts"] == 30 and m.info["metrics"]["auroc"] > 0.9
+
+
+def test_train_rejects_unlabelled_records(tmp_path):
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "no label"}\n')
+    res = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "bad.jsonl:1: expected a JSON record with 'text' and 'label'" in res.output
+
+
+@pytest.mark.parametrize("cmd", [["score"], ["train"]])
+def test_new_commands_have_help_with_an_example(cmd):
+    res = runner.invoke(app, [*cmd, "--help"])
+    assert res.exit_code == 0 and "Example:" in res.output
