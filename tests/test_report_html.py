@@ -19,7 +19,16 @@ from auditor.cli import app
 from auditor.config import Settings
 from auditor.document import AuditResult, Document, DuplicateLink
 from auditor.pipeline import audit_documents
-from auditor.report.html import HtmlOptions, Mark, doc_anchor, evidence_passages, highlight, render_html
+from auditor.report.html import (
+    HtmlOptions,
+    Mark,
+    doc_anchor,
+    evidence_passages,
+    highlight,
+    render_html,
+    render_html_data,
+)
+from auditor.report.json import audit_to_dict
 from tests.conftest import seed_text
 
 HOSTILE = (
@@ -162,3 +171,11 @@ def test_highlight_keeps_the_text_and_escapes_it(text, raw_marks):
     out = highlight(text, marks)
     assert visible(out) == text
     assert "<" not in _TAG.sub("", out) and not re.search(r"<(?!/?mark[ >])", out)
+
+
+def test_numeric_scores_a_document_carries_are_plotted(seed_audit):
+    data = audit_to_dict(seed_audit)
+    for i, d in enumerate(data["documents"]):  # as a scoring stage would attach them (issue 5)
+        d["scores"] = {"p_machine$": i / 10, "label": "not a number"}
+    page = render_html_data(data, HtmlOptions())
+    assert 'aria-label="Score: p_machine$"' in page and "Score: label" not in page

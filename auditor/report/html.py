@@ -165,6 +165,14 @@ def _summary(data: dict[str, Any]) -> str:
 
 def _plots(data: dict[str, Any]) -> list[str]:
     """One inline SVG figure per distribution; matplotlib is imported only when a page is rendered."""
+    import matplotlib
+
+    # Labels are names, not formulas: a "$" in a rule code or score name must not start mathtext.
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _figures(data)
+
+
+def _figures(data: dict[str, Any]) -> list[str]:
     docs = [d for d in data["documents"] if d["verdict"] != "unreadable"]
     s = data["summary"]
     out = [_bar_svg("Verdicts", list(VERDICTS), [s["verdicts"].get(v, 0) for v in VERDICTS],
