@@ -40,9 +40,12 @@ W_SPECIFICS = 1.0
 W_CONTENT = 1.5
 W_EDITS = 2.0
 W_TYPOGRAPHY = 0.5
+PRIOR_SPECIFICS = 2.0  # pseudo-counts: a single specific, edit or short run is weak evidence
+PRIOR_WORDS = 20.0
+PRIOR_EDITS = 2.0
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.,][^\W_]+)*")
-_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)+|\d{2,}")  # not lone digits: list markers and small counts
 # a capitalised word inside a sentence (after a word or a comma, not after a sentence mark): a name,
 # a place, an organisation, a month
 _NAME = re.compile(r"(?<=[^\W_] )[A-Z][^\W_]+(?:[-'][^\W_]+)*|(?<=, )[A-Z][^\W_]+(?:[-'][^\W_]+)*")
@@ -211,9 +214,10 @@ def align(wa: Sequence[str], wb: Sequence[str], usage: Usage, n: int = ANCHOR_WO
     return out
 
 
-def _frac(x: float, y: float) -> float:
-    """(x - y) / (x + y): +1 all for x, -1 all for y, 0 balanced or nothing."""
-    return (x - y) / (x + y) if x + y else 0.0
+def _frac(x: float, y: float, prior: float = 0.0) -> float:
+    """(x - y) / (x + y + prior): near +1 all for x, near -1 all for y, 0 balanced or nothing; the
+    prior keeps one or two observations from counting as much as many."""
+    return (x - y) / (x + y + prior) if x + y + prior else 0.0
 
 
 def judge(a: Profile, b: Profile, usage: Usage, ia: int = 0, ib: int = 1) -> Judgement:
@@ -227,7 +231,7 @@ def judge(a: Profile, b: Profile, usage: Usage, ia: int = 0, ib: int = 1) -> Jud
                          [f"published first ({min(a.date, b.date)} before {max(a.date, b.date)})"], ev)
     only_a = sorted(a.specifics - b.specifics)
     only_b = sorted(b.specifics - a.specifics)
-    s_spec = _frac(len(only_a), len(only_b))
+    s_spec = _frac(len(only_a), len(only_b), PRIOR_SPECIFICS)
     ev["specifics_only_in_a"] = only_a[:20]
     ev["specifics_only_in_b"] = only_b[:20]
     ev["specifics_shared"] = len(a.specifics & b.specifics)
@@ -236,8 +240,8 @@ def judge(a: Profile, b: Profile, usage: Usage, ia: int = 0, ib: int = 1) -> Jud
     carried_a, carried_b, votes_a, votes_b = al.carried_a, al.carried_b, al.votes_a, al.votes_b
     wa, wb, matched = a.words, b.words, al.covered_a
     # a passage one carries that comes from another story counts for the other side
-    s_content = _frac(carried_a + al.borrowed_b, carried_b + al.borrowed_a)
-    s_edits = _frac(votes_a, votes_b)
+    s_content = _frac(carried_a + al.borrowed_b, carried_b + al.borrowed_a, PRIOR_WORDS)
+    s_edits = _frac(votes_a, votes_b, PRIOR_EDITS)
     s_typo = _frac(min(a.curly, 20), min(b.curly, 20)) if max(a.curly, b.curly) >= 1 else 0.0
     ev.update(words_only_in_a=carried_a, words_only_in_b=carried_b, words_aligned=matched,
               containment_a_in_b=round(matched / max(1, len(wa)), 3),

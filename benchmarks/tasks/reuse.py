@@ -1,8 +1,13 @@
-"""reuse: pair scores from word 3-gram containment and TF-IDF cosine (auditor.dedup), scored by score.py."""
+"""reuse: pair scores from word 3-gram containment and TF-IDF cosine (auditor.dedup), scored by score.py.
+
+Every pair also carries "original": the side auditor/dedup/provenance.py judges to be
+the source (score.py's direction_accuracy), decided from the two texts only.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from pathlib import Path
 
@@ -18,10 +23,38 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         ids, texts = load(make_inputs("reuse", args.set, args.set_dir, Path(tmp) / "inputs.jsonl"))
         cont, cos = containment_matrix(texts, 3), cosine_matrix(texts)
+        origin = _directions(ids, texts, cos)
         out = {}
         for name, m in (("containment", cont), ("cosine", cos), ("combined", args.weight * cont + (1 - args.weight) * cos)):
             pred = Path(tmp) / f"{name}.jsonl"
             write_pairs(pred, ids, [(i, j, m[i, j]) for i in range(len(ids)) for j in range(i + 1, len(ids))])
+            _add_originals(pred, origin)
             res = score("reuse", pred, args.set, args.set_dir)
             out.update({f"{k}[{name}]": v for k, v in res.items() if isinstance(v, float)})
+        out["direction_accuracy"] = out.get("direction_accuracy[combined]", 0.0)
         return {"task": "reuse", **out}
+
+
+def _directions(ids: list[str], texts: list[str], cos) -> dict[frozenset, str]:  # type: ignore[no-untyped-def]
+    """The judged original of every pair with some similarity (the others have nothing to judge)."""
+    from auditor.dedup.provenance import Usage, judge, profile
+
+    profiles = [profile(t) for t in texts]
+    out = {}
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            if cos[i, j] <= 0:
+                continue
+            usage = Usage()
+            usage.add(profiles[i].words)
+            usage.add(profiles[j].words)
+            out[frozenset((ids[i], ids[j]))] = ids[judge(profiles[i], profiles[j], usage, i, j).original]
+    return out
+
+
+def _add_originals(pred: Path, origin: dict[frozenset, str]) -> None:
+    rows = [json.loads(line) for line in open(pred, encoding="utf-8")]
+    with open(pred, "w", encoding="utf-8") as f:
+        for r in rows:
+            o = origin.get(frozenset((r["a"], r["b"])))
+            f.write(json.dumps({**r, "original": o} if o else r) + "\n")
