@@ -80,7 +80,7 @@ class SignatureCache:
     def save_index(self, folder: Path, index: SeedIndex) -> None:
         self._ignore_me()
         with _atomic(self._index_path(folder)) as f:
-            np.savez(f, **index.to_arrays())
+            np.savez(f, **index.to_arrays())  # type: ignore[arg-type]  # numpy's stub types **kwds oddly
 
     def _stats_path(self, folder: Path) -> Path:
         return self._index_path(folder).with_name(self._index_path(folder).stem.replace("index-", "stats-") + ".json")
@@ -109,7 +109,7 @@ class SignatureCache:
     def save_file(self, key: str, sigs: FileSignatures) -> None:
         self._ignore_me()
         with _atomic(self.sig_dir / "files" / f"{key}.npz") as f:
-            np.savez(f, **_pack(sigs))
+            np.savez(f, **_pack(sigs))  # type: ignore[arg-type]
 
     def load_doc(self, key: str) -> list[dict[str, Any]] | None:
         try:

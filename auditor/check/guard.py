@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from auditor import __version__
 from auditor.check.cache import FileSignatures, SignatureCache, content_key, fingerprint
 from auditor.check.index import Part, SeedIndex, SeedSet, Thresholds

@@ -204,9 +204,9 @@ def _compare_part(part: Part, live: np.ndarray, sig: Signature, toks: Tokens, th
              "shared_shingles": int(inter[i])},
         ))
     done |= near
-    for i, f in _shared_passages(sig, toks, th, qi, docs, inter, ~done, names):
+    for j, f in _shared_passages(sig, toks, th, qi, docs, inter, ~done, names):
         findings.append(f)
-        done[i] = True
+        done[j] = True
     return findings, _same_story(ix, names, sig, th, ~done, idf)
 
 
@@ -216,7 +216,7 @@ class _Names:
     def __init__(self, part: Part, exclude: str) -> None:
         self.part, self.exclude = part, exclude
 
-    def __getitem__(self, i: int) -> str:
+    def __getitem__(self, i: int | np.integer) -> str:
         return self.part.name(int(i), self.exclude)
 
 

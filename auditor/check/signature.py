@@ -50,7 +50,8 @@ def tokenize(text: str) -> Tokens:
     return Tokens(
         starts=np.fromiter((s for s, _, _ in spans), dtype=np.int64, count=len(spans)),
         ends=np.fromiter((e for _, e, _ in spans), dtype=np.int64, count=len(spans)),
-        hashes=np.fromiter((xxhash.xxh3_64_intdigest(w.encode()) for _, _, w in spans), dtype=np.uint64, count=len(spans)),
+        hashes=np.fromiter((xxhash.xxh3_64_intdigest(w.encode()) for _, _, w in spans), dtype=np.uint64,
+                           count=len(spans)),
         words=[w for _, _, w in spans],
     )
 
