@@ -90,21 +90,22 @@ def test_table_sorts_and_filters(page):
 
 def test_side_by_side_view_of_the_near_duplicate_pair(page):
     browser, result, tmp = page
-    assert any(lk.kind == "near" and "001_copy.txt" in (lk.a, lk.b) for lk in result.links)
+    pid = "pair-{}".format(1 + next(i for i, lk in enumerate(result.links)
+                                    if lk.kind == "near" and "001_copy.txt" in (lk.a, lk.b)))
     assert browser.js("document.querySelectorAll('table.side-by-side').length") == len(result.links)
-    heads = browser.js("[...document.querySelectorAll('#pair-1 table.side-by-side th')].map(th => th.textContent)")
+    heads = browser.js(f"[...document.querySelectorAll('#{pid} table.side-by-side th')].map(th => th.textContent)")
     assert any("001_copy.txt" in h for h in heads)
-    assert browser.js("document.querySelectorAll('#pair-1 tr.shared').length") > 0
-    assert browser.js("document.querySelectorAll('#pair-1 tr.differs mark.shared').length") > 0
+    assert browser.js(f"document.querySelectorAll('#{pid} tr.shared').length") > 0
+    assert browser.js(f"document.querySelectorAll('#{pid} tr.differs mark.shared').length") > 0
     # highlights switch off and on
     browser.js("const c = document.querySelector('input[data-toggle=shared]'); c.click()")
     assert browser.js("document.body.classList.contains('hide-shared')") is True
-    assert browser.js("getComputedStyle(document.querySelector('#pair-1 mark.shared')).backgroundColor") == \
+    assert browser.js(f"getComputedStyle(document.querySelector('#{pid} mark.shared')).backgroundColor") == \
         "rgba(0, 0, 0, 0)"
     browser.js("document.querySelector('input[data-toggle=shared]').click()")
     assert browser.js("document.body.classList.contains('hide-shared')") is False
     browser.screenshot(tmp / "audit-top.png")
-    browser.js("document.getElementById('pair-1').scrollIntoView()")
+    browser.js(f"document.getElementById('{pid}').scrollIntoView()")
     browser.screenshot(tmp / "audit-pair.png")
     doc = next(d for d in result.documents if d.id.startswith("004"))
     browser.js(f"document.getElementById('{doc_anchor(doc.id)}').scrollIntoView()")

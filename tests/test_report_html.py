@@ -117,9 +117,10 @@ def test_near_duplicate_pair_side_by_side_aligned_by_paragraph():
     base = seed_text("001")
     docs = [Document(id="a.txt", raw=base), Document(id="b.txt", raw=base.replace("the", "a", 2))]
     result = audit_documents(docs, Settings())
-    assert [lk.kind for lk in result.links] == ["near"]
+    near = [i for i, lk in enumerate(result.links) if lk.kind == "near"]
+    assert len(near) == 1  # other kinds of link (same story, shared passage) may join it; each gets its own view
     page = render_html(result)
-    view = page.split('<article class="pair" id="pair-1">', 1)[1].split("</article>", 1)[0]
+    view = page.split(f'<article class="pair" id="pair-{near[0] + 1}">', 1)[1].split("</article>", 1)[0]
     assert "a.txt" in view and "b.txt" in view and "aligned by paragraph" in view
     assert view.count('<tr class="shared">') >= 10
     differs = re.findall(r'<tr class="differs"><td>(.*?)</td><td>(.*?)</td></tr>', view, flags=re.S)
