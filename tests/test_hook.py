@@ -236,3 +236,35 @@ def test_index_follows_the_folder_added_removed_and_rebuilt(repo, monkeypatch):
     assert rebuilt.blocked and rebuilt.processed == 0 and rebuilt.seeds == 6
     again = check_files([copy], settings, rules, cache_root=cache)  # read back from the rebuilt index
     assert [f.message for _, f in again.outcomes[0].findings] == [f.message for _, f in rebuilt.outcomes[0].findings]
+
+
+MENU = "\n".join(["Home", "World news", "Sign in to comment", "Subscribe today", "Contact the newsroom",
+                  "Terms of use", "Privacy policy", "Follow us on social media"] * 3)
+
+
+def _seed_set(text: str, key: str = "k-seed"):
+    import numpy as np
+
+    from auditor.check.index import Part, SeedIndex, SeedSet
+    from auditor.check.signature import sign
+
+    ix = SeedIndex.build([(key, "seed.txt", sign(text, 4)[0])])
+    return SeedSet([Part(ix, {key: ["seeds/seed.txt"]}, np.ones(1, dtype=bool))])
+
+
+def test_leftover_menus_are_not_copies_unless_the_bytes_are_the_same():
+    from auditor.check.index import Thresholds
+    from auditor.check.signature import median_line_words, sign
+
+    assert median_line_words(MENU) < 8 <= median_line_words(article_002())
+    sig, toks = sign(MENU, 4)
+    seeds = _seed_set(MENU)
+    # two different pages of one site, both cleaned down to the same menu: not a copy
+    assert seeds.compare(MENU, sig, toks, Thresholds(ngram=4), exclude_key="k-other") == []
+    # the same file content under another name still is
+    (same,) = seeds.compare(MENU, sig, toks, Thresholds(ngram=4), exclude="seeds/new.txt", exclude_key="k-seed")
+    assert same.code == "D001" and same.evidence["other"] == "seeds/seed.txt"
+    prose = article_002()
+    psig, ptoks = sign(prose, 4)
+    assert [f.code for f in _seed_set(prose).compare(prose, psig, ptoks, Thresholds(ngram=4), exclude_key="x")] \
+        == ["D001"]

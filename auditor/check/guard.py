@@ -80,7 +80,8 @@ def display(path: str | Path) -> str:
 def thresholds(settings: Settings) -> Thresholds:
     d, s = settings.dedup, settings.seeds
     return Thresholds(ngram=d.ngram, jaccard=d.jaccard, containment=d.containment, min_shingles=d.min_shingles,
-                      min_shared_words=s.min_shared_words, same_story=s.same_story)
+                      min_shared_words=s.min_shared_words, same_story=s.same_story,
+                      prose_line_words=getattr(d, "prose_line_words", 8))
 
 
 def open_cache(settings: Settings, rules: RuleSet, root: Path | None) -> SignatureCache | None:
@@ -239,7 +240,7 @@ def check_files(paths: list[str], settings: Settings, rules: RuleSet, against: P
             found = own
             if rec["readable"] and rec["text"].strip():
                 sig, toks = sign(rec["text"], th.ngram)
-                hits = index.compare(sig, toks, th, exclude=walked_form(str(path), folder),
+                hits = index.compare(rec["text"], sig, toks, th, exclude=walked_form(str(path), folder),
                                      exclude_key=content_key(path.read_bytes()))
                 found = own + _quoted(hits, rec["text"])
             shown = display(path) if len(records) == 1 else f"{display(path)}#{rec['id']}"

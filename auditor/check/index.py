@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.check.signature import Signature, Tokens, shingle_hashes
+from auditor.check.signature import Signature, Tokens, median_line_words, shingle_hashes
 from auditor.document import Finding, Severity, Span
 
 ARRAYS = ("keys", "ids", "text_hashes", "sizes", "sh_hash", "sh_doc", "t_hash", "t_doc", "t_weight", "norms")
@@ -31,6 +31,10 @@ class Thresholds:
     containment: float = 0.9
     min_shingles: int = 5
     min_shared_words: int = 40
+    # What two texts share must be prose, not menus: the median line of the shared text
+    # has at least this many words (auditor.dedup's prose_line_words gate; 0: off). When
+    # cleaning fails, two pages of one site keep the same menu lines and nothing else.
+    prose_line_words: int = 8
     same_story: float = 0.5
     max_same_story: int = 3  # report the closest few, not every seed on the same topic
 
@@ -154,12 +158,14 @@ class SeedSet:
     def __len__(self) -> int:
         return int(sum(p.alive.sum() for p in self.parts))
 
-    def compare(self, sig: Signature, toks: Tokens, th: Thresholds, exclude: str = "",
+    def compare(self, text: str, sig: Signature, toks: Tokens, th: Thresholds, exclude: str = "",
                 exclude_key: str = "") -> list[Finding]:
         """Findings that relate one document to the seeds: D001, D002, D004, D005 (at most one per seed).
 
-        `exclude` (a seed file as walked, with content key `exclude_key`) is left out
-        of the comparison: the checked file itself when it is already in the folder.
+        `exclude` (a seed file as walked, with content key `exclude_key`: the checked
+        file's) is left out of the comparison, when the checked file is already in the
+        folder. Texts that are not prose are not judged copies (a cleaning that failed
+        leaves two pages of one site with the same menu lines), unless the bytes are the same.
         """
         if not sig.words or not len(self):
             return []
@@ -171,20 +177,26 @@ class SeedSet:
             live = p.alive.copy()
             if exclude_key and p.files.get(exclude_key) == [exclude]:
                 live &= p.index.keys != exclude_key
-            f, s = _compare_part(p, live, sig, toks, th, idf, exclude)
+            f, s = _compare_part(p, live, text, sig, toks, th, idf, exclude, exclude_key)
             found += f
             stories += s
         stories.sort(key=lambda cf: -cf[0])
         return found + [f for _, f in stories[: th.max_same_story]]
 
 
-def _compare_part(part: Part, live: np.ndarray, sig: Signature, toks: Tokens, th: Thresholds, idf: np.ndarray,
-                  exclude: str) -> tuple[list[Finding], list[tuple[float, Finding]]]:
+def _is_prose(text: str, th: Thresholds) -> bool:
+    return not th.prose_line_words or median_line_words(text) >= th.prose_line_words
+
+
+def _compare_part(part: Part, live: np.ndarray, text: str, sig: Signature, toks: Tokens, th: Thresholds,
+                  idf: np.ndarray, exclude: str, key: str) -> tuple[list[Finding], list[tuple[float, Finding]]]:
     ix = part.index
     names = _Names(part, exclude)
     findings: list[Finding] = []
     done = ~live
-    for i in np.flatnonzero(live & (ix.text_hashes == sig.text_hash)):
+    prose = _is_prose(text, th)  # a copy is judged on the whole text: it must be prose
+    # the same text: prose, or the very same bytes (`key`, the checked file's content key)
+    for i in np.flatnonzero(live & (ix.text_hashes == sig.text_hash) & (prose | (ix.keys == key))):
         findings.append(_finding("D001", "exact-duplicate", Severity.ERROR, names[i], f"same text as {names[i]}",
                                  {"jaccard": 1.0}))
         done[i] = True
@@ -195,7 +207,7 @@ def _compare_part(part: Part, live: np.ndarray, sig: Signature, toks: Tokens, th
     jac = inter / np.maximum(union, 1)
     cont = inter / np.maximum(np.minimum(len(sig.shingles), ix.sizes), 1)
     big = (ix.sizes >= th.min_shingles) & (len(sig.shingles) >= th.min_shingles)
-    near = ~done & big & ((jac >= th.jaccard) | (cont >= th.containment))
+    near = ~done & big & ((jac >= th.jaccard) | (cont >= th.containment)) & prose
     for i in np.flatnonzero(near):
         findings.append(_finding(
             "D002", "near-duplicate", Severity.ERROR, names[i],
@@ -204,10 +216,10 @@ def _compare_part(part: Part, live: np.ndarray, sig: Signature, toks: Tokens, th
              "shared_shingles": int(inter[i])},
         ))
     done |= near
-    for j, f in _shared_passages(sig, toks, th, qi, docs, inter, ~done, names):
+    for j, f in _shared_passages(text, sig, toks, th, qi, docs, inter, ~done, names):
         findings.append(f)
         done[j] = True
-    return findings, _same_story(ix, names, sig, th, ~done, idf)
+    return findings, (_same_story(ix, names, sig, th, ~done, idf) if prose else [])
 
 
 class _Names:
@@ -220,7 +232,7 @@ class _Names:
         return self.part.name(int(i), self.exclude)
 
 
-def _shared_passages(sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarray, docs: np.ndarray,
+def _shared_passages(text: str, sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarray, docs: np.ndarray,
                      inter: np.ndarray, live: np.ndarray, names: _Names) -> list[tuple[int, Finding]]:
     n = th.ngram
     need = max(1, (th.min_shared_words - n + 1) // 2)  # a shared run needs at least this many shingles
@@ -232,10 +244,11 @@ def _shared_passages(sig: Signature, toks: Tokens, th: Thresholds, qi: np.ndarra
     for i in cands:
         matched = sig.shingles[qi[docs == i]]  # sorted: qi ascends, each shingle once per entry
         found = np.searchsorted(matched, positional).clip(max=len(matched) - 1)
-        runs = [(a, b) for a, b in _runs(matched[found] == positional, n) if b - a + n >= th.min_shared_words]
+        last = len(toks.ends) - 1
+        runs = [(a, b) for a, b in _runs(matched[found] == positional, n) if b - a + n >= th.min_shared_words
+                and _is_prose(text[toks.starts[a] : toks.ends[min(b + n - 1, last)]], th)]
         if not runs:
             continue
-        last = len(toks.ends) - 1
         spans = [Span(int(toks.starts[a]), int(toks.ends[min(b + n - 1, last)]), "text") for a, b in runs]
         words = sum(min(b + n, len(toks.hashes)) - a for a, b in runs)
         longest = max(runs, key=lambda r: r[1] - r[0])

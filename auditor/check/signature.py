@@ -69,6 +69,15 @@ def shingle_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def median_line_words(text: str) -> float:
+    """Median words per non-empty line: prose runs to long lines, menus and link lists do not."""
+    counts = sorted(len(WORD.findall(line)) for line in text.split("\n") if line.strip())
+    if not counts:
+        return 0.0
+    mid = len(counts) // 2
+    return float(counts[mid]) if len(counts) % 2 else (counts[mid - 1] + counts[mid]) / 2
+
+
 def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and how often each occurs. (np.unique does the same, but on
     numpy 2 its first call imports numpy.ma: 0.15 s of every hook run.)"""

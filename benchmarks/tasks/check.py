@@ -199,6 +199,7 @@ def run_reuse(args: argparse.Namespace) -> dict:
     """Each Clough & Stevenson text checked, as a new seed, against the other 99."""
     import dataclasses
 
+    from auditor.check.cache import content_key
     from auditor.check.guard import _read_clean, load_index, thresholds
     from auditor.check.signature import sign
     from auditor.config import Settings
@@ -227,11 +228,11 @@ def run_reuse(args: argparse.Namespace) -> dict:
                 path = f"seeds/{r['id']}.txt"
                 doc = _read_clean(path, settings)[0]
                 sig, toks = sign(doc.text, th.ngram)
-                real = os.path.realpath(path)
-                for f in seeds.compare(sig, toks, low, exclude=real):
+                key = content_key(Path(path).read_bytes())
+                for f in seeds.compare(doc.text, sig, toks, low, exclude=path, exclude_key=key):
                     pair = frozenset((r["id"], f.evidence["other"].removeprefix("seeds/").removesuffix(".txt")))
                     ranked[pair] = max(ranked.get(pair, 0.0), _guard_score(f.code, f))
-                for f in seeds.compare(sig, toks, th, exclude=real):
+                for f in seeds.compare(doc.text, sig, toks, th, exclude=path, exclude_key=key):
                     pair = frozenset((r["id"], f.evidence["other"].removeprefix("seeds/").removesuffix(".txt")))
                     decided[pair] = min(decided.get(pair, "D999"), f.code)
         finally:
