@@ -180,3 +180,20 @@ def test_numeric_scores_a_document_carries_are_plotted(seed_audit):
         d["scores"] = {"p_machine$": i / 10, "label": "not a number"}
     page = render_html_data(data, HtmlOptions())
     assert 'aria-label="Score: p_machine$"' in page and "Score: label" not in page
+
+
+def test_rewrite_paragraphs_set_beside_their_most_alike_counterpart():
+    a = Document(id="a", raw="", text="The cat sat on the old mat all day today.\n\n"
+                 "Completely unrelated words are here.\n\nDogs bark loudly at the moon every night.")
+    b = Document(id="b", raw="", text="A new opening paragraph about nothing.\n\n"
+                 "The cat sat on the old mat all day.\n\nDogs bark loudly at the moon each night.")
+    page = render_html(AuditResult(documents=[a, b], links=[DuplicateLink("rewrite", "a", "b", 0.5, "", {})]))
+    view = page.split('id="pair-1"', 1)[1].split("</article>", 1)[0]
+    rows = [(cls, visible(left), visible(right))
+            for cls, left, right in re.findall(r'<tr class="(\w+)"><td>(.*?)</td><td>(.*?)</td></tr>', view, re.S)]
+    paired = {left[:8]: right[:8] for cls, left, right in rows if cls == "differs"}
+    assert paired == {"The cat ": "The cat ", "Dogs bar": "Dogs bar"}
+    assert sorted((left[:8], right[:8]) for cls, left, right in rows if cls == "only") == [
+        ("", "A new op"), ("Complete", "")]
+    assert "(kept)" not in view  # a same-story link keeps both
+    assert '<mark class="shared" title="8 words in both">The cat sat on the old mat all</mark>' in view

@@ -47,7 +47,11 @@ class HtmlOptions:
     max_pairs: int = 200  # pair links shown side by side (the pair table always lists all)
     max_chars: int = 100_000  # characters of one text shown
     max_pair_rows: int = 400  # aligned rows of one side-by-side view
-    min_shared_words: int = 3  # a run of words shared by two differing paragraphs is highlighted from this length
+    # A run of words two differing paragraphs share is highlighted from this length: 3 marked stock phrases
+    # ("the United States") in any two texts on one topic; 4 mostly marks a phrase one text took from the other.
+    min_shared_words: int = 4
+    min_paragraph_overlap: float = 0.1  # word-set Jaccard for two differing paragraphs to be set side by side
+    max_align_cells: int = 250_000  # paragraphs x paragraphs beyond which a block is set side by side in order
     # Texts and side-by-side views start open up to this many documents (or pairs); beyond it they start closed, as
     # a browser lays out a closed <details> only when it is opened (16 MB of open text took Chromium 20 s to load).
     open_up_to: int = 50
@@ -158,7 +162,7 @@ def _summary(data: dict[str, Any]) -> str:
         f'<ul class="verdicts">{verdicts}</ul>'
         f'<div class="plots">{"".join(_plots(data))}</div>'
         '<details><summary>Findings by rule</summary><table class="codes"><thead><tr><th>code</th><th>name</th>'
-        f'<th>documents</th></tr></thead><tbody>{code_rows}</tbody></table></details>'
+        f'<th>findings</th></tr></thead><tbody>{code_rows}</tbody></table></details>'
         "</section>"
     )
 
@@ -176,7 +180,7 @@ def _figures(data: dict[str, Any]) -> list[str]:
     docs = [d for d in data["documents"] if d["verdict"] != "unreadable"]
     s = data["summary"]
     out = [_bar_svg("Verdicts", list(VERDICTS), [s["verdicts"].get(v, 0) for v in VERDICTS],
-                    [VERDICT_COLOURS[v] for v in VERDICTS])]
+                    [VERDICT_COLOURS[v] for v in VERDICTS], "documents")]
     if docs:
         out.append(_hist_svg("Words after cleaning", [d["words_after"] for d in docs], "words"))
         out.append(_hist_svg("Boilerplate share", [d["boilerplate_share"] for d in docs], "share of words removed",
@@ -193,15 +197,17 @@ def _figures(data: dict[str, Any]) -> list[str]:
                              bounds=(0.0, 1.0)))
     codes = list(s["findings_by_code"].items())[:20]
     if codes:
-        out.append(_bar_svg("Findings by rule", [c for c, _ in codes], [n for _, n in codes], None))
+        out.append(_bar_svg("Findings by rule", [c for c, _ in codes], [n for _, n in codes], None, "findings"))
     return out
 
 
-def _figure(title: str):  # type: ignore[no-untyped-def]
+def _figure(title: str, bottom: float = 0.2):  # type: ignore[no-untyped-def]
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(3.8, 2.5), dpi=100, layout="constrained")
+    # Fixed margins: constrained layout doubled the time a plot takes, for no gain at one axes per figure.
+    fig = Figure(figsize=(3.8, 2.5), dpi=100)
+    fig.subplots_adjust(left=0.15, right=0.97, top=0.9, bottom=bottom)
     ax = fig.subplots()
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, fontsize=10)
@@ -223,12 +229,12 @@ def _svg(fig, title: str) -> str:  # type: ignore[no-untyped-def]
     return f'<figure class="plot" aria-label="{esc(title)}">{svg}</figure>'
 
 
-def _bar_svg(title: str, labels: list[str], values: list[int], colours: list[str] | None) -> str:
-    fig, ax = _figure(title)
+def _bar_svg(title: str, labels: list[str], values: list[int], colours: list[str] | None, ylabel: str) -> str:
+    fig, ax = _figure(title, bottom=0.28 if len(labels) > 5 else 0.14)
     ax.bar(range(len(labels)), values, color=colours or "#1565c0")
     ax.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 5 else 0, ha="right" if len(labels) > 5
                   else "center")
-    ax.set_ylabel("documents", fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
     return _svg(fig, title)
 
 
@@ -440,7 +446,8 @@ def _side_by_side(lk: dict[str, Any], pid: str, texts: dict[str, str], opt: Html
     how = "aligned by the shared passages the link's evidence names"
     if rows is None:
         rows = _rows_by_paragraphs(a_text, b_text, opt)
-        how = "aligned by paragraph (difflib); in paragraphs that differ, runs of words found in both are highlighted"
+        how = ("aligned by paragraph (difflib; paragraphs that differ by their word overlap); in those, runs of "
+               f"{opt.min_shared_words}+ words found in both are highlighted")
     cut = ""
     if len(rows) > opt.max_pair_rows:
         cut = f'<p class="note">{len(rows) - opt.max_pair_rows} more rows not shown.</p>'
@@ -513,14 +520,50 @@ def _rows_by_paragraphs(a: str, b: str, opt: HtmlOptions) -> list[Row]:
         if tag == "equal":
             rows += [("shared", esc(pa[i1 + k].text), esc(pb[j1 + k].text)) for k in range(i2 - i1)]
             continue
-        for k in range(max(i2 - i1, j2 - j1)):
-            left = pa[i1 + k].text if i1 + k < i2 else ""
-            right = pb[j1 + k].text if j1 + k < j2 else ""
+        for i, j in _pair_paragraphs([p.text for p in pa[i1:i2]], [p.text for p in pb[j1:j2]], opt):
+            left = pa[i1 + i].text if i is not None else ""
+            right = pb[j1 + j].text if j is not None else ""
             if left and right:
                 ml, mr = shared_runs(left, right, opt.min_shared_words)
                 rows.append(("differs", highlight(left, ml), highlight(right, mr)))
             else:
                 rows.append(("only", esc(left), esc(right)))
+    return rows
+
+
+def _pair_paragraphs(left: list[str], right: list[str], opt: HtmlOptions) -> list[tuple[int | None, int | None]]:
+    """Rows for a block of paragraphs that differ: each paragraph beside its most alike one on the other side, in
+    order (a global alignment scored by word overlap, as a rewrite keeps the order of its story), or beside a gap.
+    """
+    n, m = len(left), len(right)
+    if n * m > opt.max_align_cells:  # too big to align: side by side in order
+        return [(k if k < n else None, k if k < m else None) for k in range(max(n, m))]
+    wl = [set(_TOKEN.findall(t.lower())) for t in left]
+    wr = [set(_TOKEN.findall(t.lower())) for t in right]
+
+    def sim(i: int, j: int) -> float:
+        inter = len(wl[i] & wr[j])
+        return inter / len(wl[i] | wr[j]) if inter else 0.0
+
+    # best[i][j]: the best total overlap aligning left[i:] with right[j:]; gaps score 0, a pair its overlap
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + sim(i, j))
+    rows: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    while i < n and j < m:
+        s = sim(i, j)
+        if s >= opt.min_paragraph_overlap and best[i][j] == best[i + 1][j + 1] + s:
+            rows.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            rows.append((i, None))
+            i += 1
+        else:
+            rows.append((None, j))
+            j += 1
+    rows += [(k, None) for k in range(i, n)] + [(None, k) for k in range(j, m)]
     return rows
 
 
