@@ -51,7 +51,7 @@ class HtmlOptions:
     # ("the United States") in any two texts on one topic; 4 mostly marks a phrase one text took from the other.
     min_shared_words: int = 4
     min_paragraph_overlap: float = 0.1  # word-set Jaccard for two differing paragraphs to be set side by side
-    max_align_cells: int = 250_000  # paragraphs x paragraphs beyond which a block is set side by side in order
+    max_align_cells: int = 40_000  # paragraphs x paragraphs beyond which a block is set side by side in order
     # Texts and side-by-side views start open up to this many documents (or pairs); beyond it they start closed, as
     # a browser lays out a closed <details> only when it is opened (16 MB of open text took Chromium 20 s to load).
     open_up_to: int = 50
