@@ -7,13 +7,14 @@ bounds is decided by the rule's `min`/`max`, which every check accepts.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.document import Span
-from auditor.score.signals import TextStats, duplicated_ngram_chars, duplicates, top_ngram_chars
+from auditor.score.signals import TextStats, duplicates, fast_duplicated_ngram_chars, fast_top_ngram_chars
 
 
 @dataclass(slots=True)
@@ -37,10 +38,25 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
+def _key(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def check(name: str, unit: str, **params: Any) -> Callable[[Callable[..., Measure]], Callable[..., Measure]]:
+    """Register a check. Its measure is remembered on the text's `TextStats` per set of options,
+    so rules (and T100's sub-checks) that ask again get the same Measure without re-measuring."""
+
     def register(func: Callable[..., Measure]) -> Callable[..., Measure]:
-        CHECKS[name] = Check(name, func, params, unit, (func.__doc__ or "").strip())
-        return func
+        @functools.wraps(func)
+        def remembered(s: TextStats, **options: Any) -> Measure:
+            key = (name, *sorted((k, _key(v)) for k, v in options.items()))
+            found = s.memo.get(key)
+            if found is None:
+                found = s.memo[key] = func(s, **options)
+            return found
+
+        CHECKS[name] = Check(name, remembered, params, unit, (func.__doc__ or "").strip())
+        return remembered
 
     return register
 
@@ -131,15 +147,13 @@ def duplicate_paragraph_char_ratio(s: TextStats) -> Measure:
 @check("top_ngram_char_ratio", "share of characters", n=2)
 def top_ngram_char_ratio(s: TextStats, n: int) -> Measure:
     """Share of characters covered by the most frequent word n-gram."""
-    words = s.lower_words
-    return Measure(_ratio(top_ngram_chars(words, n), sum(len(w) for w in words)))
+    return Measure(_ratio(fast_top_ngram_chars(s, n), s.lower_word_chars))
 
 
 @check("duplicated_ngram_char_ratio", "share of characters", n=5)
 def duplicated_ngram_char_ratio(s: TextStats, n: int) -> Measure:
     """Share of characters inside word n-grams that occur more than once."""
-    words = s.lower_words
-    return Measure(_ratio(duplicated_ngram_chars(words, n), sum(len(w) for w in words)))
+    return Measure(_ratio(fast_duplicated_ngram_chars(s, n), s.lower_word_chars))
 
 
 # Further check families register themselves on import (they use `check` and `Measure` above).

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from auditor.document import Span
-from auditor.score.checks import Measure, check
+from auditor.score.checks import CHECKS, Measure, check
 from auditor.score.signals import TextStats
 from auditor.segment import Piece
 
@@ -221,12 +221,17 @@ def templated_signal_count(
 ) -> Measure:
     """How many distinct templating signals are present (formulaic headings, generic-phrase tables,
     stock phrases, a restated summary, list-heavy structure), each with the default settings of its check."""
+    # Each sub-check with its registered defaults, by keyword: the same options as the T10x rules
+    # that use the defaults, so the measure is shared with them (TextStats.memo).
     parts = {
-        "formulaic headings": (formulaic_headings(s, FORMULAIC_HEADINGS, GENERIC_HEADING_WORDS, 2), min_headings),
-        "generic-phrase tables": (generic_phrase_tables(s, 8, 0.6), min_tables),
-        "stock phrases": (stock_phrase_rate(s, STOCK_PHRASES, 2), min_stock_rate),
-        "restated summary": (restated_summary(s, 0.5, 8), min_restated),
-        "list-heavy": (list_word_share(s), min_list_share),
+        name: (CHECKS[chk].func(s, **CHECKS[chk].params), bound)
+        for name, chk, bound in (
+            ("formulaic headings", "formulaic_headings", min_headings),
+            ("generic-phrase tables", "generic_phrase_tables", min_tables),
+            ("stock phrases", "stock_phrase_rate", min_stock_rate),
+            ("restated summary", "restated_summary", min_restated),
+            ("list-heavy", "list_word_share", min_list_share),
+        )
     }
     present = {name: round(m.value, 4) for name, (m, bound) in parts.items() if m.value >= bound and m.value > 0}
     spans = [sp for name, (m, _) in parts.items() if name in present for sp in m.spans[:5]]

@@ -8,7 +8,9 @@ The definitions follow datatrove's C4QualityFilter and FineWebQualityFilter.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from auditor.document import Span
 from auditor.score.checks import Measure, check
@@ -29,11 +31,11 @@ def _ratio(a: float, b: float) -> float:
 
 
 def _c4_reason(line: str, terminal_punct: bool, min_words: int, max_word_length: int, policy: list[str]) -> str:
-    """Why C4's line filter drops this line ('' when it keeps it)."""
+    """Why C4's line filter drops this (stripped) line ('' when it keeps it)."""
     words = line.split()
-    if any(len(w) > max_word_length for w in words):
+    if words and max(map(len, words)) > max_word_length:
         return "long-word"
-    text = _CITATION.sub("", line).strip()
+    text = _CITATION.sub("", line).strip() if "[" in line else line  # no bracket: no citation marker
     if terminal_punct and (not text.endswith(END_PUNCTUATION) or text.endswith(("...", "…"))):
         return "no-terminal-punctuation"
     if len(words) < min_words:
@@ -50,15 +52,21 @@ def c4_kept_lines(
     s: TextStats, terminal_punct: bool = True, min_words: int = 3, max_word_length: int = 1000,
     policy: list[str] | None = None,
 ) -> tuple[list[Piece], list[tuple[Piece, str]]]:
-    """(lines C4 keeps, (line, reason) for those it drops)."""
+    """(lines C4 keeps, (line, reason) for those it drops); computed once per text and options."""
+    policy = policy or C4_POLICY
+    key = ("c4_kept_lines", terminal_punct, min_words, max_word_length, tuple(policy))
+    found = s.memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     kept: list[Piece] = []
     dropped: list[tuple[Piece, str]] = []
-    for ln in s.lines:
-        why = _c4_reason(ln.text.strip(), terminal_punct, min_words, max_word_length, policy or C4_POLICY)
+    for ln, text in zip(s.lines, s.stripped_lines):
+        why = _c4_reason(text, terminal_punct, min_words, max_word_length, policy)
         if why:
             dropped.append((ln, why))
         else:
             kept.append(ln)
+    s.memo[key] = (kept, dropped)
     return kept, dropped
 
 
@@ -105,14 +113,15 @@ def substring_count(s: TextStats, substrings: list[str], ignore_case: bool, c4_k
 @check("terminal_punct_line_ratio", "share of lines", marks=list(END_PUNCTUATION))
 def terminal_punct_line_ratio(s: TextStats, marks: list[str]) -> Measure:
     """Share of non-empty lines that end with a terminal punctuation mark."""
-    hits = sum(1 for ln in s.lines if ln.text.rstrip().endswith(tuple(marks)))
+    ends = tuple(marks)
+    hits = sum(1 for text in s.stripped_lines if text.endswith(ends))
     return Measure(_ratio(hits, len(s.lines)), detail={"lines": len(s.lines), "ended": hits})
 
 
 @check("short_line_ratio", "share of lines", max_chars=30)
 def short_line_ratio(s: TextStats, max_chars: int) -> Measure:
     """Share of non-empty lines shorter than `max_chars` characters."""
-    short = [ln for ln in s.lines if len(ln.text.strip()) < max_chars]
+    short = [ln for ln, text in zip(s.lines, s.stripped_lines) if len(text) < max_chars]
     return Measure(_ratio(len(short), len(s.lines)), [Span(p.start, p.end) for p in short[:20]],
                    {"lines": len(s.lines), "short": len(short)})
 
@@ -127,10 +136,27 @@ def newline_word_ratio(s: TextStats) -> Measure:
 @check("pattern_line_count", "lines", patterns=[r"^share (this|on)\b"], max_words=12)
 def pattern_line_count(s: TextStats, patterns: list[str], max_words: int) -> Measure:
     """Short lines (at most `max_words` words) matching any of the regular expressions (case-insensitive)."""
-    regexes = [re.compile(p, re.IGNORECASE) for p in patterns]
-    hits = [
-        ln for ln in s.lines
-        if len(ln.text.split()) <= max_words and any(r.search(ln.text.strip()) for r in regexes)
-    ]
+    search = _any_pattern(patterns)
+    hits = [ln for ln, text in zip(s.lines, s.stripped_lines) if len(text.split()) <= max_words and search(text)]
     return Measure(len(hits), [Span(p.start, p.end) for p in hits[:20]],
                    {"lines": [p.text.strip()[:80] for p in hits[:10]]})
+
+
+@functools.lru_cache(maxsize=64)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of all the patterns (one scan per line instead of one per pattern); None
+    where they cannot be joined (a back-reference or an inline flag belongs to its own pattern)."""
+    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def _any_pattern(patterns: list[str]) -> Callable[[str], bool]:
+    joined = _combined(tuple(patterns))
+    if joined is not None:
+        return lambda text: joined.search(text) is not None
+    regexes = [re.compile(p, re.IGNORECASE) for p in patterns]
+    return lambda text: any(r.search(text) for r in regexes)
