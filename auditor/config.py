@@ -14,6 +14,7 @@ from auditor.dedup import DedupSettings
 from auditor.decide import FilterSettings
 from auditor.errors import ConfigError
 from auditor.limits import Limits
+from auditor.sources import SourceSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Settings:
     filter: FilterSettings = field(default_factory=FilterSettings)  # `auditor filter`: what drops, what flags
     seeds: SeedPolicy = field(default_factory=SeedPolicy)  # `auditor check` / the auditor-seeds hook
     limits: Limits = field(default_factory=Limits)  # per-document size and time limits
+    sources: SourceSettings = field(default_factory=SourceSettings)  # where a document's source comes from
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -69,7 +71,7 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(f"{path}: not valid TOML: {e}") from None
         data = doc.get("tool", {}).get("auditor", {})
     where = f"{path}: [tool.auditor]"
-    top = {k: v for k, v in data.items() if k not in ("clean", "dedup", "seeds", "filter", "limits")}
+    top = {k: v for k, v in data.items() if k not in ("clean", "dedup", "seeds", "filter", "limits", "sources")}
     for key in ("rules", "select", "ignore"):
         if key in top:
             if not isinstance(top[key], list) or not all(isinstance(x, str) for x in top[key]):
@@ -96,7 +98,11 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
     seeds = SeedPolicy(**_section(SeedPolicy, raw_seeds, f"{where}.seeds"))
     filter_ = FilterSettings.from_table(data.get("filter", {}), f"{where}.filter")
     limits = Limits(**_section(Limits, data.get("limits", {}), f"{where}.limits"))
-    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds, filter=filter_, limits=limits)
+    raw_sources = data.get("sources", {})
+    if isinstance(raw_sources, dict) and isinstance(raw_sources.get("keys"), list):
+        raw_sources = {**raw_sources, "keys": tuple(raw_sources["keys"])}
+    sources = SourceSettings(**_section(SourceSettings, raw_sources, f"{where}.sources"))
+    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds, filter=filter_, limits=limits, sources=sources)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     settings = dataclasses.replace(settings, **overrides)
     if settings.fail_on not in ("error", "warning", "never"):

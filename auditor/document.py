@@ -147,6 +147,8 @@ class AuditResult:
     clusters: dict[str, str] = field(default_factory=dict)  # doc id -> cluster id
     settings: dict[str, Any] = field(default_factory=dict)
     elapsed_s: float = 0.0
+    stories: list[Any] = field(default_factory=list)  # same-story groups with their original (sources.Story)
+    sources: list[Any] = field(default_factory=list)  # one scorecard per source (sources.Scorecard)
 
     def links_of(self, doc_id: str) -> list[DuplicateLink]:
         return [lk for lk in self.links if doc_id in (lk.a, lk.b)]

@@ -14,6 +14,7 @@ from auditor.document import AuditResult, Document, Finding, Severity
 from auditor.io import read_inputs
 from auditor.limits import DocumentTimeout, apply_size_limit, deadline, timeout_finding
 from auditor.score import RuleSet, load_rules
+from auditor.sources import find_stories, resolve_sources, scorecards
 
 
 def rules_for(settings: Settings) -> RuleSet:
@@ -30,6 +31,7 @@ def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet
     t0 = time.perf_counter()
     rules = rules if rules is not None else rules_for(settings)
     docs = unique_ids(list(docs))
+    resolve_sources(docs, settings.sources)
     for doc in docs:
         apply_size_limit(doc, settings.limits)
     docs = clean_corpus(docs, settings.clean)
@@ -45,12 +47,15 @@ def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet
         doc.findings.extend(found)
     for doc in docs:
         doc.findings.sort(key=lambda f: (-f.severity.rank, f.code))
+    stories = find_stories(docs, links)
     return AuditResult(
         documents=docs,
         links=links,
         clusters=clusters,
         settings=settings.to_dict(),
         elapsed_s=time.perf_counter() - t0,
+        stories=stories,
+        sources=scorecards(docs, stories, rules),
     )
 
 

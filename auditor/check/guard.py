@@ -7,6 +7,7 @@ signatures (auditor.check.cache), so a commit processes only the files it adds.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -87,10 +88,29 @@ def thresholds(settings: Settings) -> Thresholds:
 def open_cache(settings: Settings, rules: RuleSet, root: Path | None) -> SignatureCache | None:
     if root is None:
         return None
-    sig_fp = fingerprint(__version__, settings.clean, settings.dedup.ngram)
+    sig_fp = fingerprint(__version__, code_hash(SIGNING_CODE), settings.clean, settings.dedup.ngram)
     rules_fp = [(r.code, r.severity.value, r.params, r.message) for r in rules]
-    doc_fp = fingerprint(sig_fp, rules_fp, settings.dedup.min_passage_words)
+    doc_fp = fingerprint(sig_fp, code_hash(SCORING_CODE), rules_fp, settings.dedup.min_passage_words)
     return SignatureCache(root, sig_fp, doc_fp)
+
+
+# The code a cached entry depends on, besides settings and rules: an editable install
+# changes it without a version bump, and a stale signature would compare wrongly.
+SIGNING_CODE = ("io", "clean", "segment.py", "check/signature.py")
+SCORING_CODE = ("score", "dedup/passages.py", "document.py")
+
+
+def code_hash(parts: tuple[str, ...]) -> str:
+    """SHA-1 over the named modules and packages of auditor (a few hundred KB: milliseconds)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha1()
+    for part in parts:
+        path = root / part
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            if f.is_file():
+                h.update(f.relative_to(root).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _read_clean(path: str | Path, settings: Settings) -> list[Document]:

@@ -112,6 +112,8 @@ def _score(doc: Document, rules: RuleSet) -> tuple[dict[str, float], list[Findin
     scores: dict[str, float] = {}
     findings: list[Finding] = []
     for rule in rules:
+        if rule.scope != "document":  # source rules run on a source's scorecard, not on one text
+            continue
         extra = {k: v for k, v in rule.params.items() if k not in ("min", "max")}
         value = rule.check.func(stats, **extra).value
         scores[rule.code] = round(value, 4) if isinstance(value, float) else value
@@ -132,7 +134,7 @@ def _process_one(doc: Document, config: StageConfig) -> tuple[Outcome, str | Non
         f = doc.findings[0] if doc.findings else None
         return _error(doc.id, f.code if f else "I000", f.message if f else "unreadable", doc.path), None
     clean_corpus([doc], config.clean)  # one document: no cross-document template lines in a stream
-    findings = list(doc.findings)
+    findings = list(doc.findings) + config.policy.findings_for(doc.source)  # a whole source's findings
     if doc.text.strip():
         findings.extend(repeated_passages(doc, config.dedup.min_passage_words))
         scores, found = _score(doc, config.rules)

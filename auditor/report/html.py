@@ -98,6 +98,7 @@ def render_html_data(data: dict[str, Any], options: HtmlOptions) -> str:
         "</header><main>",
         _summary(data),
         _documents_table(data, pair_ids),
+        _sources_section(data),
         _pairs_section(data, pair_ids, options),
         _document_sections(data, pair_ids, options),
         _settings(data),
@@ -277,6 +278,47 @@ def _documents_table(data: dict[str, Any], pair_ids: dict[tuple[str, str, str], 
         + '</select></label> <span class="hint">Click a column heading to sort.</span></div>'
         f'<table class="sortable" id="doc-table"><thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         "</section>"
+    )
+
+
+def _sources_section(data: dict[str, Any]) -> str:
+    """A scorecard per source (its findings, template lines, text signals), then each story's original."""
+    cards, stories = data.get("sources", []), data.get("stories", [])
+    if not cards and not stories:
+        return ""
+    head = ("source", "documents", "kept", "boilerplate", "copies/rewrites of others", "templated/machine",
+            "repeated passages", "template lines", "source findings")
+    rows = []
+    for c in cards:
+        codes = ", ".join(f["code"] for f in c["findings"])
+        rows.append(
+            f'<tr><td>{esc(c["source"])}</td><td class="num">{c["documents"]}</td>'
+            + "".join(f'<td class="num">{c[k]:.0%}</td>' for k in ("kept_share", "boilerplate_share", "derivative_share",
+                                                                  "templated_share", "repeated_passage_share"))
+            + f'<td class="num">{len(c["template_lines"])}</td><td>{esc(codes)}</td></tr>')
+    details = []
+    for c in cards:
+        items = [f'<li><b>{esc(f["severity"])}</b> <code>{esc(f["code"])}</code> {esc(f["name"])}: {esc(f["message"])}</li>'
+                 for f in c["findings"]]
+        items += [f'<li>template line &ldquo;{esc(t["text"])}&rdquo; ({t["documents"]} documents)</li>'
+                  for t in c["template_lines"][:10]]
+        items += [f'<li>text signal, {esc(s["kind"])}: &ldquo;{esc(s["value"])}&rdquo; ({s["documents"]} documents)</li>'
+                  for s in c["signals"]]
+        if items:
+            details.append(f'<h3>Source {esc(c["source"])}</h3><ul>{"".join(items)}</ul>')
+    story_items = []
+    for st in stories:
+        ders = "".join(
+            f'<li>derivative <a href="#{doc_anchor(d["id"])}">{esc(d["id"])}</a> (evidence score {esc(d["score"])}): '
+            f'{esc("; ".join(d["reasons"]) or "nothing tells them apart; a guess")}</li>' for d in st["derivatives"])
+        story_items.append(f'<li>original <a href="#{doc_anchor(st["original"])}">{esc(st["original"])}</a><ul>{ders}</ul></li>')
+    ths = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    return (
+        '<section id="sources"><h2>Sources</h2>'
+        f'<table id="source-table"><thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        + "".join(details)
+        + (f'<h3>Stories: originals and derivatives</h3><ul>{"".join(story_items)}</ul>' if story_items else "")
+        + "</section>"
     )
 
 

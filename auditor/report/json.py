@@ -57,6 +57,9 @@ def audit_to_dict(result: AuditResult) -> dict[str, Any]:
         },
         "documents": docs,
         "links": [lk.to_dict() for lk in result.links],
+        # one scorecard per source, and each same-story group's judged original (auditor/sources.py)
+        "sources": [c.to_dict() for c in result.sources],
+        "stories": [s.to_dict() for s in result.stories],
         "settings": result.settings,
     }
 

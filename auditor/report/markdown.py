@@ -54,6 +54,7 @@ def render_markdown(result: AuditResult) -> str:
             f"{_pct(d['boilerplate_share'])} | {dups} | {c['error']} / {c['warning']} / {c['info']} | **{d['verdict']}** |"
         )
     out.append("")
+    out += _sources_section(data.get("sources", [])) + _stories_section(data.get("stories", []))
     for d in data["documents"]:
         out += [f"## {esc(d['id'])}", "", f"<a id=\"{_anchor(d['id'])}\"></a>", ""]
         out.append(f"Verdict **{d['verdict']}**; source `{esc(d['source'])}`; cleaned by {esc(d['clean_method'] or '-')}; "
@@ -84,6 +85,49 @@ def render_markdown(result: AuditResult) -> str:
             out += ["", "</details>"]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _sources_section(cards: list[dict[str, Any]]) -> list[str]:
+    """The scorecard of every source: its numbers, source-rule findings, template lines, text signals."""
+    if not cards:
+        return []
+    out = ["## Sources", "",
+           "| source | documents | kept | boilerplate | copies/rewrites of others | templated/machine | repeated passages | template lines |",
+           "|---|--:|--:|--:|--:|--:|--:|--:|"]
+    for c in cards:
+        out.append(f"| {esc(c['source'])} | {c['documents']} | {_pct(c['kept_share'])} | {_pct(c['boilerplate_share'])} | "
+                   f"{_pct(c['derivative_share'])} | {_pct(c['templated_share'])} | {_pct(c['repeated_passage_share'])} | "
+                   f"{len(c['template_lines'])} |")
+    out.append("")
+    for c in cards:
+        if not (c["findings"] or c["template_lines"] or c["signals"] or c["derivatives"]):
+            continue
+        out += [f"### Source {esc(c['source'])}", ""]
+        for f in c["findings"]:
+            out.append(f"- **{f['severity']}** `{f['code']}` {esc(f['name'])}: {esc(f['message'])}")
+        for der in c["derivatives"][:20]:
+            out.append(f"- {esc(der['id'])} copies or rewrites {esc(der['original'])} (another source's)")
+        if c["template_lines"]:
+            shown = "; ".join(f"\"{esc(t['text'][:60])}\" ({t['documents']} documents)" for t in c["template_lines"][:10])
+            out.append(f"- template lines its pages share: {shown}")
+        for s in c["signals"]:
+            out.append(f"- text signal, {s['kind']}: \"{esc(str(s['value'])[:80])}\" ({s['documents']} documents)")
+        out.append("")
+    return out
+
+
+def _stories_section(stories: list[dict[str, Any]]) -> list[str]:
+    """Each same-story group: the document judged the original, each derivative and why."""
+    if not stories:
+        return []
+    out = ["## Stories: originals and derivatives", ""]
+    for st in stories:
+        out.append(f"- **original** [{esc(st['original'])}](#{_anchor(st['original'])})")
+        for der in st["derivatives"]:
+            out.append(f"  - derivative [{esc(der['id'])}](#{_anchor(der['id'])}) (evidence score {der['score']}): "
+                       + esc("; ".join(der["reasons"]) or "nothing tells them apart; a guess"))
+    out.append("")
+    return out
 
 
 def _anchor(doc_id: str) -> str:

@@ -21,7 +21,8 @@ from auditor.score.signals import TextStats
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}[0-9]{2,}$")
 _REQUIRED = ("name", "check", "severity", "message", "explanation", "source")
-_ALLOWED = set(_REQUIRED) | {"params"}
+_ALLOWED = set(_REQUIRED) | {"params", "scope"}
+_SCOPES = ("document", "source")  # "source": the check runs on a source's scorecard (source_checks.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Rule:
     file: str
     min: float | None = None
     max: float | None = None
+    scope: str = "document"
 
     @property
     def threshold(self) -> str:
@@ -100,7 +102,14 @@ class RuleSet:
 
     def evaluate(self, doc: Document) -> list[Finding]:
         stats = TextStats(doc.text)
-        return [f for r in self.rules if (f := r.evaluate(stats)) is not None]
+        return [f for r in self.rules if r.scope == "document" and (f := r.evaluate(stats)) is not None]
+
+    def evaluate_source(self, stats: Any) -> list[Finding]:
+        """Findings of the `scope = "source"` rules on one source's `SourceStats`."""
+        out = [f for r in self.rules if r.scope == "source" and (f := r.evaluate(stats)) is not None]
+        for f in out:
+            f.stage = "source"
+        return out
 
 
 def default_rules_dir() -> Path:
@@ -173,9 +182,16 @@ def _parse_rule(path: Path, code: str, spec: Any) -> Rule:
     for key in _REQUIRED:
         if not isinstance(spec.get(key), str) or not spec[key].strip():
             raise RuleError(f"{where}: field '{key}' is required and must be a non-empty string")
-    chk = CHECKS.get(spec["check"])
+    scope = spec.get("scope", "document")
+    if scope not in _SCOPES:
+        raise RuleError(f"{where}: scope must be one of {', '.join(_SCOPES)}")
+    if scope == "source":
+        from auditor.score.source_checks import SOURCE_CHECKS as checks
+    else:
+        checks = CHECKS
+    chk = checks.get(spec["check"])
     if chk is None:
-        raise RuleError(f"{where}: unknown check '{spec['check']}' (known: {', '.join(sorted(CHECKS))})")
+        raise RuleError(f"{where}: unknown {scope} check '{spec['check']}' (known: {', '.join(sorted(checks))})")
     try:
         severity = Severity(spec["severity"])
     except ValueError:
@@ -204,9 +220,10 @@ def _parse_rule(path: Path, code: str, spec: Any) -> Rule:
         spec["message"].format(value=0, **params)
     except (KeyError, IndexError, ValueError) as e:
         raise RuleError(f"{where}: message refers to unknown placeholder {e}") from None
-    _try_check(where, chk, params)
+    if scope == "document":
+        _try_check(where, chk, params)
     return Rule(
         code=code, name=spec["name"], check=chk, severity=severity, params=params,
         message=spec["message"], explanation=spec["explanation"].strip(), source=spec["source"],
-        file=str(path), min=params.get("min"), max=params.get("max"),
+        file=str(path), min=params.get("min"), max=params.get("max"), scope=scope,
     )

@@ -1,0 +1,103 @@
+"""Provenance: which document of a same-story group is the original, decided from the texts only."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from auditor.dedup.provenance import Usage, judge, originals, profile
+
+BASE = "\n\n".join([
+    "The city council of Bristol voted on Tuesday to close the Avon Street depot by March 2026, "
+    "a decision that Mayor Helen Godwin said would save 4.2 million pounds a year.",
+    "Opponents, led by councillor James Patel, argued that the 240 workers at the depot had not been consulted "
+    "and that the savings had been overstated by the finance office.",
+    "\u201cWe were told about this in a press release,\u201d said Maria Lopez, who has driven buses from the depot "
+    "for nineteen years. \u201cNobody asked us anything at all.\u201d",
+    "The council said the routes served by the depot would move to the Lawrence Hill garage, which opened in 2019 "
+    "and has room for another 80 vehicles according to its latest annual report.",
+    "A final vote on the budget is expected on 14 April, when the plan will be debated again in full session.",
+])
+
+
+def _typos(text: str, rate: float, seed: int) -> str:
+    rng = random.Random(seed)
+    words = text.split(" ")
+    for i, w in enumerate(words):
+        if len(w) > 3 and rng.random() < rate:
+            k = rng.randrange(1, len(w) - 1)
+            words[i] = w[:k] + w[k + 1 :]
+    return " ".join(words)
+
+
+def _truncated(text: str) -> str:
+    return "\n\n".join(text.split("\n\n")[:3])
+
+
+def _wrapped(text: str) -> str:
+    head = "\n".join(["Home", "News", "Sport", "Weather", "Sign in", "Subscribe today"])
+    foot = "\n".join(["About us", "Privacy policy", "Cookie settings", "Contact"])
+    return f"{head}\n\n{text}\n\n{foot}"
+
+
+@pytest.mark.parametrize("make", [_truncated, lambda t: _typos(t, 0.1, 1), lambda t: _wrapped(_truncated(t)),
+                                  lambda t: _typos(_truncated(t), 0.05, 2),
+                                  lambda t: t.replace("\u201c", '"').replace("\u201d", '"')],
+                         ids=["truncated", "typos", "wrapped-truncated", "truncated-typos", "flattened-quotes"])
+def test_the_base_is_the_original_of_its_copy_in_either_order(make):
+    copy = make(BASE)
+    for texts, want in (([BASE, copy], 0), ([copy, BASE], 1)):
+        [story] = originals(texts, [[0, 1]])
+        assert story.original == want
+        assert story.judgements[1 - want].reasons, "the judgement says why"
+
+
+def test_a_thinned_rewrite_loses_to_the_report_with_the_specifics():
+    rewrite = ("Bristol's council has decided to shut a bus depot, saying it will save money. Critics said workers "
+               "had not been consulted about the plan.\n\nThe routes will move to another garage, and a further vote "
+               "on the budget is expected later in the spring.")
+    a, b = profile(BASE), profile(rewrite)
+    usage = Usage()
+    usage.add(a.words)
+    usage.add(b.words)
+    jd = judge(b, a, usage, 0, 1)
+    assert jd.original == 1 and jd.derivative == 0
+    only = jd.evidence["specifics_only_in_original"]
+    assert {"godwin", "patel", "4.2"} <= set(only)
+    assert any("specifics the other lacks" in r for r in jd.reasons)
+
+
+def test_metadata_dates_decide_when_both_have_one():
+    copy = _truncated(BASE)
+    [story] = originals([copy, BASE], [[0, 1]], [{"date": "2024-01-02"}, {"date": "2024-03-01"}])
+    assert story.original == 0  # published first, though it carries less
+    assert "published first" in story.judgements[1].reasons[0]
+
+
+def test_an_inserted_passage_from_another_document_counts_against_its_carrier():
+    other = ("Meanwhile the weather office warned of heavy snow across the Pennines this weekend, with drifts of up "
+             "to thirty centimetres expected on high roads and several schools likely to close early on Friday.")
+    with_advert = BASE.replace("\n\nA final vote", "\n\n" + other + "\n\nA final vote")
+    texts = [with_advert, BASE, other + "\n\nThe forecast was issued by the Met Office on Thursday afternoon."]
+    [story] = originals(texts, [[0, 1]])
+    assert story.original == 1
+    assert story.judgements[0].evidence["borrowed_words_derivative"] > 0
+
+
+def test_groups_of_one_are_skipped_and_the_base_wins_a_group_of_copies():
+    copies = [BASE, _typos(BASE, 0.08, 3), _truncated(BASE), _typos(_truncated(BASE), 0.05, 4)]
+    order = [2, 0, 3, 1]
+    stories = originals([copies[i] for i in order], [[0, 1, 2, 3], [0]])
+    assert len(stories) == 1
+    assert order[stories[0].original] == 0
+    assert set(stories[0].judgements) == {0, 1, 2, 3} - {stories[0].original}
+
+
+def test_seed_002_is_the_original_of_004_with_reasons(seed_audit):
+    story = next(s for s in seed_audit.stories if any(m.startswith("004") for m in s.members))
+    assert story.original.startswith("002")
+    [der] = story.derivatives
+    assert der["id"].startswith("004")
+    assert any("specifics the other lacks" in r for r in der["reasons"])
+    assert len(der["evidence"]["specifics_only_in_original"]) > len(der["evidence"]["specifics_only_in_derivative"])
