@@ -74,10 +74,14 @@ class Removal:
 
     span: Span  # in the raw text (for HTML input: the page's plain-text rendering)
     text: str
-    reason: str  # rule or model that removed it, e.g. "menu-run", "template-line"
+    reason: str  # rule or model that removed it, e.g. "menu-run", "template-line", "line-model"
+    score: float | None = None  # the model's P(content) for the line, where a model judged it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"span": self.span.to_dict(), "text": self.text, "reason": self.reason}
+        out: dict[str, Any] = {"span": self.span.to_dict(), "text": self.text, "reason": self.reason}
+        if self.score is not None:
+            out["score"] = round(self.score, 3)
+        return out
 
 
 @dataclass(slots=True)

@@ -1,14 +1,26 @@
-"""Cleaning: HTML to text, boilerplate lines out, a source's template lines out."""
+"""Cleaning: HTML to text, boilerplate lines out, a source's template lines out.
+
+HTML pages: trafilatura on a tree parsed once (the page is also rendered one block per
+line, which is the `raw_text` that removals index), under a per-page time limit; when
+it times out or returns too little, the plain-text path below runs on the rendering.
+Each page gets a confidence: how far trafilatura and the line classifier agree.
+
+Plain text (pages already flattened): the rules of text.py plus the trained line
+model (classify.py). Afterwards, lines that recur in many documents of one source
+are removed as template lines (template.py). Every removal names its rule or model.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from auditor.clean.html import extract_main_text, html_to_plain
+from auditor.clean.classify import Thresholds, classify_lines
+from auditor.clean.html import ExtractionTimeout, extract_main_text, html_to_plain, parse_html, render, time_limit
 from auditor.clean.lines import split_lines, word_count
+from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
-from auditor.clean.text import label_lines, strip_text
+from auditor.clean.text import strip_text
 from auditor.document import Document, Finding, Removal, Severity, Span
 
 
@@ -17,7 +29,12 @@ class CleanSettings:
     templates: bool = True
     template_min_docs: int = 3
     template_max_words: int = 25
+    template_max_lines: int = 200_000  # distinct line hashes kept per source (bounded memory)
     min_html_words: int = 20  # below this, trafilatura's output is judged too little
+    html_timeout_s: float = 10.0  # per page; 0 = no limit
+    line_model: bool = True  # use the trained line classifier on plain text (else the rules alone)
+    keep_in_prose: float = 0.3  # P(content) a line inside the main prose stretch needs to stay
+    keep_outside: float = 0.8  # P(content) any other line needs to stay
 
 
 def plain_text_of(doc: Document) -> str:
@@ -25,39 +42,95 @@ def plain_text_of(doc: Document) -> str:
     return html_to_plain(doc.raw) if doc.kind == "html" else doc.raw
 
 
-def clean_document(doc: Document, settings: CleanSettings) -> None:
-    """Clean one document on its own: set doc.text, doc.removals and doc.clean_info."""
-    if not doc.readable:
-        return
-    plain = plain_text_of(doc)
+def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None) -> tuple[str, list[Removal], float]:
+    """Cleaned text, removals and the share of words kept where the model and rules agree."""
+    labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
+    text, removals = strip_text(plain, labels)
+    return text, removals, 1.0
+
+
+def _agreement(kept_a: list[bool], kept_b: list[bool], words: list[int]) -> float:
+    """Word-weighted F1 between two keep/remove labellings of the same lines (1.0 when both keep nothing)."""
+    both = sum(w for a, b, w in zip(kept_a, kept_b, words) if a and b)
+    a_only = sum(w for a, b, w in zip(kept_a, kept_b, words) if a and not b)
+    b_only = sum(w for a, b, w in zip(kept_a, kept_b, words) if b and not a)
+    total = 2 * both + a_only + b_only
+    return round(2 * both / total, 3) if total else 1.0
+
+
+def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None) -> None:
+    tree = parse_html(doc.raw)
+    rendering = render(tree)
+    plain = "\n".join(rendering.lines)
     doc.clean_info["raw_text"] = plain
-    if doc.kind == "html":
-        text = extract_main_text(doc.raw)
-        method = "trafilatura"
-        if word_count(text) < settings.min_html_words:
-            text, _ = strip_text(plain)
-            method = "text-rules (trafilatura returned too little)"
-        removals = _removed_lines(plain, text, "html-extractor")
-    else:
-        text, removals = strip_text(plain, label_lines(plain))
-        method = "text-rules"
+    timed_out = False
+    try:
+        with time_limit(settings.html_timeout_s):
+            text = extract_main_text(tree)
+    except ExtractionTimeout:
+        text, timed_out = "", True
+    labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
+    if timed_out or word_count(text) < settings.min_html_words:
+        why = "timed out" if timed_out else "returned too little"
+        doc.text, doc.removals = strip_text(plain, labels)
+        doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} (trafilatura {why})"
+        doc.clean_info["confidence"] = 0.0
+        if timed_out:
+            doc.findings.append(Finding(
+                code="B002", name="extraction-timeout", severity=Severity.WARNING, stage="clean",
+                message=f"trafilatura took longer than {settings.html_timeout_s:g}s; the line classifier "
+                        "cleaned the page's plain rendering instead",
+                evidence={"value": settings.html_timeout_s, "threshold": f"<= {settings.html_timeout_s:g}",
+                          "unit": "seconds"},
+            ))  # fmt: skip
+        return
+    kept = _lines_in(text)
+    removals: list[Removal] = []
+    by_extractor: list[bool] = []
+    for lab in labels:
+        if not lab.line.stripped:
+            continue
+        keep = " ".join(lab.line.stripped.split()) in kept
+        by_extractor.append(keep)
+        if not keep:
+            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text, "trafilatura", lab.score))
+    nonblank = [lab for lab in labels if lab.line.stripped]
     doc.text = text
     doc.removals = removals
-    doc.clean_info["method"] = method
+    doc.clean_info["method"] = "trafilatura"
+    doc.clean_info["confidence"] = _agreement(
+        by_extractor, [lab.keep for lab in nonblank], [word_count(lab.line.stripped) for lab in nonblank]
+    )
+
+
+def _lines_in(text: str) -> set[str]:
+    return {" ".join(ln.split()) for ln in text.split("\n") if ln.strip()}
+
+
+def clean_document(doc: Document, settings: CleanSettings, model: LineModel | None = None) -> None:
+    """Clean one document on its own: set doc.text, doc.removals and doc.clean_info.
+
+    `model` is the line classifier (load_line_model()); None with settings.line_model
+    loads the shipped one, so pass it in when cleaning many documents one at a time.
+    """
+    if not doc.readable:
+        return
+    if model is None and settings.line_model:
+        model = load_line_model()
+    if doc.kind == "html":
+        _clean_html(doc, settings, model)
+        return
+    doc.clean_info["raw_text"] = doc.raw
+    doc.text, doc.removals, _ = _clean_text(doc.raw, settings, model)
+    doc.clean_info["method"] = "line-model" if model else "text-rules"
 
 
 def _summarise(doc: Document) -> None:
     """Word counts, boilerplate share and the B001 finding, once cleaning is complete."""
     before = word_count(doc.raw_text)
     after = word_count(doc.text)
-    share = round(1 - after / before, 4) if before else 0.0
+    share = round(max(0.0, 1 - after / before), 4) if before else 0.0
     doc.clean_info.update(words_before=before, words_after=after, boilerplate_share=share)
-    if after == 0 and doc.raw.strip():
-        doc.findings.append(
-            Finding(code="B002", name="nothing-left", severity=Severity.ERROR, stage="clean",
-                    message=f"no text left after cleaning ({before} words before)",
-                    evidence={"value": 0, "words_before": before, "method": doc.clean_info.get("method", "")})
-        )
     if not doc.removals:
         return
     reasons: dict[str, int] = {}
@@ -76,15 +149,6 @@ def _summarise(doc: Document) -> None:
     )
 
 
-def _removed_lines(plain: str, kept_text: str, reason: str) -> list[Removal]:
-    kept = {ln.strip() for ln in kept_text.split("\n") if ln.strip()}
-    return [
-        Removal(Span(ln.start, ln.end, "raw"), ln.text, reason)
-        for ln in split_lines(plain)
-        if ln.stripped and ln.stripped not in kept
-    ]
-
-
 def _strip_templates(text: str, source: str, templates: TemplateIndex) -> tuple[str, list[Removal]]:
     kept: list[str] = []
     removed: list[Removal] = []
@@ -96,13 +160,16 @@ def _strip_templates(text: str, source: str, templates: TemplateIndex) -> tuple[
     return "\n".join(kept).strip("\n"), removed
 
 
-def clean_corpus(docs: Iterable[Document], settings: CleanSettings) -> list[Document]:
+def clean_corpus(docs: Iterable[Document], settings: CleanSettings, model: LineModel | None = None) -> list[Document]:
     """Clean every document; template lines are learnt per source across the whole set first."""
     docs = list(docs)
+    if model is None and settings.line_model and any(d.readable for d in docs):
+        model = load_line_model()
     for doc in docs:
-        clean_document(doc, settings)
+        clean_document(doc, settings, model)
     if settings.templates:
-        templates = TemplateIndex(settings.template_min_docs, settings.template_max_words)
+        templates = TemplateIndex(settings.template_min_docs, settings.template_max_words,
+                                  settings.template_max_lines)
         for doc in docs:
             if doc.readable:
                 templates.add(doc.source, doc.text)
@@ -116,4 +183,7 @@ def clean_corpus(docs: Iterable[Document], settings: CleanSettings) -> list[Docu
     return docs
 
 
-__all__ = ["CleanSettings", "TemplateIndex", "clean_corpus", "clean_document", "html_to_plain", "plain_text_of"]
+__all__ = [
+    "CleanSettings", "LineModel", "TemplateIndex", "clean_corpus", "clean_document", "html_to_plain",
+    "load_line_model", "plain_text_of",
+]  # fmt: skip

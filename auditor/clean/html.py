@@ -1,65 +1,185 @@
-"""HTML -> main text. The only module that imports trafilatura and lxml."""
+"""HTML -> lines with markup facts, and trafilatura's main text. The only module that imports trafilatura.
+
+A page is parsed once (with trafilatura's own loader, so both see the same tree),
+rendered to plain text one block element per line with, for each line, what the
+markup says about it (`Block`: tag, link density, boilerplate-like class names),
+and then handed to trafilatura, which prunes the tree as it extracts.
+"""
 
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-import lxml.html
 from lxml import etree
+
+from auditor.clean.features import Block
 
 _BLOCK = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
     "article", "header", "footer", "nav", "title", "blockquote", "pre", "dd", "dt", "aside", "form",
-    "main", "figure", "figcaption", "td", "th",
+    "main", "figure", "figcaption", "td", "th", "dl", "address", "hr", "option", "button", "label",
 }  # fmt: skip
-_DROP = {"script", "style", "noscript", "template", "svg", "iframe"}
-_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_DROP = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select"}
+_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
+# Class/id words of page furniture and of article bodies. Generic web vocabulary (as in
+# readability's "unlikely candidates" and boilerpipe's class heuristics), never one site's names.
+_BOILER_ATTR = re.compile(
+    r"nav|menu|footer|sidebar|share|sharing|social|comment|related|breadcrumb|cookie|banner|promo|advert|"
+    r"(^|[-_ ])ads?([-_ ]|$)|widget|subscribe|newsletter|login|signup|popup|modal|pagination|masthead|"
+    r"toolbar|disclaimer|copyright|byline|meta|tags",
+    re.IGNORECASE,
+)
+_CONTENT_ATTR = re.compile(r"article|content|entry|story|post-?body|main|text|body", re.IGNORECASE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class ExtractionTimeout(Exception):
+    """trafilatura ran past the per-page time limit."""
+
+
+@dataclass(slots=True)
+class Rendering:
+    """A page as plain lines (blank lines dropped) with a `Block` per line."""
+
+    lines: list[str]
+    blocks: list[Block]
+
+
+def parse_html(html: str) -> etree._Element | None:
+    """Parse with trafilatura's loader (encoding repair, its parser options); None if it is not HTML."""
+    from trafilatura.utils import load_html
+
+    try:
+        return load_html(html)
+    except (ValueError, TypeError, etree.LxmlError):
+        return None
+
+
+def _attr_flags(el: etree._Element) -> tuple[bool, bool]:
+    attrs = " ".join(v for k, v in el.attrib.items() if k in ("class", "id", "role")) if el.attrib else ""
+    if el.tag in ("nav", "footer", "aside"):
+        return True, False
+    if el.tag in ("article", "main"):
+        return False, True
+    if not attrs:
+        return False, False
+    return bool(_BOILER_ATTR.search(attrs)), bool(_CONTENT_ATTR.search(attrs))
+
+
+def render(root: etree._Element | None) -> Rendering:
+    """One line per block element, each with its tag, link share and ancestor class flags."""
+    out = Rendering([], [])
+    if root is None:
+        return out
+    buf: list[str] = []
+    link_chars = 0
+    # Per open element: (tag, is block, boiler flag, content flag); flags are inherited.
+    stack: list[tuple[str, bool, bool, bool]] = [("", True, False, False)]
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal link_chars
+        text = _WS.sub(" ", "".join(buf)).strip()
+        if text:
+            tag = next((t for t, is_block, _, _ in reversed(stack) if is_block and t), "")
+            _, _, boiler, content = stack[-1]
+            out.lines.append(text)
+            out.blocks.append(Block(tag, min(1.0, link_chars / len(text)), boiler, content))
+        buf.clear()
+        link_chars = 0
+
+    def add(text: str | None) -> None:
+        nonlocal link_chars
+        if text:
+            buf.append(text)
+            if in_link:
+                link_chars += len(text.strip())
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _DROP or not tag:
+                walker.skip_subtree()
+                stack.append((tag, False, stack[-1][2], stack[-1][3]))
+                continue
+            is_block = tag in _BLOCK
+            if is_block:
+                flush()
+            boiler, content = _attr_flags(el)
+            stack.append((tag, is_block, stack[-1][2] or boiler, stack[-1][3] or content))
+            in_link += tag == "a"
+            add(el.text)
+        else:
+            popped, is_block, _, _ = stack[-1]
+            if popped not in _DROP and popped:
+                in_link -= popped == "a"
+                if is_block:
+                    flush()
+            stack.pop()
+            add(el.tail)
+    flush()
+    return out
+
+
+def normal_tokens(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def mark_extracted(rendering: Rendering, extracted: str) -> int:
+    """Set `in_extractor` on each line whose words appear, in order, in the extractor's text; return the count."""
+    padded = f" {normal_tokens(extracted)} "
+    hits = 0
+    for line, block in zip(rendering.lines, rendering.blocks):
+        norm = normal_tokens(line)
+        block.in_extractor = bool(norm) and f" {norm} " in padded
+        hits += block.in_extractor
+    return hits
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ExtractionTimeout in the block after `seconds` (SIGALRM; the main thread of a Unix process only).
+
+    trafilatura has no time limit of its own; a timer signal interrupts pure-Python
+    work between bytecodes, which is where it spends its time on pathological pages.
+    Elsewhere (other threads, Windows) the block runs without a limit.
+    """
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise ExtractionTimeout(f"extraction took longer than {seconds:g}s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_main_text(tree: etree._Element | str | None, *, include_comments: bool = False) -> str:
+    """trafilatura's main-text extraction (it prunes `tree` in place); "" when it finds nothing."""
+    import trafilatura
+
+    if tree is None:
+        return ""
+    try:
+        out = trafilatura.extract(tree, include_comments=include_comments, include_tables=True)
+    except (ValueError, TypeError, etree.LxmlError):
+        return ""
+    return out or ""
 
 
 def html_to_plain(html: str) -> str:
     """The page rendered as plain text, boilerplate and all: one block element per line."""
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return ""
-    parts: list[str] = []
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if event == "start":
-            if tag in _DROP:
-                # skip the subtree: emit its tail only at its end
-                continue
-            if tag in _BLOCK:
-                parts.append("\n")
-            if el.text and tag not in _DROP and not _inside_drop(el):
-                parts.append(el.text)
-        else:
-            if tag in _BLOCK:
-                parts.append("\n")
-            if el.tail and not _inside_drop(el.getparent()):
-                parts.append(el.tail)
-    lines = [_WS.sub(" ", ln).strip() for ln in "".join(parts).split("\n")]
-    out: list[str] = []
-    for ln in lines:
-        if ln or (out and out[-1]):
-            out.append(ln)
-    return "\n".join(out).strip()
-
-
-def _inside_drop(el: etree._Element | None) -> bool:
-    while el is not None:
-        if isinstance(el.tag, str) and el.tag in _DROP:
-            return True
-        el = el.getparent()
-    return False
-
-
-def extract_main_text(html: str, *, include_comments: bool = False) -> str:
-    """trafilatura's main-text extraction; "" when it finds nothing."""
-    import trafilatura
-
-    try:
-        out = trafilatura.extract(html, include_comments=include_comments, include_tables=True)
-    except (ValueError, TypeError, etree.LxmlError):
-        return ""
-    return out or ""
+    return "\n".join(render(parse_html(html)).lines)

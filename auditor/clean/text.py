@@ -57,6 +57,7 @@ class LineLabel:
     line: Line
     keep: bool
     reason: str = ""
+    score: float | None = None  # the line model's P(content), where it judged the line
 
 
 def pattern_reason(text: str) -> str:
@@ -152,5 +153,5 @@ def strip_text(text: str, labels: list[LineLabel] | None = None) -> tuple[str, l
             if lab.line.stripped or (kept and kept[-1] != ""):
                 kept.append(lab.line.text.rstrip())
         else:
-            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text, lab.reason))
+            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text, lab.reason, lab.score))
     return "\n".join(kept).strip("\n"), removals

@@ -1,0 +1,77 @@
+"""Label the lines of flattened page text: the rules of text.py and the trained line model together.
+
+A line is removed when a boilerplate pattern names it (the reason is the pattern).
+Otherwise the model's P(content) decides, with the rules' view of the page as a
+prior: a line the rules keep (it lies in the page's main stretch of prose) stays
+when P >= `keep_in_prose`; any other line stays only when P >= `keep_outside` and no
+line that a boilerplate pattern named ("Related Posts", "Share on ...", "Leave a
+Reply") lies between it and the main stretch: past such a line, a page's furniture
+begins, and prose-like teasers there are not the article.
+Both thresholds were chosen by measurement (benchmarks/run.py lines / extraction
+--set aeb-text; see README), not per site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.clean.features import PageLines, line_features
+from auditor.clean.model import LineModel
+from auditor.clean.text import LineLabel, label_lines
+
+
+# The model judges a line by its page (position, neighbours, prose stretch); a text of one
+# or two lines is no page, and the rules alone judge it.
+MIN_MODEL_LINES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    keep_in_prose: float = 0.3
+    keep_outside: float = 0.8
+
+
+def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds()) -> list[LineLabel]:
+    """One label per line of `text` (blank lines kept), with the rule or model that removed it."""
+    labels = label_lines(text)
+    if model is None:
+        return labels
+    idx = [i for i, lab in enumerate(labels) if lab.line.stripped]
+    if len(idx) < MIN_MODEL_LINES:
+        return labels
+    probs = model.predict(line_features(PageLines([labels[i].line.stripped for i in idx])))
+    fenced = _fenced([labels[i] for i in idx])
+    for i, p, behind_fence in zip(idx, probs, fenced):
+        lab = labels[i]
+        lab.score = float(p)
+        if _named(lab):
+            continue  # a named boilerplate pattern: the rule's word stands
+        restore = p >= thresholds.keep_outside and not behind_fence
+        if restore or (lab.keep and p >= thresholds.keep_in_prose):
+            lab.keep, lab.reason = True, ""
+        elif lab.keep:
+            lab.keep, lab.reason = False, "line-model"
+        # else: removed by the rules (outside-main-text, menu-run) and the model agrees
+    return labels
+
+
+def _named(lab: LineLabel) -> bool:
+    return bool(lab.reason) and lab.reason not in ("outside-main-text", "menu-run")
+
+
+def _fenced(labels: list[LineLabel]) -> list[bool]:
+    """Per non-blank line: is a pattern-named line between it and the rules' main stretch (or is it one)?"""
+    inside = [i for i, lab in enumerate(labels) if lab.keep]
+    if not inside:
+        return [False] * len(labels)
+    first, last = inside[0], inside[-1]
+    out = [False] * len(labels)
+    seen = False
+    for i in range(first - 1, -1, -1):
+        seen = seen or _named(labels[i])
+        out[i] = seen
+    seen = False
+    for i in range(last + 1, len(labels)):
+        seen = seen or _named(labels[i])
+        out[i] = seen
+    return out
