@@ -41,7 +41,10 @@ def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet
             continue
         try:
             with deadline(settings.limits.max_seconds):
-                found = repeated_passages(doc, settings.dedup.min_passage_words) + rules.evaluate(doc)
+                dd = settings.dedup
+                found = repeated_passages(doc, dd.min_passage_words, sentence_words=dd.sentence_passage_words,
+                                          similarity=dd.passage_similarity,
+                                          shared_words=dd.passage_shared_words) + rules.evaluate(doc)
         except DocumentTimeout:
             found = [timeout_finding("score", settings.limits)]
         doc.findings.extend(found)

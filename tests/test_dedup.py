@@ -194,3 +194,47 @@ def test_cli_dedup_writes_clusters_and_pairs_and_uses_an_index(tmp_path):
     assert row["id"] == "copy" and row["duplicate_of"] == "base"
     res = CliRunner().invoke(app, ["dedup", "--help"])
     assert "Example:" in res.output
+
+
+# ---------------------------------------------------------------- near-identical passages inside one document (D006)
+def _near(text: str) -> list:
+    from auditor.dedup.passages import repeated_passages
+    from auditor.document import Document
+
+    return [f for f in repeated_passages(Document(id="d", raw=text, text=text)) if f.code == "D006"]
+
+
+def test_seed_003_bullets_restating_its_paragraphs_are_found_with_both_spans():
+    from pathlib import Path
+
+    path = next(Path(__file__).resolve().parent.parent.joinpath("seeds").glob("003_*.txt"))
+    text = path.read_text(encoding="utf-8")
+    found = _near(text)
+    sides = {(text[f.spans[0].start : f.spans[0].end][:30], text[f.spans[1].start : f.spans[1].end][:30]) for f in found}
+    assert ("Mexican President Claudia Shei", "Despite the Trump administrati") in sides
+    assert ("Despite the ongoing efforts, i", "Amidst the ongoing battle agai") in sides
+    for f in found:
+        assert f.spans[0].start < f.spans[1].start and 0.6 <= f.evidence["similarity"] <= 1.0
+
+
+def test_restated_paragraph_is_one_paragraph_finding_and_plain_article_is_quiet():
+    a = ("The city council approved a new budget for public libraries on Tuesday evening. "
+         "Officials said the extra money would extend opening hours across every district branch.")
+    b = ("On Tuesday evening the city council approved the new budget for the public libraries. "
+         "According to officials, the extra money will extend the opening hours of every district branch.")
+    other = "Meanwhile the weather stayed mild, and farmers in the valley reported an early harvest of apples this year."
+    found = _near(f"{a}\n\n{other}\n\n{b}")
+    assert len(found) == 1 and found[0].evidence["level"] == "paragraph"
+    text = f"{a}\n\n{other}\n\n{b}"
+    assert text[found[0].spans[1].start : found[0].spans[1].end] == b
+    assert _near(f"{a}\n\n{other}") == []
+
+
+def test_exact_repeats_stay_d003_only():
+    from auditor.dedup.passages import repeated_passages
+    from auditor.document import Document
+
+    para = "This paragraph is repeated word for word in the text, which is a sign of a broken page."
+    text = f"{para}\n\nSomething else entirely sits between the two copies of it here.\n\n{para}"
+    codes = [f.code for f in repeated_passages(Document(id="d", raw=text, text=text))]
+    assert codes == ["D003"]

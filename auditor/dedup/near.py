@@ -56,8 +56,11 @@ class DedupSettings:
     source_priority: tuple[str, ...] = ()  # with keep = "source": sources in order of preference
     text: str = "raw"  # which text to compare: "raw" (as read) or "clean" (after cleaning)
     min_passage_words: int = 5
-    sentence_passage_words: int = 8  # a repeated sentence needs at least this many words
-    passage_similarity: float = 0.8  # near-identical passages: word 3-gram Jaccard >= this
+    sentence_passage_words: int = 8  # a restated sentence (D006) needs at least this many words
+    # D006: content-word containment and shared content words between two sentences
+    # (measured: benchmarks/run.py passages; see auditor/dedup/passages.py)
+    passage_similarity: float = 0.6
+    passage_shared_words: int = 8
     shared_passage_words: int = 20  # a paragraph shared between documents needs this many words
     rewrite_similarity: float = 0.25  # TF-IDF cosine at or above which two documents tell one story
     rewrite_max_df: float = 0.5  # terms in more than this share of documents are pruned

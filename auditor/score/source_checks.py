@@ -9,6 +9,7 @@ documents says little about a site.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from auditor.score.checks import Check, Measure
 
@@ -29,14 +30,16 @@ class SourceStats:
 SOURCE_CHECKS: dict[str, Check] = {}
 
 
-def _share(name: str, description: str) -> None:
-    def func(stats: SourceStats, min_documents: int = 3) -> Measure:
-        if stats.documents < min_documents:
-            return Measure(0.0, detail={"documents": stats.documents, "min_documents": min_documents})
-        return Measure(float(getattr(stats, name)), detail={"documents": stats.documents})
+def _measure_share(name: str, stats: SourceStats, min_documents: int = 3) -> Measure:
+    if stats.documents < min_documents:
+        return Measure(0.0, detail={"documents": stats.documents, "min_documents": min_documents})
+    return Measure(float(getattr(stats, name)), detail={"documents": stats.documents})
 
-    SOURCE_CHECKS[name] = Check(name=name, func=func, params={"min_documents": 3}, unit="share of documents",
-                                description=description)
+
+def _share(name: str, description: str) -> None:
+    # a partial of a module-level function, not a closure: rule sets are pickled to filter workers
+    SOURCE_CHECKS[name] = Check(name=name, func=partial(_measure_share, name), params={"min_documents": 3},
+                                unit="share of documents", description=description)
 
 
 _share("kept_share", "share of the source's documents kept (verdict keep or review)")
