@@ -3,7 +3,8 @@
 HTML pages: trafilatura on a tree parsed once (the page is also rendered one block per
 line, which is the `raw_text` that removals index), under a per-page time limit; when
 it times out or returns too little, the plain-text path below runs on the rendering.
-Each page gets a confidence: how far trafilatura and the line classifier agree.
+Each page gets a confidence (`clean_info["confidence"]`): the word-weighted agreement
+of trafilatura and the rule labeller of text.py on which lines are content.
 
 Plain text (pages already flattened): the rules of text.py plus the trained line
 model (classify.py). Afterwards, lines that recur in many documents of one source
@@ -20,7 +21,7 @@ from auditor.clean.html import ExtractionTimeout, extract_main_text, html_to_pla
 from auditor.clean.lines import split_lines, word_count
 from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
-from auditor.clean.text import strip_text
+from auditor.clean.text import label_lines, strip_text
 from auditor.document import Document, Finding, Removal, Severity, Span
 
 
@@ -69,9 +70,9 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
             text = extract_main_text(tree)
     except ExtractionTimeout:
         text, timed_out = "", True
-    labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
     if timed_out or word_count(text) < settings.min_html_words:
         why = "timed out" if timed_out else "returned too little"
+        labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
         doc.text, doc.removals = strip_text(plain, labels)
         doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} (trafilatura {why})"
         doc.clean_info["confidence"] = 0.0
@@ -84,6 +85,9 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
                           "unit": "seconds"},
             ))  # fmt: skip
         return
+    # The second opinion for the confidence is the rule labeller (text.py): the line model
+    # would cost as much time as trafilatura itself (measured on aeb), the rules a tenth.
+    labels = label_lines(plain)
     kept = _lines_in(text)
     removals: list[Removal] = []
     by_extractor: list[bool] = []
@@ -93,7 +97,7 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         keep = " ".join(lab.line.stripped.split()) in kept
         by_extractor.append(keep)
         if not keep:
-            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text, "trafilatura", lab.score))
+            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text, "trafilatura"))
     nonblank = [lab for lab in labels if lab.line.stripped]
     doc.text = text
     doc.removals = removals

@@ -71,8 +71,9 @@ def _attr_flags(el: etree._Element) -> tuple[bool, bool]:
     return bool(_BOILER_ATTR.search(attrs)), bool(_CONTENT_ATTR.search(attrs))
 
 
-def render(root: etree._Element | None) -> Rendering:
-    """One line per block element, each with its tag, link share and ancestor class flags."""
+def render(root: etree._Element | None, *, facts: bool = False) -> Rendering:
+    """One line per block element, each with its tag and, with `facts`, its link share and ancestor
+    class flags (the features of an HTML line model; a third of the rendering time, so off by default)."""
     out = Rendering([], [])
     if root is None:
         return out
@@ -97,7 +98,7 @@ def render(root: etree._Element | None) -> Rendering:
         nonlocal link_chars
         if text:
             buf.append(text)
-            if in_link:
+            if in_link and facts:
                 link_chars += len(text.strip())
 
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -111,7 +112,7 @@ def render(root: etree._Element | None) -> Rendering:
             is_block = tag in _BLOCK
             if is_block:
                 flush()
-            boiler, content = _attr_flags(el)
+            boiler, content = _attr_flags(el) if facts else (False, False)
             stack.append((tag, is_block, stack[-1][2] or boiler, stack[-1][3] or content))
             in_link += tag == "a"
             add(el.text)
