@@ -1,0 +1,148 @@
+"""Cleaning: the line classifier, HTML extraction with its limits, template lines, explanations."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from auditor.clean import CleanSettings, clean_corpus, load_line_model
+from auditor.clean.classify import classify_lines
+from auditor.clean.features import PageLines, feature_names, line_features
+from auditor.clean.html import ExtractionTimeout, parse_html, render, time_limit
+from auditor.clean.model import ModelError, model_from_dict
+from auditor.clean.template import TemplateIndex
+from auditor.document import Document
+
+PROSE = [
+    "The city council voted on Tuesday to expand the bus network into the northern districts of the town.",
+    "Officials said the new routes would start running in the spring, once the drivers had been trained.",
+    "Residents who had campaigned for the change for years welcomed the decision at the public meeting.",
+    "The plan will be paid for by a small rise in parking fees in the centre, the council said in a statement.",
+]
+PAGE = "\n".join(["Home", "News", "Sport", "Weather", "Contact", "", *PROSE, "", "Share on Facebook",
+                  "Related Posts", "Copyright © 2024 Example Media. All rights reserved."])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_line_model()
+
+
+def test_shipped_model_loads_from_json_with_its_metrics(model):
+    assert model.features == tuple(feature_names(False))
+    assert model.metrics["turku_test_noise_f1"] >= 0.8  # recorded by python -m auditor.clean.train
+    p = model.predict(line_features(PageLines(PAGE.split("\n")[:5] + PROSE)))
+    assert p.shape == (9,) and ((p >= 0) & (p <= 1)).all()
+    assert p[5:].min() > p[:5].max()  # prose above the menu
+
+
+def test_malformed_model_is_a_named_error():
+    with pytest.raises(ModelError):
+        model_from_dict({"format": "something else"})
+    with pytest.raises(ModelError):
+        model_from_dict({"format": "auditor.lines/1", "features": []})
+
+
+def test_plain_text_keeps_prose_and_names_each_removal(model):
+    labels = classify_lines(PAGE, model)
+    kept = [lab.line.text for lab in labels if lab.keep and lab.line.stripped]
+    assert kept == PROSE
+    reasons = {lab.line.text: lab.reason for lab in labels if not lab.keep}
+    assert reasons["Share on Facebook"] == "share-buttons"
+    assert reasons["Copyright © 2024 Example Media. All rights reserved."] == "copyright"
+    assert reasons["Home"] in ("navigation", "outside-main-text", "menu-run", "line-model")
+
+
+def test_one_line_texts_are_left_to_the_rules(model):
+    labels = classify_lines("Buy now! Click here.", model)
+    assert [lab.keep for lab in labels] == [True]
+
+
+HTML = f"""<html><head><title>T</title><script>var x = 1;</script></head><body>
+<nav class="main-menu"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<article><h1>Buses for the north</h1>{''.join(f'<p>{p}</p>' for p in PROSE)}</article>
+<footer class="site-footer">Copyright © 2024 Example Media</footer></body></html>"""
+
+
+def test_render_one_line_per_block_with_markup_facts():
+    r = render(parse_html(HTML), facts=True)
+    assert r.lines[r.lines.index("Home")] == "Home" and "var x = 1;" not in r.lines
+    home = r.blocks[r.lines.index("Home")]
+    assert home.tag == "li" and home.link_share == 1.0 and home.boiler_class
+    para = r.blocks[r.lines.index(PROSE[0])]
+    assert para.tag == "p" and para.content_class and not para.boiler_class
+
+
+def test_html_page_explains_removals_and_has_a_confidence():
+    [doc] = clean_corpus([Document("p", HTML, kind="html")], CleanSettings())
+    assert doc.clean_info["method"] == "trafilatura"
+    for p in PROSE:
+        assert p in doc.text
+    assert "Home" not in doc.text.split("\n")
+    assert 0.0 <= doc.clean_info["confidence"] <= 1.0
+    removed = {r.text: r.reason for r in doc.removals}
+    assert removed["Home"] == "trafilatura"
+    for r in doc.removals:  # spans index the page's plain rendering
+        assert doc.raw_text[r.span.start : r.span.end] == r.text
+
+
+def test_too_little_from_trafilatura_falls_back_to_the_line_classifier():
+    html = "<html><body><div>Home</div><div>" + "</div><div>".join(PROSE) + "</div></body></html>"
+    [doc] = clean_corpus([Document("p", html, kind="html")], CleanSettings(min_html_words=10_000))
+    assert doc.clean_info["method"].startswith("line-model (trafilatura returned too little)")
+    assert PROSE[0] in doc.text
+
+
+def test_time_limit_interrupts_and_a_timeout_is_a_finding(monkeypatch):
+    with pytest.raises(ExtractionTimeout):
+        with time_limit(0.05):
+            time.sleep(1)
+
+    def slow(tree, **kw):  # noqa: ANN001, ANN003
+        time.sleep(2)
+        return ""
+
+    monkeypatch.setattr("auditor.clean.extract_main_text", slow)
+    t0 = time.perf_counter()
+    [doc] = clean_corpus([Document("p", HTML, kind="html")], CleanSettings(html_timeout_s=0.1))
+    assert time.perf_counter() - t0 < 1.5
+    assert [f.code for f in doc.findings if f.code == "B002"] == ["B002"]
+    assert "timed out" in doc.clean_info["method"] and PROSE[0] in doc.text
+
+
+def test_template_lines_of_one_source_are_removed_from_all_its_documents():
+    footer = "The Gazette is published by the Northern Group of Newspapers."
+    docs = [Document(f"d{i}", f"{PROSE[i % 4]} Story {i}.\n{footer}\n{PROSE[(i + 1) % 4]}", source="site-a")
+            for i in range(4)]
+    docs.append(Document("other", f"{PROSE[0]}\n{footer}\n{PROSE[1]}", source="site-b"))
+    out = clean_corpus(docs, CleanSettings(line_model=False))
+    for d in out[:4]:
+        assert footer not in d.text and any(r.reason == "template-line" for r in d.removals)
+    assert footer in out[4].text  # another source: not its template
+
+
+def test_template_index_memory_is_bounded_and_keeps_recurring_lines():
+    idx = TemplateIndex(min_docs=3, max_words=25, max_lines=50)
+    for i in range(200):
+        idx.add("s", f"unique line number {i} of many\nshared footer line")
+    assert len(idx.counts["s"]) <= 51
+    assert idx.is_template("s", "shared footer line")
+
+
+def test_cli_explain_shows_rule_or_model_per_removal(tmp_path):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    src = tmp_path / "page.txt"
+    src.write_text(PAGE, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(app, ["clean", str(src), "-o", str(out), "--explain"])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(out.read_text().splitlines()[0])
+    removed = rec["metadata"]["auditor"]["removed"]
+    assert removed and all(r["reason"] for r in removed)
+    assert {"share-buttons", "copyright"} <= {r["reason"] for r in removed}
+    assert all("score" in r for r in removed if r["reason"] in ("line-model", "outside-main-text"))
