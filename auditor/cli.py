@@ -114,6 +114,8 @@ def clean(
             meta["auditor"] = {
                 k: d.clean_info.get(k) for k in ("method", "words_before", "words_after", "boilerplate_share")
             }
+            if "confidence" in d.clean_info:  # HTML: agreement of trafilatura and the line rules
+                meta["auditor"]["confidence"] = d.clean_info["confidence"]
             if not d.readable:
                 meta["auditor"]["error"] = d.findings[0].message if d.findings else "unreadable"
             if explain:
