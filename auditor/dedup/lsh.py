@@ -50,36 +50,57 @@ def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def candidate_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET) -> np.ndarray:
-    """Distinct (i, j), i < j, pairs of rows sharing a key in some band; (m, 2) int64.
+def candidate_chunks(keys: np.ndarray, max_bucket: int = MAX_BUCKET, chunk: int = 1 << 20):
+    """(i, j), i < j, pairs of rows sharing a key in some band, as (m, 2) int64 arrays of at
+    most about `chunk` rows, band by band: memory stays bounded however many pairs there are
+    (a pair sharing several bands comes once per band; the caller verifies and dedupes).
 
     A bucket with more than `max_bucket` members contributes only pairs of adjacent
     members (a chain), so the cluster still forms but the count stays linear."""
-    out: list[np.ndarray] = []
-    n = len(keys)
+    pending: list[np.ndarray] = []
+    held = 0
     for band in range(keys.shape[1]):
-        col = keys[:, band]
-        order = np.argsort(col, kind="stable")
-        sorted_keys = col[order]
-        same = sorted_keys[1:] == sorted_keys[:-1]
-        if not same.any():
-            continue
-        # run starts/ends of equal keys
-        edges = np.flatnonzero(np.diff(np.concatenate(([False], same, [False])).astype(np.int8)))
-        starts, ends = edges[0::2], edges[1::2] + 1  # [start, end) in sorted order, size >= 2
-        sizes = ends - starts
-        small = sizes <= max_bucket
-        for size in np.unique(sizes[small]):
-            sel = starts[small & (sizes == size)]
-            ii, jj = np.triu_indices(int(size), k=1)
+        for part in _band_pairs(keys[:, band], max_bucket):
+            pending.append(part)
+            held += len(part)
+            if held >= chunk:
+                yield np.concatenate(pending)
+                pending, held = [], 0
+    if pending:
+        yield np.concatenate(pending)
+
+
+def _band_pairs(col: np.ndarray, max_bucket: int):
+    order = np.argsort(col, kind="stable")
+    sorted_keys = col[order]
+    same = sorted_keys[1:] == sorted_keys[:-1]
+    if not same.any():
+        return
+    # run starts/ends of equal keys
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], same, [False])).astype(np.int8)))
+    starts, ends = edges[0::2], edges[1::2] + 1  # [start, end) in sorted order, size >= 2
+    sizes = ends - starts
+    small = sizes <= max_bucket
+    for size in np.unique(sizes[small]):
+        sel_all = starts[small & (sizes == size)]
+        ii, jj = np.triu_indices(int(size), k=1)
+        step = max(1, (1 << 18) // len(ii))  # buckets per slice: a few hundred thousand pairs at a time
+        for k in range(0, len(sel_all), step):
+            sel = sel_all[k : k + step]
             a = order[sel[:, None] + ii[None, :]].ravel()
             b = order[sel[:, None] + jj[None, :]].ravel()
-            out.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
-        for s, e in zip(starts[~small], ends[~small]):
-            members = np.sort(order[s:e])
-            out.append(np.stack([members[:-1], members[1:]], axis=1))
+            yield np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1).astype(np.int64)
+    for s, e in zip(starts[~small], ends[~small]):
+        members = np.sort(order[s:e])
+        yield np.stack([members[:-1], members[1:]], axis=1).astype(np.int64)
+
+
+def candidate_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET) -> np.ndarray:
+    """Distinct (i, j), i < j, candidate pairs at once; (m, 2) int64 (small inputs, tests)."""
+    n = len(keys)
+    out = list(candidate_chunks(keys, max_bucket))
     if not out:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out).astype(np.int64)
+    pairs = np.concatenate(out)
     code = np.unique(pairs[:, 0] * n + pairs[:, 1])
     return np.stack([code // n, code % n], axis=1)

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.dedup.lsh import band_keys, candidate_pairs, choose_bands
+from auditor.dedup.lsh import band_keys, candidate_chunks, choose_bands
 from auditor.dedup.minhash import MinHasher
 from auditor.dedup.shingles import ShingleBatch, Shingler
 from auditor.document import Document, DuplicateLink, Finding, Severity
@@ -207,15 +207,9 @@ def find_near_duplicates(records: Sequence[Record], settings: DedupSettings,
 
     bands, rows = choose_bands(settings.lsh_threshold, settings.num_perm)
     eligible = np.flatnonzero(sizes >= settings.min_shingles)
-    cand = candidate_pairs(band_keys(sigs[eligible], bands, rows))
-    if len(cand):
-        a_idx, b_idx = eligible[cand[:, 0]], eligible[cand[:, 1]]
-        est_j = (sigs[a_idx] == sigs[b_idx]).mean(axis=1)
-        sa, sb = sizes[a_idx], sizes[b_idx]
-        est_inter = est_j * (sa + sb) / (1 + est_j)
-        est_c = est_inter / np.minimum(sa, sb)
-        keep = (est_j >= settings.jaccard - _MARGIN) | (est_c >= settings.containment - _MARGIN)
-        for a, b in zip(a_idx[keep].tolist(), b_idx[keep].tolist()):
+    survivors = _estimated_candidates(sigs, sizes, eligible, bands, rows, settings)
+    if len(survivors):
+        for a, b in survivors.tolist():
             key = (a, b) if a < b else (b, a)
             if key in pairs:
                 continue
@@ -234,6 +228,34 @@ def find_near_duplicates(records: Sequence[Record], settings: DedupSettings,
             cluster[i] = kept
     return NearDupResult([r.id for r in records], cluster, sorted(pairs.values(), key=lambda p: (p.a, p.b)),
                          sigs, sizes)
+
+
+def _estimated_candidates(sigs: np.ndarray, sizes: np.ndarray, eligible: np.ndarray, bands: int, rows: int,
+                          settings: DedupSettings) -> np.ndarray:
+    """LSH candidates whose similarity estimated from the signatures could pass verification:
+    distinct (a, b), a < b, record indices. Candidates come and are filtered in bounded
+    chunks (filler pages sharing paragraphs give tens of millions of candidate pairs at
+    200,000 documents: listing them all at once ran out of memory), and only the few
+    survivors are kept."""
+    n = len(sigs)
+    kept: list[np.ndarray] = []
+    step = 1 << 16  # pairs per signature comparison: 2 x 65,536 x num_perm x 4 bytes
+    for cand in candidate_chunks(band_keys(sigs[eligible], bands, rows)):
+        code = np.unique(cand[:, 0] * n + cand[:, 1])
+        for k in range(0, len(code), step):
+            part = code[k : k + step]
+            a_idx, b_idx = eligible[part // n], eligible[part % n]
+            est_j = (sigs[a_idx] == sigs[b_idx]).mean(axis=1)
+            sa, sb = sizes[a_idx], sizes[b_idx]
+            est_inter = est_j * (sa + sb) / (1 + est_j)
+            est_c = est_inter / np.maximum(1, np.minimum(sa, sb))
+            ok = (est_j >= settings.jaccard - _MARGIN) | (est_c >= settings.containment - _MARGIN)
+            if ok.any():
+                kept.append(np.minimum(a_idx[ok], b_idx[ok]) * n + np.maximum(a_idx[ok], b_idx[ok]))
+    if not kept:
+        return np.zeros((0, 2), dtype=np.int64)
+    code = np.unique(np.concatenate(kept))
+    return np.stack([code // n, code % n], axis=1)
 
 
 def _slice(batch: ShingleBatch, start: int, stop: int) -> ShingleBatch:

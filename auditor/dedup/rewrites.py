@@ -58,3 +58,44 @@ def find_rewrites(texts: Sequence[str], threshold: float, max_df: float = 0.5,
         if v >= STRONG or (v >= best[i] - 1e-9 and v >= best[j] - 1e-9):
             out.append((i, j, round(v, 4)))
     return sorted(out)
+
+
+def story_similarity(texts: Sequence[str], background: Sequence[str] = ()) -> np.ndarray:
+    """(n, n) similarity of texts by what they are about: the mean of two TF-IDF cosines,
+    word (English stop words out) and character 3-5-grams within words (which match
+    "cartel" with "cartels" without a stemmer), both with sublinear tf. IDF is fitted on
+    the texts plus `background` (documents of the same kind, when there are any).
+
+    Measured on Lee et al. (2005), benchmarks/run.py similarity: Pearson 0.607 with the
+    Lee background corpus, 0.573 without it (word TF-IDF alone: 0.562)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    fit = [*texts, *background]
+    out = np.zeros((len(texts), len(texts)))
+    for vec in (TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32),
+                TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32)):
+        try:
+            x = vec.fit(fit).transform(texts)
+        except ValueError:  # empty vocabulary
+            continue
+        out += (x @ x.T).toarray()
+    return out / 2
+
+
+def reuse_matrix(texts: Sequence[str], max_n: int = 16) -> np.ndarray:
+    """(n, n) graded text reuse: m[i, j] is the share of text i's word n-grams found in text j,
+    averaged over n = 1..max_n. Copied words count at n = 1 (which separates reuse from a
+    text on the same topic); long verbatim runs keep counting up to n = max_n, so a cut and
+    paste scores above a light revision, and that above a heavy one (benchmarks/run.py reuse:
+    Clough & Stevenson 2011)."""
+    from auditor.dedup.shingles import Shingler
+
+    n_docs = len(texts)
+    total = np.zeros((n_docs, n_docs))
+    for n in range(1, max_n + 1):
+        sets = Shingler(n).hash_batch(list(texts)).sets()
+        for i in range(n_docs):
+            for j in range(n_docs):
+                if i != j and len(sets[i]):
+                    total[i, j] += len(np.intersect1d(sets[i], sets[j], assume_unique=True)) / len(sets[i])
+    return total / max_n

@@ -11,6 +11,8 @@ import json
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks.common import make_inputs, score
 from benchmarks.pairs import containment_matrix, cosine_matrix, load, write_pairs
 
@@ -25,7 +27,12 @@ def run(args: argparse.Namespace) -> dict:
         cont, cos = containment_matrix(texts, 3), cosine_matrix(texts)
         origin = _directions(ids, texts, cos)
         out = {}
-        for name, m in (("containment", cont), ("cosine", cos), ("combined", args.weight * cont + (1 - args.weight) * cos)):
+        from auditor.dedup.rewrites import reuse_matrix
+
+        graded = reuse_matrix(texts)
+        graded = np.maximum(graded, graded.T)  # a pair's score: the more reused side's share
+        for name, m in (("containment", cont), ("cosine", cos), ("combined", args.weight * cont + (1 - args.weight) * cos),
+                        ("graded", graded)):
             pred = Path(tmp) / f"{name}.jsonl"
             write_pairs(pred, ids, [(i, j, m[i, j]) for i in range(len(ids)) for j in range(i + 1, len(ids))])
             _add_originals(pred, origin)
