@@ -19,7 +19,6 @@ from auditor.clean.features import PageLines, line_features
 from auditor.clean.model import LineModel
 from auditor.clean.text import LineLabel, label_lines
 
-
 # The model judges a line by its page (position, neighbours, prose stretch); a text of one
 # or two lines is no page, and the rules alone judge it.
 MIN_MODEL_LINES = 3

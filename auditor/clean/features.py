@@ -33,7 +33,8 @@ _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SEPARATOR = re.compile(r"[|»›•·/>]")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|@\w+\.", re.IGNORECASE)
 _DATEISH = re.compile(
-    r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b",
+    r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*([-*•·>»▪●◦]|\d+[.)])\s")

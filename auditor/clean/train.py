@@ -55,8 +55,11 @@ def gold_labeller(gold: str):  # type: ignore[no-untyped-def]
     return label
 
 
-def pages(score: ModuleType) -> tuple[list[tuple[list[str], list[bool | None]]], list[tuple[list[str], list[bool]]]]:
-    train: list[tuple[list[str], list[bool | None]]] = []
+Labelled = list[tuple[list[str], list[bool | None]]]  # pages: their lines, and a label per line (None: not judged)
+
+
+def pages(score: ModuleType) -> tuple[Labelled, Labelled]:
+    train: Labelled = []
     for split in ("turku-train", "turku-dev"):
         for _key, lines, keep in score.turku_docs(split):
             kept = [(ln, k) for ln, k in zip(lines, keep) if ln.strip()]
@@ -65,7 +68,7 @@ def pages(score: ModuleType) -> tuple[list[tuple[list[str], list[bool | None]]],
         lines = [ln for ln in score.html_to_plain(html).split("\n") if ln.strip()]
         label = gold_labeller(gold)
         train.append((lines, [label(ln) for ln in lines]))
-    test = []
+    test: Labelled = []
     for _key, lines, keep in score.turku_docs("turku-test"):
         kept = [(ln, k) for ln, k in zip(lines, keep) if ln.strip()]
         test.append(([ln for ln, _ in kept], [k if _TOKEN.search(ln) else None for ln, k in kept]))
