@@ -300,12 +300,13 @@ class StoryOrigin:
     wins: dict[int, float]
 
 
-def find_original(profiles: Sequence[Profile], members: Sequence[int]) -> StoryOrigin:
+def find_original(profiles: Sequence[Profile], members: Sequence[int], usage: Usage | None = None) -> StoryOrigin:
     """The member with the most evidence of being the original against all the others
     (sum of signed pairwise scores; with copies of copies, the base wins most pairs)."""
-    usage = Usage()
-    for i in members:
-        usage.add(profiles[i].words)
+    if usage is None:
+        usage = Usage()
+        for i in members:
+            usage.add(profiles[i].words)
     wins = {i: 0.0 for i in members}
     pairs: dict[tuple[int, int], Judgement] = {}
     for x, i in enumerate(members):
@@ -369,6 +370,8 @@ def originals(texts: Sequence[str], groups: Sequence[Sequence[int]],
         if len(g) < 2:
             continue
         local = [profiles[i] for i in g]
+        # usage of the group's own texts: measured better than the whole corpus's on make_neardup
+        # seed 1 (0.883 against 0.869), though worse on Clough & Stevenson pairs (0.895 against 0.912)
         res = find_original(local, list(range(len(g))))
         out.append(StoryOrigin(
             members=[g[k] for k in res.members], original=g[res.original],
