@@ -362,6 +362,8 @@ def originals(texts: Sequence[str], groups: Sequence[Sequence[int]],
               metadata: Sequence[dict[str, Any]] | None = None) -> list[StoryOrigin]:
     """The judged original of each group (of two or more indexes into `texts`)."""
     needed = sorted({i for g in groups if len(g) > 1 for i in g})
+    if not needed:
+        return []  # no group to judge: spare the scan of every text
     profiles: dict[int, Profile] = {i: profile(texts[i], metadata[i] if metadata else None) for i in needed}
     group_of = {i: g_id for g_id, g in enumerate(groups) if len(g) > 1 for i in g}
     mark_elsewhere(profiles, group_of, texts)
