@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 PROSE_LINE_WORDS = 8  # as DedupSettings.prose_line_words: shorter lines are menus, headlines, footers
 EDIT_MAX_WORDS = 4  # an unshared run this short (each side) is an edit, longer is content
 ANCHOR_WORDS = 3  # word n-grams that anchor the two texts to each other
@@ -332,30 +334,44 @@ def find_original(profiles: Sequence[Profile], members: Sequence[int], usage: Us
 BORROW_WORDS = 8  # word n-grams that show a passage came from a document outside the group
 
 
-def _grams(words: Sequence[str], n: int = BORROW_WORDS) -> list[int]:
-    return [hash(tuple(words[i : i + n])) for i in range(len(words) - n + 1)]
+def _grams(words: Sequence[str], n: int = BORROW_WORDS) -> np.ndarray:
+    """A 64-bit key per word n-gram (polynomial over word hashes, NumPy: no tuple per position)."""
+    if len(words) < n:
+        return np.zeros(0, dtype=np.uint64)
+    ids = np.array([hash(w) for w in words], dtype=np.int64).view(np.uint64)  # one process: hashes agree
+    keys = np.zeros(len(words) - n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            keys = keys * np.uint64(1_000_003) + ids[k : len(words) - n + 1 + k] + np.uint64(1)
+    return keys
 
 
 def mark_elsewhere(profiles: dict[int, Profile], group_of: dict[int, int], texts: Sequence[str]) -> None:
     """Mark the words of each profiled document that lie in a passage (word 8-grams) also found
     in a document outside its group: inserted material (an advert, a paragraph of another story)."""
+    grams = {i: _grams(p.words) for i, p in profiles.items()}
     wanted: dict[int, set[int]] = {}
-    for i, p in profiles.items():
-        for h in _grams(p.words):
+    for g in grams.values():
+        for h in g.tolist():
             wanted.setdefault(h, set())
+    keys = set(wanted)
     for k, text in enumerate(texts):
-        words = profiles[k].words if k in profiles else _WORD.findall(" ".join(prose_lines(text)).lower().replace("\u2019", "'"))
+        if k in grams:
+            found = grams[k]
+        else:
+            words = _WORD.findall(" ".join(prose_lines(text)).lower().replace("\u2019", "'"))
+            found = _grams(words)
         owner = group_of.get(k, -1 - k)
-        for h in set(_grams(words)):
-            if h in wanted and len(wanted[h]) < 3:
+        for h in keys.intersection(found.tolist()):
+            if len(wanted[h]) < 3:
                 wanted[h].add(owner)
     for i, p in profiles.items():
-        marks = [False] * len(p.words)
-        for pos, h in enumerate(_grams(p.words)):
-            if len(wanted[h] - {group_of[i]}) > 0:
-                for q in range(pos, pos + BORROW_WORDS):
-                    marks[q] = True
-        p.elsewhere = marks
+        own = group_of[i]
+        foreign = np.array([len(wanted[h]) > 1 or own not in wanted[h] for h in grams[i].tolist()], dtype=bool)
+        marks = np.zeros(len(p.words), dtype=bool)
+        for q in range(BORROW_WORDS):  # a word is marked when any n-gram covering it is foreign
+            marks[q : q + len(foreign)] |= foreign
+        p.elsewhere = marks.tolist()
 
 
 def originals(texts: Sequence[str], groups: Sequence[Sequence[int]],
