@@ -101,3 +101,16 @@ def test_seed_002_is_the_original_of_004_with_reasons(seed_audit):
     assert der["id"].startswith("004")
     assert any("specifics the other lacks" in r for r in der["reasons"])
     assert len(der["evidence"]["specifics_only_in_original"]) > len(der["evidence"]["specifics_only_in_derivative"])
+
+
+def test_dedup_marks_the_original_of_each_cluster_of_copies():
+    from auditor.dedup.corpus import dedup_corpus
+    from auditor.dedup.near import DedupSettings, Record
+
+    other = BASE.replace("Bristol", "Leeds").replace("depot", "library")[::-1]  # unrelated text, its own cluster
+    records = [Record("copy", _typos(_truncated(BASE), 0.05, 7)), Record("base", BASE), Record("alone", other)]
+    report = dedup_corpus(records, DedupSettings(), originals=True)
+    rows = {r["id"]: r for r in report.rows}
+    assert rows["base"]["cluster"] == rows["copy"]["cluster"]
+    assert rows["base"]["original"] is True and rows["copy"]["original"] is False
+    assert "original" not in rows["alone"]  # a document alone has no copy to be the original of

@@ -124,3 +124,15 @@ def test_filter_policy_drops_or_flags_a_whole_source(tmp_path: Path):
     assert decide(flag_only.findings_for("aggregator.example"), flag_only).keep
     with pytest.raises(ConfigError, match="not a readable audit.json"):
         load_source_findings(tmp_path / "missing.json", "test")
+
+
+def test_html_report_has_the_scorecards_escaped():
+    docs = _corpus()
+    for d in docs:
+        if d.source == "aggregator.example":
+            d.source = "<script>alert(1)</script>"
+    from auditor.report.html import render_html
+
+    page = render_html(audit_documents(docs, Settings()))
+    assert '<section id="sources">' in page and "Stories: originals and derivatives" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
