@@ -266,6 +266,9 @@ def score_cmd(
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped one).")] = None,
     no_model: Annotated[bool, typer.Option("--no-model", help="Rules only, no classifier.")] = False,
     threshold: Annotated[float, typer.Option(help="Report M001 at or above this machine-text probability.")] = 0.5,
+    no_clean: Annotated[bool, typer.Option(
+        "--no-clean", help="Score the text as given (HTML still reduced to its main text), not the cleaned text."
+    )] = False,
     rules: RulesOpt = None,
     select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
@@ -275,7 +278,7 @@ def score_cmd(
     from auditor.io import read_inputs, write_jsonl
     from auditor.pipeline import rules_for
     from auditor.score.classifier import load_model
-    from auditor.score.scoring import score_documents
+    from auditor.score.scoring import score_documents, texts_to_score
 
     try:
         settings = load_settings(
@@ -285,7 +288,8 @@ def score_cmd(
         )
         rs = rules_for(settings)
         mdl = None if no_model else load_model(model)
-        records = score_documents(_texts_for_scoring(read_inputs(paths), settings), rs, mdl, threshold)
+        docs = texts_to_score(read_inputs(paths), None if no_clean else settings.clean)
+        records = score_documents(docs, rs, mdl, threshold)
         if str(output) == "-":
             for rec in records:
                 sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -294,20 +298,6 @@ def score_cmd(
     except AuditorError as e:
         fail(str(e))
     typer.echo(f"{n} records written to {output}", err=True)
-
-
-def _texts_for_scoring(docs, settings):  # type: ignore[no-untyped-def]
-    """Text inputs are scored as given; HTML pages are reduced to their main text first."""
-    import dataclasses
-
-    from auditor.clean import clean_corpus
-
-    for doc in docs:
-        if doc.kind == "html" and doc.readable:
-            yield from clean_corpus([doc], dataclasses.replace(settings.clean, templates=False))
-        else:
-            doc.text = doc.text or doc.raw
-            yield doc
 
 
 @app.command(epilog="Example: auditor train labelled.jsonl -o my_model/  (records: {\"id\", \"text\", \"label\": 0|1})")

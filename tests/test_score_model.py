@@ -129,3 +129,20 @@ def test_train_rejects_unlabelled_records(tmp_path):
 def test_new_commands_have_help_with_an_example(cmd):
     res = runner.invoke(app, [*cmd, "--help"])
     assert res.exit_code == 0 and "Example:" in res.output
+
+
+def test_score_scores_the_cleaned_text_as_audit_does_and_says_so(seeds_dir, tmp_path):
+    out = tmp_path / "s.jsonl"
+    res = runner.invoke(app, ["score", str(seeds_dir), "-o", str(out), "--no-model"])
+    assert res.exit_code == 0, res.output
+    recs = {r["id"][:3]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert all(r["scored_text"]["text"] == "cleaned" for r in recs.values())
+    seed2 = recs["002"]["scored_text"]
+    assert seed2["words_after"] < seed2["words_before"]  # the page chrome went before scoring
+    for sid in ("001", "002"):
+        assert recs[sid]["scores"]["quality"] == 1.0, recs[sid]["findings"]
+    raw_out = tmp_path / "raw.jsonl"
+    res = runner.invoke(app, ["score", str(seeds_dir), "-o", str(raw_out), "--no-model", "--no-clean"])
+    assert res.exit_code == 0, res.output
+    raw = [json.loads(x) for x in raw_out.read_text(encoding="utf-8").splitlines()]
+    assert {r["scored_text"]["text"] for r in raw} == {"raw"}

@@ -62,16 +62,21 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
 
 
+_MARKS_TO_SPACE = str.maketrans("#*:_", "    ")
+
+
 def _heading_key(text: str) -> str:
-    return re.sub(r"[\s#*:_]+", " ", text).strip().lower()
+    """The line lowercased, heading marks (# * : _) and runs of spaces made one space; the same as
+    re.sub(r"[\\s#*:_]+", " ", text).strip().lower() (split() cuts at exactly the \\s characters)."""
+    return " ".join(text.translate(_MARKS_TO_SPACE).split()).lower()
 
 
 def _is_heading(line: str) -> bool:
     """A short line without an end mark that is not a bullet or a table row."""
     t = line.strip()
-    n = len(t.split())
-    return 0 < n <= 15 and not t.endswith((".", "?", "!", ",", ";", '"', "”")) and not _BULLET.match(t) \
-        and "|" not in t
+    if t.endswith((".", "?", "!", ",", ";", '"', "”")) or "|" in t:  # the cheap tests first
+        return False
+    return 0 < len(t.split()) <= 15 and not _BULLET.match(t)
 
 
 # ---------------------------------------------------------------- headings
@@ -83,14 +88,14 @@ def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[st
     stock = set(headings)
     generic = set(generic_words)
     hits: list[tuple[Piece, str]] = []
-    for ln in s.lines:
-        if not _is_heading(ln.text):
+    for ln, text in zip(s.lines, s.stripped_lines):
+        if not _is_heading(text):
             continue
-        key = _heading_key(ln.text)
+        key = _heading_key(text)
         if key in stock:
             hits.append((ln, "stock title"))
             continue
-        words = [w.lower() for w in _WORD.findall(ln.text)]
+        words = _lower_all(_WORD.findall(text))
         found = [w for w in words if w in generic]
         if len(found) >= min_generic and len(words) >= 3:
             hits.append((ln, "generic words: " + ", ".join(found)))
@@ -156,8 +161,17 @@ def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measu
 
 
 # ---------------------------------------------------------------- restated summary
+def _lower_all(words: list[str]) -> list[str]:
+    """[w.lower() for w in words] in one call: NUL never occurs in a word, and lower()'s one context
+    rule (final sigma) does not reach across it, so each part lowers as it would alone."""
+    return "\0".join(words).lower().split("\0") if words else []
+
+
 def _content(text: str) -> set[str]:
-    return {w.lower().replace("’", "'") for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _STOP}
+    """Content words (longer than 2 letters, not function words), lowercased, ’ as '."""
+    words = _WORD.findall(text)
+    low = _lower_all(words)
+    return {w.replace("’", "'") for w, orig in zip(low, words) if len(orig) > 2 and w not in _STOP}
 
 
 def closing_units(s: TextStats) -> tuple[list[Piece], int]:
@@ -182,9 +196,9 @@ def restated_summary(s: TextStats, min_overlap: float, min_words: int) -> Measur
     """Share of the closing bullets (or the closing paragraph) whose content words mostly (>= min_overlap)
     repeat what one earlier paragraph already said: a summary that restates instead of adding."""
     units, start = closing_units(s)
-    body = [p for p in s.paragraphs if p.end <= start]
-    body_sets = [(p, _content(p.text)) for p in body]
     units = [u for u in units if len(_content(u.text)) >= min_words]
+    body = [p for p in s.paragraphs if p.end <= start] if units else []  # no closing unit: no body needed
+    body_sets = [(p, _content(p.text)) for p in body]
     if not units or not body_sets:
         return Measure(0.0, detail={"closing_units": len(units)})
     restating: list[dict[str, object]] = []

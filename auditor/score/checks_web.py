@@ -143,20 +143,41 @@ def pattern_line_count(s: TextStats, patterns: list[str], max_words: int) -> Mea
 
 
 @functools.lru_cache(maxsize=64)
-def _combined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One alternation of all the patterns (one scan per line instead of one per pattern); None
-    where they cannot be joined (a back-reference or an inline flag belongs to its own pattern)."""
+def _combined(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None:
+    """The patterns joined into (those anchored at the start, the others), each one alternation, so a
+    line costs one `match` at its start and one scan instead of one scan per pattern; None where
+    they cannot be joined (a back-reference or an inline flag belongs to its own pattern)."""
     if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", p) for p in patterns):
         return None
+    anchored = [p for p in patterns if _anchored(p)]
+    others = [p for p in patterns if p not in anchored]
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        return tuple(  # type: ignore[return-value]
+            re.compile("|".join(f"(?:{p})" for p in group), re.IGNORECASE) if group else None
+            for group in (anchored, others)
+        )
     except re.error:
         return None
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every match must start at the beginning (the parsed pattern opens with `^` outside
+    any alternation), so `match` finds what `search` finds."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+        op, arg = parsed[0]
+        return bool(op == _parser.AT and arg == _parser.AT_BEGINNING)
+    except Exception:  # noqa: BLE001 - any doubt: treat as unanchored, which is always correct
+        return False
 
 
 def _any_pattern(patterns: list[str]) -> Callable[[str], bool]:
     joined = _combined(tuple(patterns))
     if joined is not None:
-        return lambda text: joined.search(text) is not None
+        start, anywhere = joined
+        return lambda text: bool((start is not None and start.match(text))
+                                 or (anywhere is not None and anywhere.search(text)))
     regexes = [re.compile(p, re.IGNORECASE) for p in patterns]
     return lambda text: any(r.search(text) for r in regexes)

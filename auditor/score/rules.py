@@ -100,8 +100,9 @@ class RuleSet:
         ]
         return RuleSet(keep)
 
-    def evaluate(self, doc: Document) -> list[Finding]:
-        stats = TextStats(doc.text)
+    def evaluate(self, doc: Document, stats: TextStats | None = None) -> list[Finding]:
+        """Findings of the document rules; pass `stats` to share its measures with other callers."""
+        stats = stats if stats is not None else TextStats(doc.text)
         return [f for r in self.rules if r.scope == "document" and (f := r.evaluate(stats)) is not None]
 
     def evaluate_source(self, stats: Any) -> list[Finding]:

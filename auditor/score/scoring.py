@@ -1,7 +1,9 @@
 """Per-document scores with their evidence: the rules' findings and the classifier's probability.
 
-`score_documents` yields one record per document:
-    {"id", "scores": {"machine_text", "quality", "templated"}, "verdict", "findings": [...]}
+`texts_to_score` runs the clean stage first, as `auditor audit` does, so the scores are of
+the text an audit would keep; `score_documents` yields one record per document:
+    {"id", "scores": {"machine_text", "quality", "templated"}, "verdict", "scored_text", "findings": [...]}
+(`scored_text` says which text was scored: "cleaned", or "raw" / "main text" with --no-clean).
 - machine_text: the classifier's probability that the text is machine-generated or templated;
   its finding (M001) carries the probability and the features that pushed it most.
 - quality: share of the quality rules (codes Q...) the text passes, 1.0 = all.
@@ -10,9 +12,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from auditor.clean import CleanSettings, clean_corpus
 from auditor.document import Document, Finding, Severity
 from auditor.score.checks import CHECKS
 from auditor.score.classifier import MachineTextModel
@@ -35,6 +39,37 @@ def machine_text_finding(prob: float, explanation: dict[str, Any], threshold: fl
                   "unit": "probability", "source": "auditor mgt classifier (model.json beside the model)",
                   "features": explanation["features"]},
     )
+
+
+def texts_to_score(docs: Iterable[Document], settings: CleanSettings | None) -> list[Document]:
+    """The documents with the text `auditor audit` would score: cleaned (boilerplate lines, HTML
+    chrome and, with `settings.templates`, lines shared across a source's documents removed), as the
+    audit's clean stage does; with `settings` None, the raw text as given (HTML is still reduced to
+    its main text, since markup is never prose). Each document's `clean_info["scored"]` names it."""
+    docs = list(docs)
+    if settings is None:
+        html = [d for d in docs if d.kind == "html" and d.readable]
+        clean_corpus(html, dataclasses.replace(CleanSettings(), templates=False))
+        cleaned = {id(d) for d in html}
+        for doc in docs:
+            if id(doc) not in cleaned:
+                doc.text = doc.text or doc.raw
+            doc.clean_info["scored"] = "main text" if id(doc) in cleaned else "raw"
+        return docs
+    clean_corpus(docs, settings)
+    for doc in docs:
+        doc.clean_info["scored"] = "cleaned"
+    return docs
+
+
+def _scored_text(doc: Document) -> dict[str, Any]:
+    """Which text the scores and spans refer to, and how much cleaning took away."""
+    info = doc.clean_info
+    out: dict[str, Any] = {"text": info.get("scored", "raw")}
+    for key in ("method", "words_before", "words_after", "boilerplate_share"):
+        if key in info:
+            out[key] = info[key]
+    return out
 
 
 def score_documents(
@@ -61,8 +96,8 @@ def _score_batch(
     templated = CHECKS["templated_signal_count"]
     for doc in docs:
         if doc.readable and doc.text.strip():
-            findings = rules.evaluate(doc)
-            stats = TextStats(doc.text)
+            stats = TextStats(doc.text)  # shared with the rules: T100's measure is not taken twice
+            findings = rules.evaluate(doc, stats)
             failed_q = {f.code for f in findings if f.code.startswith("Q")}
             scores: dict[str, Any] = {
                 "quality": round(1 - len(failed_q) / len(quality_rules), 4) if quality_rules else None,
@@ -78,5 +113,5 @@ def _score_batch(
             scores = {"machine_text": None, "quality": None, "templated": None}
         doc.findings.sort(key=lambda f: (-f.severity.rank, f.code))
         findings = doc.findings
-        yield {"id": doc.id, "scores": scores, "verdict": doc.verdict().value,
+        yield {"id": doc.id, "scores": scores, "verdict": doc.verdict().value, "scored_text": _scored_text(doc),
                "findings": [f.to_dict() for f in findings]}

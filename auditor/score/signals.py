@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cached_property
+from dataclasses import dataclass
+from itertools import count, repeat
 from typing import Any
 
 import numpy as np
@@ -31,7 +33,7 @@ class TextStats:
     def __init__(self, text: str) -> None:
         self.text = text
         self.memo: dict[Any, Any] = {}  # (check, options) -> Measure; intermediate results of checks
-        self._grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._grams: dict[int, Grams] = {}
 
     @cached_property
     def tokens(self) -> list[str]:
@@ -41,8 +43,9 @@ class TextStats:
     @cached_property
     def words(self) -> list[str]:
         """Whitespace tokens that are not symbols alone (Gopher's word count)."""
-        # isalnum() is \w without the underscore, so most tokens skip the regular expression.
-        return [t for t in self.tokens if t.isalnum() or _WORDCHAR.search(t)]
+        # isalnum() is \w without the underscore, and cheap; only the other tokens need the search.
+        tokens = self.tokens
+        return [t for t, ok in zip(tokens, map(str.isalnum, tokens)) if ok or _WORDCHAR.search(t)]
 
     @cached_property
     def stripped_lines(self) -> list[str]:
@@ -60,7 +63,7 @@ class TextStats:
     def lower_words(self) -> list[str]:
         # Lowering the whole text then splitting equals lowering each token: lower() never makes
         # or removes whitespace, and its one context rule (final sigma) stops at whitespace.
-        return [w.strip(_STRIP) for w in self.text.lower().split()]
+        return list(map(str.strip, self.text.lower().split(), repeat(_STRIP)))
 
     @cached_property
     def lower_word_lengths(self) -> np.ndarray:
@@ -70,28 +73,58 @@ class TextStats:
     def lower_word_chars(self) -> int:
         return int(self.lower_word_lengths.sum())
 
-    def ngram_ids(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(id of each word n-gram in text order, count of each id, first position of each id) over
-        `lower_words`. Ids are exact (no hashing): the n-gram's id pairs the (n-1)-gram's id with
-        the last word's id, and np.unique renumbers them densely at each step."""
+    @cached_property
+    def word_ids(self) -> np.ndarray:
+        """An id per distinct lowercased word, numbered by first appearance (so already dense)."""
+        vocab: dict[str, int] = {}
+        return np.fromiter(map(vocab.setdefault, self.lower_words, count()), dtype=np.int64,
+                           count=len(self.lower_words))
+
+    def repeated_ngrams(self, n: int) -> Grams:
+        """The word n-grams (over `lower_words`) that may occur more than once, with their counts.
+
+        Exact, without hashing: an n-gram can repeat only where the (n-1)-grams at i and at i+1
+        both repeat, so only those positions are compared, pairing the (n-1)-gram's id with the
+        next word's id (np.unique numbers the pairs). Texts thin out fast: few 5-grams repeat."""
         if n in self._grams:
             return self._grams[n]
+        ids = self.word_ids
         if n == 1:
-            vocab: dict[str, int] = {}
-            ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in self.lower_words), dtype=np.int64,
-                              count=len(self.lower_words))
-            out = _dense(ids)
+            counts = np.bincount(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+            out = Grams(np.arange(len(ids)), ids, counts[ids])
         else:
-            prev = self.ngram_ids(n - 1)[0]
-            words = self.ngram_ids(1)[0]
-            if len(prev) < 2:
-                empty = np.zeros(0, dtype=np.int64)
-                out = (empty, empty, empty)
+            prev = self.repeated_ngrams(n - 1)
+            ngrams = len(ids) - n + 1
+            repeated = np.zeros(max(ngrams + 1, 0), dtype=bool)
+            if ngrams > 0:
+                repeated[prev.pos[prev.count > 1]] = True
+            cand = np.flatnonzero(repeated[:-1] & repeated[1:]) if ngrams > 0 else np.zeros(0, dtype=np.int64)
+            if len(cand) == 0:
+                out = Grams.empty()
             else:
-                width = int(words.max()) + 1
-                out = _dense(prev[:-1] * width + words[n - 1 :])
+                prev_id = np.full(ngrams + 1, -1, dtype=np.int64)
+                prev_id[prev.pos] = prev.gid
+                keys = prev_id[cand] * (int(ids.max()) + 1) + ids[cand + n - 1]
+                _, gid, counts = np.unique(keys, return_inverse=True, return_counts=True)
+                gid = gid.reshape(-1)
+                out = Grams(cand, gid, counts[gid])
         self._grams[n] = out
         return out
+
+
+@dataclass(slots=True)
+class Grams:
+    """N-grams that may repeat: start positions, an id per distinct n-gram, and how often it occurs
+    in the text. Every occurrence of every repeated n-gram is here; n-grams left out occur once."""
+
+    pos: np.ndarray
+    gid: np.ndarray
+    count: np.ndarray
+
+    @staticmethod
+    def empty() -> Grams:
+        z = np.zeros(0, dtype=np.int64)
+        return Grams(z, z, z)
 
 
 def duplicates(pieces: list[Piece]) -> tuple[int, int, list[Piece]]:
@@ -110,41 +143,29 @@ def duplicates(pieces: list[Piece]) -> tuple[int, int, list[Piece]]:
     return count, chars, repeats
 
 
-def _dense(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    uniq, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
-    return inverse.astype(np.int64, copy=False), counts, first
-
-
 def fast_top_ngram_chars(s: TextStats, n: int) -> int:
-    """`top_ngram_chars(s.lower_words, n)` on the n-gram ids: the most frequent n-gram (the earliest
-    one among equals, as Counter.most_common picks), its characters times its count."""
-    ids, counts, first = s.ngram_ids(n)
-    if len(ids) == 0:
-        return 0
-    top = int(counts.max())
+    """`top_ngram_chars(s.lower_words, n)` from the repeated n-grams: the most frequent one (the
+    earliest among equals, as Counter.most_common picks), its characters times its count."""
+    g = s.repeated_ngrams(n)
+    top = int(g.count.max()) if len(g.count) else 0
     if top < 2:
         return 0
-    pos = int(first[counts == top].min())
-    lengths = s.lower_word_lengths
-    return int(lengths[pos : pos + n].sum()) * top
+    first = int(g.pos[g.count == top].min())
+    return int(s.lower_word_lengths[first : first + n].sum()) * top
 
 
 def fast_duplicated_ngram_chars(s: TextStats, n: int) -> int:
-    """`duplicated_ngram_chars(s.lower_words, n)` on the n-gram ids: characters of the words inside
-    any n-gram that occurs more than once."""
+    """`duplicated_ngram_chars(s.lower_words, n)` from the repeated n-grams: characters of the words
+    inside any n-gram that occurs more than once."""
     nwords = len(s.lower_words)
-    if nwords < n:
-        return 0
-    ids, counts, _ = s.ngram_ids(n)
-    if len(ids) == 0:
-        return 0
-    dup = (counts[ids] > 1).astype(np.int64)
-    if not dup.any():
+    g = s.repeated_ngrams(n)
+    starts = g.pos[g.count > 1]
+    if nwords < n or len(starts) == 0:
         return 0
     # +1 where a repeated n-gram starts, -1 n words later: the running sum is > 0 inside one.
     delta = np.zeros(nwords + 1, dtype=np.int64)
-    delta[: len(dup)] += dup
-    delta[n : n + len(dup)] -= dup
+    delta[starts] += 1  # starts are distinct, so plain fancy indexing adds once each
+    delta[starts + n] -= 1
     covered = np.cumsum(delta[:nwords]) > 0
     return int(s.lower_word_lengths[covered].sum())
 
