@@ -238,3 +238,27 @@ def test_exact_repeats_stay_d003_only():
     text = f"{para}\n\nSomething else entirely sits between the two copies of it here.\n\n{para}"
     codes = [f.code for f in repeated_passages(Document(id="d", raw=text, text=text))]
     assert codes == ["D003"]
+
+
+def test_reuse_matrix_grades_a_copy_above_a_revision_above_a_text_on_the_topic():
+    from auditor.dedup.rewrites import reuse_matrix
+
+    src = ("Inheritance in object oriented programming lets a class take on the fields and methods of another "
+           "class, so that common behaviour is written once in a base class and reused by every subclass.")
+    cut = src
+    light = src.replace("lets a class take on", "allows a class to acquire").replace("written once", "defined once")
+    other = ("Object oriented programs are organised around classes, and a programmer decides which methods "
+             "each one needs before writing any code at all.")
+    m = reuse_matrix([cut, light, other, src])
+    assert m[0, 3] > m[1, 3] > m[2, 3] and m[0, 3] == pytest.approx(1.0)
+
+
+def test_story_similarity_ranks_the_same_story_first_with_and_without_background():
+    from auditor.dedup.rewrites import story_similarity
+
+    a = "Floods swept through the northern towns after three days of heavy rain, and rescuers evacuated families."
+    b = "Rescue teams evacuated hundreds of families from flooded northern towns following days of torrential rain."
+    c = "The central bank raised interest rates again to slow inflation, surprising some market analysts."
+    for bg in ((), ("Stock markets fell as investors weighed the rate decision.", "Heavy rain is forecast.")):
+        s = story_similarity([a, b, c], bg)
+        assert s[0, 1] > s[0, 2] and s[0, 1] > s[1, 2] and s[0, 0] == pytest.approx(1.0, abs=1e-5)
