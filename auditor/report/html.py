@@ -391,7 +391,7 @@ def _clip(text: str, limit: int) -> tuple[str, str]:
 def _finding_marks(doc: dict[str, Any], field: str) -> list[Mark]:
     marks = []
     for f in doc["findings"]:
-        cls = "rep" if f["code"] == "D003" else "rule"
+        cls = "rep" if f["code"] in ("D003", "D006") else "rule"  # exact and restated repeats
         for sp in f.get("spans", []):
             if sp.get("field", "text") == field:
                 marks.append(Mark(sp["start"], sp["end"], f"{cls} sev-{f['severity']}", f"{f['code']} {f['name']}"))
