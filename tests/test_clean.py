@@ -108,7 +108,7 @@ def test_time_limit_interrupts_and_a_timeout_is_a_finding(monkeypatch):
     t0 = time.perf_counter()
     [doc] = clean_corpus([Document("p", HTML, kind="html")], CleanSettings(html_timeout_s=0.1))
     assert time.perf_counter() - t0 < 1.5
-    assert [f.code for f in doc.findings if f.code == "B002"] == ["B002"]
+    assert [f.code for f in doc.findings if f.code == "B003"] == ["B003"]
     assert "timed out" in doc.clean_info["method"] and PROSE[0] in doc.text
 
 

@@ -78,7 +78,7 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         doc.clean_info["confidence"] = 0.0
         if timed_out:
             doc.findings.append(Finding(
-                code="B002", name="extraction-timeout", severity=Severity.WARNING, stage="clean",
+                code="B003", name="extraction-timeout", severity=Severity.WARNING, stage="clean",
                 message=f"trafilatura took longer than {settings.html_timeout_s:g}s; the line classifier "
                         "cleaned the page's plain rendering instead",
                 evidence={"value": settings.html_timeout_s, "threshold": f"<= {settings.html_timeout_s:g}",
@@ -135,6 +135,12 @@ def _summarise(doc: Document) -> None:
     after = word_count(doc.text)
     share = round(max(0.0, 1 - after / before), 4) if before else 0.0
     doc.clean_info.update(words_before=before, words_after=after, boilerplate_share=share)
+    if after == 0 and doc.raw.strip():
+        doc.findings.append(
+            Finding(code="B002", name="nothing-left", severity=Severity.ERROR, stage="clean",
+                    message=f"no text left after cleaning ({before} words before)",
+                    evidence={"value": 0, "words_before": before, "method": doc.clean_info.get("method", "")})
+        )
     if not doc.removals:
         return
     reasons: dict[str, int] = {}
