@@ -78,6 +78,7 @@ def shared_passages(docs: list[Document], min_words: int, clusters: dict[str, st
 # A sentence ends at . ! ? (optionally a closing quote or bracket) before a capital or
 # digit, or at a line break (bullets, headings).
 _SENT = re.compile(r"(?<=[.!?])[\"')\]]?[ \t]+(?=[\"'(\[]?[A-Z0-9])|\n+")
+SMALL_DOC = 80  # sentences up to which pairs are compared in a plain loop (about 3,000 pairs)
 MAX_SENTENCES = 3000  # beyond this a document is a list or a dump; the pair product would be quadratic
 # Defaults measured by benchmarks/tasks/passages.py (content-word containment
 # between sentences of 8+ words; see its docstring): at >= 0.6 with >= 8 shared content
@@ -118,6 +119,14 @@ def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -
 
     if len(units) < 2:
         return []
+    if len(units) <= SMALL_DOC:  # an article's few dozen sentences: set intersections beat building a matrix
+        out = []
+        for i, a in enumerate(units):
+            for j in range(i + 1, len(units)):
+                shared = len(a & units[j])
+                if shared >= min_shared and shared / max(1, min(len(a), len(units[j]))) >= min_containment:
+                    out.append((i, j, round(shared / max(1, min(len(a), len(units[j]))), 4), shared))
+        return out
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, u in enumerate(units):
