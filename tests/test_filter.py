@@ -171,10 +171,10 @@ def test_a_record_that_crashes_processing_goes_to_errors(corpus, tmp_path, monke
     path, lines = corpus
     real = work.clean_corpus
 
-    def flaky(docs, settings):
+    def flaky(docs, settings, *model):
         if docs[0].id == "d0005":
             raise RuntimeError("boom")
-        return real(docs, settings)
+        return real(docs, settings, *model)
 
     monkeypatch.setattr(work, "clean_corpus", flaky)
     run([str(path)], tmp_path)
@@ -190,10 +190,10 @@ def test_a_worker_process_that_dies_loses_no_record(corpus, tmp_path, monkeypatc
     path, lines = corpus
     real = work.clean_corpus
 
-    def die(docs, settings):
+    def die(docs, settings, *model):
         if docs[0].id == "d0007":
             os._exit(3)  # a worker killed mid-batch (e.g. out of memory)
-        return real(docs, settings)
+        return real(docs, settings, *model)
 
     monkeypatch.setattr(work, "clean_corpus", die)
     run([str(path)], tmp_path, Settings(filter=FilterSettings(batch_size=8)), workers=2)
@@ -276,3 +276,19 @@ def test_workers_must_be_positive(corpus, tmp_path):
     with pytest.raises(ConfigError):
         run([str(corpus[0])], tmp_path, workers=0)
     assert dataclasses.asdict(FilterSettings())["drop"] == ("error",)
+
+
+def test_stacked_line_model_predicts_bit_identically_to_the_line_model():
+    """The filter walks the line model's trees all at once; the probabilities must not change."""
+    import numpy as np
+
+    model_mod = pytest.importorskip("auditor.clean.model")
+    from auditor.engine.lines import StackedLineModel
+
+    model = model_mod.load_line_model()
+    stacked = StackedLineModel.of(model)
+    rng = np.random.default_rng(3)
+    rows = rng.normal(0, 3, (400, len(model.features))).tolist()
+    assert np.array_equal(stacked.predict(rows), model.predict(rows))
+    assert np.array_equal(stacked.predict(rows[:1]), model.predict(rows[:1]))
+    assert len(stacked.predict([])) == 0

@@ -20,6 +20,7 @@ from auditor.clean import CleanSettings, clean_corpus
 from auditor.decide import FilterSettings, decide, reason_of
 from auditor.dedup import DedupSettings, repeated_passages
 from auditor.document import Document, Finding, Severity
+from auditor.engine.lines import load_stacked
 from auditor.engine.records import Item
 from auditor.score import RuleSet
 from auditor.segment import normalize
@@ -129,11 +130,12 @@ def _error(doc_id: str, code: str, message: str, where: str = "") -> Outcome:
         {"id": doc_id, "where": where, "code": code, "error": message}, ensure_ascii=False)[:-1])
 
 
-def _process_one(doc: Document, config: StageConfig) -> tuple[Outcome, str | None]:
+def _process_one(doc: Document, config: StageConfig, model: Any = None) -> tuple[Outcome, str | None]:
     if not doc.readable:
         f = doc.findings[0] if doc.findings else None
         return _error(doc.id, f.code if f else "I000", f.message if f else "unreadable", doc.path), None
-    clean_corpus([doc], config.clean)  # one document: no cross-document template lines in a stream
+    # one document: no cross-document template lines in a stream; the line model is loaded once per batch
+    clean_corpus([doc], config.clean, model) if model is not None else clean_corpus([doc], config.clean)
     findings = list(doc.findings) + config.policy.findings_for(doc.source)  # a whole source's findings
     if doc.text.strip():
         findings.extend(repeated_passages(doc, config.dedup.min_passage_words))
@@ -161,12 +163,13 @@ def process_batch(items: list[Item], config: StageConfig) -> BatchResult:
     outcomes: list[Outcome] = []
     texts: list[str] = []
     rows: list[int] = []
+    model = load_stacked(config.clean.line_model) if getattr(config.clean, "line_model", False) else None
     for item in items:
         doc_id = item.doc.id if item.doc is not None else item.where
         try:
             doc = item.document()
             doc_id = doc.id
-            out, text = _process_one(doc, config)
+            out, text = _process_one(doc, config, model)
         except Exception as e:  # noqa: BLE001 (one bad record must not stop the corpus)
             tb = traceback.extract_tb(e.__traceback__)[-1]
             out, text = _error(doc_id, "X001", f"processing failed: {type(e).__name__}: {e} "

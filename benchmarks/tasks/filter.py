@@ -2,6 +2,7 @@
 
     python benchmarks/run.py filter                       # /tmp/nd200k (made with make_neardup.py --extra 200000)
     python benchmarks/run.py filter --limit 20000 --baseline-limit 3000
+    python benchmarks/run.py filter --quality --set-dir /tmp/nd4_seed1   # streaming dedup vs score.py neardup
 
 The corpus is made by ../shared/bench/make_neardup.py (kept in /tmp, never in the
 repository) when missing. In one run, interleaved: ours on a small prefix (the
@@ -24,7 +25,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from benchmarks.common import BENCH, auditor_cmd
+from benchmarks.common import BENCH, auditor_cmd, score
 
 DATATROVE = textwrap.dedent("""
     import sys
@@ -60,6 +61,42 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="datatrove on the first N documents only (0: all; it runs at tens of documents/s)")
     p.add_argument("--prefix", type=int, default=2000, help="documents of the memory-baseline run")
     p.add_argument("--no-baseline", action="store_true", help="skip datatrove")
+    p.add_argument("--quality", action="store_true",
+                   help="instead: near-duplicate quality of the filter's dedup on a labelled make_neardup.py set "
+                        "(score.py neardup: kept documents are their own cluster, rejected copies the kept one's)")
+
+
+def neardup_predictions(out: Path, pred: Path) -> int:
+    """score.py neardup predictions from a filter run: one line per input record."""
+    n = 0
+    with open(pred, "w", encoding="utf-8") as g:
+        for name in ("kept", "rejected", "errors"):
+            path = out / f"{name}.jsonl"
+            if not path.exists():
+                continue
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    rec = json.loads(line)
+                    dup = rec.get("duplicate_of") if name == "rejected" else None
+                    cluster = dup["id"] if dup else rec["id"]
+                    g.write(json.dumps({"id": rec["id"], "cluster": cluster, "original": not dup}) + "\n")
+                    n += 1
+    return n
+
+
+def quality(args: argparse.Namespace) -> dict:
+    set_dir = Path(args.set_dir or "/tmp/nd4_seed1")  # the labelled set (made with --seed 1 if missing)
+    if not (set_dir / "inputs.jsonl").is_file():
+        subprocess.run([sys.executable, str(BENCH / "make_neardup.py"), str(set_dir), "--seed", "1"], check=True,
+                       stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory() as tmp_:
+        tmp = Path(tmp_)
+        ours = _ours(set_dir / "inputs.jsonl", tmp / "out", 1)
+        n = neardup_predictions(tmp / "out", tmp / "pred.jsonl")
+        m = score("neardup", tmp / "pred.jsonl", None, str(set_dir))
+        m.update(documents=n, seconds=round(ours["seconds"], 2), kept=ours["summary"]["kept"],
+                 rejected=ours["summary"]["rejected"], reasons=ours["summary"]["reasons"])
+    return m
 
 
 def _peak_rss(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
@@ -104,6 +141,8 @@ def _ours(inputs: Path, out: Path, workers: int) -> dict:
 
 
 def run(args: argparse.Namespace) -> dict:
+    if args.quality:
+        return quality(args)
     corpus = Path(args.corpus)
     if not (corpus / "inputs.jsonl").is_file():
         subprocess.run([sys.executable, str(BENCH / "make_neardup.py"), str(corpus), "--seed", "1",
