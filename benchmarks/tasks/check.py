@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import BENCH, need_bench
+from benchmarks.common import BENCH, ROOT, need_bench
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -75,12 +75,12 @@ def _hook_exe() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor.hook"]
 
 
-def _timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
     """Wall seconds and CPU seconds (user + system) of one run of `cmd`: on a machine shared
     with other work, the CPU time says what the run itself costs."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     secs = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -93,10 +93,6 @@ def run(args: argparse.Namespace) -> dict:
     need_bench()
     if args.reuse:
         return run_reuse(args)
-    from auditor.check.guard import check_files
-    from auditor.config import Settings
-    from auditor.pipeline import rules_for
-
     rng = random.Random(args.random_seed)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -113,53 +109,45 @@ def run(args: argparse.Namespace) -> dict:
         rng.shuffle(copies)
         rng.shuffle(others)
         timed_probes = (copies[: (args.repeat + 1) // 2] + others[: args.repeat // 2])[: args.repeat]
-        hook = [*_hook_exe(), "--against", "seeds/"]
+        # The code as it is now, copied: the cache is keyed by the code, and the working tree
+        # may change under a long run (other work in the same checkout).
+        snap = work / "snapshot"
+        shutil.copytree(ROOT / "auditor", snap / "auditor", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "rules", snap / "rules")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(snap), str(ROOT)])}
+        hook = [sys.executable, "-m", "auditor.hook", "--against", "seeds/"]
 
         # Cold: the cache is empty; every seed is cleaned and signed once.
         first = work / "seeds" / "cold_probe.txt"
         first.write_text(texts[others[-1]], encoding="utf-8")
-        cold, cold_cpu, _ = _timed([*hook, "seeds/cold_probe.txt"], work)
+        cold, cold_cpu, _ = _timed([*hook, "seeds/cold_probe.txt"], work, env)
         first.unlink()
 
         warm, warm_cpu, bare = [], [], []
         for d in timed_probes:  # as pre-commit: the new file is in seeds/, only it is processed
-            bare.append(_timed([sys.executable, "-c", "pass"], work)[0])
+            bare.append(_timed([sys.executable, "-c", "pass"], work, env)[0])
             path = work / "seeds" / f"new_{d}.txt"
             path.write_text(texts[d], encoding="utf-8")
-            secs, cpu, _ = _timed([*hook, f"seeds/new_{d}.txt"], work)
+            secs, cpu, _ = _timed([*hook, f"seeds/new_{d}.txt"], work, env)
             warm.append(secs)
             warm_cpu.append(cpu)
             path.unlink()
 
-        # Accuracy, in-process (one library call per probe; the index comes from the cache)
+        # Accuracy: one library call per probe (the index comes from the cache), in a child
+        # process that imports the same snapshot of the code
         n_probe = args.probes or len(copies) + len(others)
         pc, po = copies[: n_probe // 2], others[: n_probe - n_probe // 2]
-        settings = Settings()
-        rules = rules_for(settings)
-        cwd = os.getcwd()
-        os.chdir(work)
-        dedup_only = {"D001", "D002", "D004"}
-        try:
-            refused: dict[str, bool] = {}
-            by_dedup: dict[str, bool] = {}  # refused for colliding with a seed, not for its own quality
-            codes: dict[str, dict[str, int]] = {"copy": {}, "other": {}}
-            per_probe = []
-            for kind, ids in (("copy", pc), ("other", po)):
-                for d in ids:
-                    path = work / "probes" / f"{d}.txt"
-                    path.write_text(texts[d], encoding="utf-8")
-                    t0 = time.perf_counter()
-                    rep = check_files([f"probes/{d}.txt"], settings, rules, cache_root=work / ".auditor_cache")
-                    per_probe.append(time.perf_counter() - t0)
-                    refused[d] = rep.blocked
-                    by_dedup[d] = any(act == "block" and f.code in dedup_only
-                                      for o in rep.outcomes for act, f in o.findings)
-                    for o in rep.outcomes:
-                        for act, f in o.findings:
-                            key = f"{f.code}:{act}"
-                            codes[kind][key] = codes[kind].get(key, 0) + 1
-        finally:
-            os.chdir(cwd)
+        for d in pc + po:
+            (work / "probes" / f"{d}.txt").write_text(texts[d], encoding="utf-8")
+        job = work / "job.json"
+        job.write_text(json.dumps({"copy": pc, "other": po}), encoding="utf-8")
+        code = "import json, sys; from benchmarks.tasks.check import accuracy; print(json.dumps(accuracy(sys.argv[1])))"
+        proc = subprocess.run([sys.executable, "-c", code, str(job)], cwd=work, env=env, capture_output=True,
+                              text=True, check=False)
+        if proc.returncode != 0:
+            sys.exit(f"Error: the accuracy run failed: {proc.stderr.strip()[-2000:]}")
+        acc = json.loads(proc.stdout.strip().splitlines()[-1])
+        refused, by_dedup, codes, per_probe = acc["refused"], acc["by_dedup"], acc["codes"], acc["seconds"]
         cache_mb = sum(f.stat().st_size for f in (work / ".auditor_cache").rglob("*") if f.is_file()) / 2**20
         shutil.rmtree(work / "probes")
     return {
@@ -185,6 +173,33 @@ def run(args: argparse.Namespace) -> dict:
         "codes_on_others": codes["other"],
         "cache_mb": round(cache_mb, 2),
     }
+
+
+def accuracy(job_file: str) -> dict:
+    """Check every probe of the job (run in the benchmark's folder): refused or not, and the codes."""
+    from auditor.check.guard import check_files
+    from auditor.config import Settings
+    from auditor.pipeline import rules_for
+
+    job = json.loads(Path(job_file).read_text(encoding="utf-8"))
+    settings = Settings()
+    rules = rules_for(settings)
+    collision = {"D001", "D002", "D004"}
+    out: dict = {"refused": {}, "by_dedup": {}, "codes": {"copy": {}, "other": {}}, "seconds": []}
+    for kind in ("copy", "other"):
+        for d in job[kind]:
+            t0 = time.perf_counter()
+            rep = check_files([f"probes/{d}.txt"], settings, rules, cache_root=Path(".auditor_cache"))
+            out["seconds"].append(time.perf_counter() - t0)
+            out["refused"][d] = rep.blocked
+            # refused for colliding with a seed, not for its own quality
+            out["by_dedup"][d] = any(act == "block" and f.code in collision for o in rep.outcomes
+                                     for act, f in o.findings)
+            for o in rep.outcomes:
+                for act, f in o.findings:
+                    key = f"{f.code}:{act}"
+                    out["codes"][kind][key] = out["codes"][kind].get(key, 0) + 1
+    return out
 
 
 def _guard_score(code: str, f) -> float:  # type: ignore[no-untyped-def]
