@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -27,7 +27,16 @@ rules_app = typer.Typer(help="List and explain the rules in rules/*.toml.", no_a
 app.add_typer(rules_app, name="rules")
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.", show_default=False)]
-RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rules file or folder (repeatable).")]
+RulesOpt = Annotated[list[Path] | None, typer.Option(
+    "--rules", help="Extra rules file or folder (repeatable), added to the shipped rules.")]
+NoDefaultRulesOpt = Annotated[bool, typer.Option(
+    "--no-default-rules", help="Run only the --rules files, not the shipped rules.")]
+
+
+def _rule_settings(rules: list[Path] | None, no_default_rules: bool) -> dict[str, Any]:
+    """load_settings overrides for --rules / --no-default-rules (None: keep [tool.auditor]'s)."""
+    return {"rules": tuple(str(p) for p in rules) if rules else None,
+            "default_rules": False if no_default_rules else None}
 
 
 def fail(message: str) -> NoReturn:
@@ -49,8 +58,11 @@ def audit(
     format: Annotated[str, typer.Option("--format", help="Comma-separated: md, json, html.")] = "md,json",
     fail_on: Annotated[str | None, typer.Option(help="error | warning | never (exit 1 at or above it).")] = None,
     rules: RulesOpt = None,
+    no_default_rules: NoDefaultRulesOpt = False,
     select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
+    no_model: Annotated[bool, typer.Option(
+        "--no-model", help="No machine-text classifier (no M001 evidence).")] = False,
 ) -> None:
     """Audit documents: clean, find duplication, score; write reports."""
     from auditor.config import load_settings
@@ -65,9 +77,10 @@ def audit(
     try:
         settings = load_settings(
             fail_on=fail_on,
-            rules=tuple(str(p) for p in rules) if rules else None,
+            **_rule_settings(rules, no_default_rules),
             select=tuple(select) if select else None,
             ignore=tuple(ignore) if ignore else None,
+            classifier=False if no_model else None,
         )
         result = audit_paths(paths, settings)
     except AuditorError as e:
@@ -133,6 +146,7 @@ def clean(
 @rules_app.command("list", epilog="Example: auditor rules list --rules my_rules/ --select T --ignore T105")
 def rules_list(
     rules: RulesOpt = None,
+    no_default_rules: NoDefaultRulesOpt = False,
     select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
 ) -> None:
@@ -142,7 +156,7 @@ def rules_list(
 
     try:
         rs = rules_for(load_settings(
-            rules=tuple(str(p) for p in rules) if rules else None,
+            **_rule_settings(rules, no_default_rules),
             select=tuple(select) if select else None,
             ignore=tuple(ignore) if ignore else None,
         ))
@@ -153,12 +167,14 @@ def rules_list(
 
 
 @rules_app.command("explain", epilog="Example: auditor rules explain Q202")
-def rules_explain(code: str, rules: RulesOpt = None) -> None:
+def rules_explain(code: str, rules: RulesOpt = None, no_default_rules: NoDefaultRulesOpt = False) -> None:
     """What a rule flags, why it matters, an example, and its source."""
-    from auditor.score import load_rules
+    from auditor.config import load_settings
+    from auditor.pipeline import rules_for
 
     try:
-        rs = load_rules(list(rules) if rules else None)
+        # every rule in force or not: [tool.auditor]'s select/ignore do not hide a rule's explanation
+        rs = rules_for(load_settings(**_rule_settings(rules, no_default_rules), select=(), ignore=()))
     except AuditorError as e:
         fail(str(e))
     rule = rs.get(code)
@@ -270,6 +286,7 @@ def score_cmd(
         "--no-clean", help="Score the text as given (HTML still reduced to its main text), not the cleaned text."
     )] = False,
     rules: RulesOpt = None,
+    no_default_rules: NoDefaultRulesOpt = False,
     select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
 ) -> None:
@@ -282,7 +299,7 @@ def score_cmd(
 
     try:
         settings = load_settings(
-            rules=tuple(str(p) for p in rules) if rules else None,
+            **_rule_settings(rules, no_default_rules),
             select=tuple(select) if select else None,
             ignore=tuple(ignore) if ignore else None,
         )

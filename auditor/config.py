@@ -19,7 +19,10 @@ from auditor.sources import SourceSettings
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    rules: tuple[str, ...] = ()  # extra rule files or folders; empty: the shipped rules/
+    rules: tuple[str, ...] = ()  # extra rule files or folders, added to the shipped rules/
+    default_rules: bool = True  # False: only the `rules` above run (--no-default-rules)
+    classifier: bool = True  # audit: the shipped machine-text classifier reports M001 (info, evidence only)
+    machine_text_threshold: float = 0.5  # audit: M001 at or above this probability
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
@@ -60,6 +63,12 @@ def _section(cls: type, data: Any, where: str) -> Any:
     return out
 
 
+# Top-level [tool.auditor] settings besides rules/select/ignore/fail-on, and their types.
+_TOP_TYPED: dict[str, type | tuple[type, ...]] = {
+    "default_rules": bool, "classifier": bool, "machine_text_threshold": (float, int),
+}
+
+
 def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
     """Settings from `[tool.auditor]` (if any), with non-None `overrides` on top."""
     data: dict[str, Any] = {}
@@ -77,9 +86,14 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
             if not isinstance(top[key], list) or not all(isinstance(x, str) for x in top[key]):
                 raise ConfigError(f"{where}: '{key}' must be a list of strings")
             top[key] = tuple(top[key])
-    unknown = set(top) - {"rules", "select", "ignore", "fail_on", "fail-on"}
+    top = {k.replace("-", "_") if k != "fail-on" else k: v for k, v in top.items()}
+    unknown = set(top) - {"rules", "select", "ignore", "fail_on", "fail-on", *_TOP_TYPED}
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    for key, kind in _TOP_TYPED.items():
+        if key in top and (not isinstance(top[key], kind) or (kind is not bool and isinstance(top[key], bool))):
+            what = kind.__name__ if isinstance(kind, type) else "a number"
+            raise ConfigError(f"{where}: '{key.replace('_', '-')}' must be {what}")
     if "fail-on" in top:
         top["fail_on"] = top.pop("fail-on")
     if path is not None and "rules" in top:  # relative to the pyproject.toml that names them

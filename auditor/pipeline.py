@@ -13,12 +13,16 @@ from auditor.errors import ConfigError
 from auditor.document import AuditResult, Document, Finding, Severity
 from auditor.io import read_inputs
 from auditor.limits import DocumentTimeout, apply_size_limit, deadline, timeout_finding
-from auditor.score import RuleSet, load_rules
+from auditor.score import RuleSet, default_rules_dir, load_rules
 from auditor.sources import find_stories, resolve_sources, scorecards
 
 
 def rules_for(settings: Settings) -> RuleSet:
-    paths: list[Path | str] | None = list(settings.rules) or None
+    """The shipped rules plus the user's `rules` files (only those with `default_rules` off)."""
+    paths: list[Path | str] = [default_rules_dir()] if settings.default_rules else []
+    paths += list(settings.rules)
+    if not paths:
+        raise ConfigError("no rules to run: the shipped rules are off (--no-default-rules) and no --rules given")
     rules = load_rules(paths)
     for prefix in (*settings.select, *settings.ignore):
         if not any(r.code.startswith(prefix) for r in rules):
@@ -48,6 +52,10 @@ def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet
         except DocumentTimeout:
             found = [timeout_finding("score", settings.limits)]
         doc.findings.extend(found)
+    if settings.classifier:  # M001: the classifier's probability and features, as evidence only
+        from auditor.score.scoring import machine_text_findings
+
+        machine_text_findings(docs, settings.machine_text_threshold)
     for doc in docs:
         doc.findings.sort(key=lambda f: (-f.severity.rank, f.code))
     stories = find_stories(docs, links)

@@ -82,3 +82,63 @@ def test_bad_rule_files_fail_at_load_naming_file_and_rule(tmp_path, body, error)
 def test_select_and_ignore(rules):
     assert {r.code for r in rules.filtered(select=["Q1"])} == {r.code for r in rules if r.code.startswith("Q1")}
     assert "Q202" not in {r.code for r in rules.filtered(ignore=["Q202"])}
+
+
+# ------------------------------------------------------------------ user rules: extra, or instead
+MINE = ('[rules.X101]\nname="too-short-for-us"\ncheck="word_count"\nseverity="warning"\nparams={min=2000}\n'
+        'message="{value} words"\nexplanation="Flags: short. Why: we want long. Example: a tweet."\nsource="ours"')
+
+
+def _listed(args: list[str]) -> tuple[int, set[str], str]:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    res = CliRunner().invoke(app, ["rules", "list", *args])
+    return res.exit_code, {line.split()[0] for line in res.output.splitlines() if line.strip()}, res.output
+
+
+def test_user_rules_are_added_to_the_shipped_ones(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no pyproject.toml of this checkout applies
+    mine = tmp_path / "mine.toml"
+    mine.write_text(MINE, encoding="utf-8")
+    shipped = {r.code for r in load_rules()}
+    rc, listed, _ = _listed(["--rules", str(mine)])
+    assert rc == 0 and listed == shipped | {"X101"}
+    rc, listed, _ = _listed(["--rules", str(mine), "--no-default-rules"])
+    assert rc == 0 and listed == {"X101"}
+    rc, listed, _ = _listed(["--rules", str(load_rules().rules[0].file)])  # a shipped file named again: read once
+    assert rc == 0 and listed == shipped
+    rc, _, out = _listed(["--no-default-rules"])
+    assert rc == 2 and "no rules to run" in out
+
+
+def test_pyproject_default_rules_false_runs_only_the_listed_rules(tmp_path, monkeypatch):
+    (tmp_path / "mine.toml").write_text(MINE, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.auditor]\nrules = ["mine.toml"]\ndefault-rules = false\n',
+                                             encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    rc, listed, _ = _listed([])
+    assert rc == 0 and listed == {"X101"}
+    (tmp_path / "pyproject.toml").write_text('[tool.auditor]\ndefault_rules = "no"\n', encoding="utf-8")
+    rc, _, out = _listed([])
+    assert rc == 2 and "'default-rules' must be bool" in out
+
+
+def test_audit_reports_the_classifier_as_evidence_without_changing_verdicts():
+    from auditor.config import Settings
+    from auditor.pipeline import audit_documents
+
+    text = ("It is crucial to note that the landscape continues to evolve. " * 3 + PROSE + "\n\n") * 2
+
+    def audit(**kw):
+        docs = [Document(id="a", raw=text, text=text), Document(id="b", raw=PROSE, text=PROSE)]
+        return {d.id: d for d in audit_documents(docs, Settings(**kw)).documents}
+
+    with_model = audit(machine_text_threshold=0.0)
+    without = audit(classifier=False)
+    for doc_id, doc in with_model.items():
+        m001 = next(f for f in doc.findings if f.code == "M001")
+        assert m001.severity.value == "info" and 0 <= m001.evidence["value"] <= 1 and m001.evidence["features"]
+        assert doc.verdict() == without[doc_id].verdict()
+        assert not any(f.code == "M001" for f in without[doc_id].findings)

@@ -133,9 +133,10 @@ def load_rules(paths: list[Path | str] | None = None) -> RuleSet:
             files.append(p)
         else:
             raise RuleError(f"rules path not found: {p}")
+    unique = list(dict.fromkeys(f.resolve() for f in files))  # a file named twice is read once
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for f in files:
+    for f in unique:
         for rule in _load_file(f):
             if rule.code in seen:
                 raise RuleError(f"{f}: rule {rule.code} is also defined in {seen[rule.code]}")

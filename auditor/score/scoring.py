@@ -19,7 +19,7 @@ from typing import Any
 from auditor.clean import CleanSettings, clean_corpus
 from auditor.document import Document, Finding, Severity
 from auditor.score.checks import CHECKS
-from auditor.score.classifier import MachineTextModel
+from auditor.score.classifier import MachineTextModel, load_model
 from auditor.score.rules import RuleSet
 from auditor.score.signals import TextStats
 
@@ -39,6 +39,18 @@ def machine_text_finding(prob: float, explanation: dict[str, Any], threshold: fl
                   "unit": "probability", "source": "auditor mgt classifier (model.json beside the model)",
                   "features": explanation["features"]},
     )
+
+
+def machine_text_findings(docs: list[Document], threshold: float, model: MachineTextModel | None = None) -> None:
+    """Add M001 (info: evidence, never a verdict) to the texts the classifier (default: the shipped
+    one) scores at or above `threshold`, with its probability and strongest features."""
+    scored = [d for d in docs if d.readable and d.text.strip()]
+    if not scored:
+        return
+    model = model if model is not None else load_model(None)
+    for doc, p in zip(scored, model.predict_proba([d.text for d in scored])):
+        if p >= threshold:
+            doc.findings.append(machine_text_finding(float(p), model.explain(doc.text), threshold))
 
 
 def texts_to_score(docs: Iterable[Document], settings: CleanSettings | None) -> list[Document]:
