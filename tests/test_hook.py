@@ -280,3 +280,19 @@ def test_leftover_menus_are_not_copies_unless_the_bytes_are_the_same():
     psig, ptoks = sign(prose, 4)
     assert [f.code for f in _seed_set(prose).compare(prose, psig, ptoks, Thresholds(ngram=4), exclude_key="x")] \
         == ["D001"]
+
+
+def test_entries_of_other_settings_are_pruned_on_rebuild(repo):
+    import dataclasses
+
+    from auditor.check.guard import open_cache
+
+    cache = repo / ".auditor_cache"
+    settings, rules = Settings(), rules_for(Settings())
+    path = add(repo, "901_harbour.txt", (FIXTURES / "good_article.txt").read_text(encoding="utf-8"))
+    check_files([path], settings, rules, cache_root=cache)
+    old = open_cache(settings, rules, cache)
+    other = dataclasses.replace(settings, dedup=dataclasses.replace(settings.dedup, ngram=6))
+    check_files([path], other, rules, cache_root=cache)
+    assert old is not None and not old.sig_dir.exists()
+    assert len(list(cache.glob("sig-*"))) == 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,6 +80,7 @@ class SignatureCache:
 
     def save_index(self, folder: Path, index: SeedIndex) -> None:
         self._ignore_me()
+        self._prune()
         with _atomic(self._index_path(folder)) as f:
             np.savez(f, **index.to_arrays())  # type: ignore[arg-type]  # numpy's stub types **kwds oddly
 
@@ -122,6 +124,12 @@ class SignatureCache:
         self._ignore_me()
         with _atomic(self.doc_dir / f"{key}.json", "w") as f:
             json.dump(docs, f, ensure_ascii=False)
+
+    def _prune(self) -> None:
+        """Drop the entries of other fingerprints (older code or settings): a cache, not an archive."""
+        for d in [*self.root.glob("sig-*"), *self.root.glob("docs-*")]:
+            if d.is_dir() and d not in (self.sig_dir, self.doc_dir):
+                shutil.rmtree(d, ignore_errors=True)
 
     def _ignore_me(self) -> None:
         """A `.gitignore` inside the cache, so that it stays out of any repository it is made in."""
