@@ -292,3 +292,40 @@ def test_stacked_line_model_predicts_bit_identically_to_the_line_model():
     assert np.array_equal(stacked.predict(rows), model.predict(rows))
     assert np.array_equal(stacked.predict(rows[:1]), model.predict(rows[:1]))
     assert len(stacked.predict([])) == 0
+
+
+def test_streaming_index_verifies_exactly_and_keeps_template_pages_apart(tmp_path):
+    """Two articles in one site's menu template are no copies (the shared part is short lines, the
+    prose gate of auditor.dedup.near); a lightly edited copy of one of them is, verified on its shingles."""
+    import tempfile
+
+    import numpy as np
+
+    from auditor.dedup import DedupSettings
+    from auditor.engine.index import ShingleStore, StreamingIndex
+    from auditor.engine.work import Signer
+
+    rng = random.Random(11)
+    pairs = zip(rng.choices(WORDS, k=80), rng.choices(WORDS, k=80))
+    menu = "\n".join(f"Home News {w} {v} Weather" for w, v in pairs)  # estimated Jaccard 0.67 between pages
+    a, b = _article(rng, 70), _article(rng, 70)
+    words = a.split()
+    for k in range(0, len(words), 25):
+        words[k] = "changed"
+    texts = [menu + "\n" + a, menu + "\n" + b, " ".join(words), menu + "\n" + a]
+    settings = DedupSettings()
+    sigs, sizes, batch = Signer(settings).sign(texts)
+    lines = np.minimum(batch.line_words, 255).astype(np.uint8)
+    sh = [(batch.of(i), lines[batch.offsets[i]: batch.offsets[i + 1]]) for i in range(len(texts))]
+    from auditor.dedup.lsh import choose_bands
+
+    bands, rows = choose_bands(settings.lsh_threshold, settings.num_perm)
+    with tempfile.TemporaryFile() as f:
+        index = StreamingIndex(settings.num_perm, bands, rows, settings.jaccard, settings.containment,
+                               settings.min_shingles, settings=settings, store=ShingleStore(f))
+        exact = np.arange(len(texts), dtype=np.uint64)  # no exact twins: every match must be verified
+        matches = index.match_batch(sigs, sizes, exact, keep=[True] * len(texts), shingles=sh)
+    assert matches[0] is None
+    assert matches[1] is None  # same template, different article
+    assert matches[2] is not None and matches[2].kept == 0 and matches[2].kind == "near"
+    assert matches[3] is not None and matches[3].kept == 0 and matches[3].jaccard == 1.0

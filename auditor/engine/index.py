@@ -9,16 +9,26 @@ and one 64-bit key per LSH band plus one for its exact text hash, about
 
 Keys live in sorted runs (a log-structured merge: each batch adds a run, runs of
 similar size are merged), so a lookup is one `searchsorted` per run for a whole
-batch. Candidates are verified on the signatures: estimated Jaccard, and the
-containment that follows from it and the two shingle counts
-(|A & B| = J / (1 + J) * (|A| + |B|)).
+batch. Candidates are verified as the batch dedup stage does (auditor.dedup.near):
+first estimated on the signatures (Jaccard, and the containment that follows from
+it and the two shingle counts, |A & B| = J / (1 + J) * (|A| + |B|)), then the
+survivors exactly on their shingle sets with the shared-prose gate, by
+`auditor.dedup.near._verify` itself. The kept documents' shingles (hash and line
+length, 9 bytes per shingle) live on disk in a `ShingleStore`, read back only for
+candidates, so memory holds 16 bytes per kept document for them.
 """
 
 from __future__ import annotations
 
+import os
+from array import array
 from dataclasses import dataclass, field
+from typing import IO, Any
 
 import numpy as np
+
+from auditor.dedup.near import _MARGIN, _verify
+from auditor.dedup.shingles import ShingleBatch
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK_ROWS = 1 << 14  # signatures are stored in chunks: growth never copies the whole store
@@ -81,6 +91,44 @@ class SortedRuns:
         return sum(k.nbytes + v.nbytes for k, v in zip(self.keys, self.values))
 
 
+class ShingleStore:
+    """Kept documents' shingle hashes (uint64) and line lengths (uint8), appended to a file.
+
+    Per document, memory holds only where its bytes start and how many shingles it
+    has; `read` flushes pending writes and reads one document back (pread)."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self._f = f
+        self._start = array("q")
+        self._count = array("q")
+        self._end = 0  # a new file, or a resumed one whose documents are re-registered with `skip`
+        self._dirty = False
+
+    def append(self, hashes: np.ndarray, lines: np.ndarray) -> None:
+        self._start.append(self._end)
+        self._count.append(len(hashes))
+        self._f.write(hashes.astype(np.uint64).tobytes() + lines.astype(np.uint8).tobytes())
+        self._end += 9 * len(hashes)
+        self._dirty = True
+
+    def skip(self, count: int) -> None:
+        """Register a document already in the file (a resumed run rebuilding its index)."""
+        self._start.append(self._end)
+        self._count.append(count)
+        self._end += 9 * count
+
+    def read(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if self._dirty:
+            self._f.flush()
+            self._dirty = False
+        n = self._count[k]
+        raw = os.pread(self._f.fileno(), 9 * n, self._start[k])
+        return np.frombuffer(raw, dtype=np.uint64, count=n), np.frombuffer(raw, dtype=np.uint8, offset=8 * n)
+
+    def nbytes(self) -> int:
+        return 8 * (len(self._start) + len(self._count))
+
+
 @dataclass(slots=True)
 class Match:
     kept: int  # ordinal of the kept document
@@ -99,6 +147,8 @@ class StreamingIndex:
     jaccard: float = 0.7
     containment: float = 0.9
     min_shingles: int = 5
+    settings: Any = None  # DedupSettings: exact verification and the prose gate (with `store`)
+    store: ShingleStore | None = None
     _chunks: list[np.ndarray] = field(default_factory=list)
     _sizes: list[np.ndarray] = field(default_factory=list)
     _count: int = 0
@@ -125,20 +175,36 @@ class StreamingIndex:
         self._count += 1
         return i
 
-    def _verify(self, sig: np.ndarray, size: int, cands: set[int]) -> Match | None:
+    def _verify(self, sig: np.ndarray, size: int, cands: set[int],
+                shingles: tuple[np.ndarray, np.ndarray] | None) -> Match | None:
+        order = np.array(sorted(cands), dtype=np.int64)
+        rows = np.stack([self._sig(c) for c in order.tolist()])
+        est_j = (rows == sig).mean(axis=1)
+        other = np.array([self._size(c) for c in order.tolist()], dtype=np.float64)
+        est_c = np.minimum(1.0, est_j / (1 + est_j) * (size + other) / np.maximum(1, np.minimum(size, other)))
+        exact = self.store is not None and self.settings is not None and shingles is not None
+        margin = _MARGIN if exact else 0.0  # estimates only preselect when the sets are checked after
+        ok = (est_j >= self.jaccard - margin) | (est_c >= self.containment - margin)
         best: Match | None = None
-        for c in sorted(cands):
-            jac = float(np.mean(self._sig(c) == sig))
-            other = self._size(c)
-            inter = jac / (1 + jac) * (size + other)
-            cont = min(1.0, inter / max(1, min(size, other)))
-            if jac >= self.jaccard or cont >= self.containment:
-                if best is None or jac > best.jaccard:
-                    best = Match(c, "near", jac, cont)
+        mine = np.unique(shingles[0]) if exact and shingles is not None else None
+        for c, jac, cont in zip(order[ok].tolist(), est_j[ok].tolist(), est_c[ok].tolist()):
+            if exact:
+                assert self.store is not None and shingles is not None and mine is not None
+                oh, ol = self.store.read(c)
+                both = ShingleBatch(np.concatenate([oh, shingles[0]]),
+                                    np.array([0, len(oh), len(oh) + len(shingles[0])], dtype=np.int64),
+                                    np.concatenate([ol, shingles[1]]).astype(np.int32))
+                verified = _verify(both, [np.unique(oh), mine], 0, 1, self.settings)
+                if verified is None:
+                    continue
+                jac, cont = verified
+            if best is None or jac > best.jaccard:
+                best = Match(c, "near", jac, cont)
         return best
 
     def match_batch(self, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray,
-                    keep: list[bool], drops: frozenset[str] = frozenset({"exact", "near"})) -> list[Match | None]:
+                    keep: list[bool], drops: frozenset[str] = frozenset({"exact", "near"}),
+                    shingles: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[Match | None]:
         """Decide a batch in order: document i is matched against kept documents before it.
 
         `keep[i]` says whether document i is kept if it is no copy (its quality
@@ -169,10 +235,12 @@ class StreamingIndex:
                     cands.update(old_lsh[i * self.bands + b])
                     cands.update(new_lsh.get(int(row[b]), ()))
                 if cands:
-                    match = self._verify(sigs[i], int(sizes[i]), cands)
+                    match = self._verify(sigs[i], int(sizes[i]), cands, shingles[i] if shingles else None)
             out.append(match)
             if keep[i] and (match is None or match.kind not in drops):
                 k = self._append(sigs[i], int(sizes[i]))
+                if self.store is not None:
+                    self.store.append(*(shingles[i] if shingles else (np.zeros(0, np.uint64), np.zeros(0, np.uint8))))
                 new_exact.setdefault(ex, []).append(k)
                 added_exact.append(ex)
                 if sizes[i] >= self.min_shingles:
@@ -182,27 +250,31 @@ class StreamingIndex:
                     added_vals.append(k)
         if added_exact:
             first = self._count - len(added_exact)
-            self._exact.add(np.array(added_exact, dtype=np.uint64), np.arange(first, self._count, dtype=np.int64))
+            self._exact.add(np.array(added_exact, dtype=np.uint64), np.arange(first, self._count, dtype=np.int32))
         if added_keys:
-            self._lsh.add(np.concatenate(added_keys), np.repeat(np.array(added_vals, dtype=np.int64), self.bands))
+            self._lsh.add(np.concatenate(added_keys), np.repeat(np.array(added_vals, dtype=np.int32), self.bands))
         return out
 
     def nbytes(self) -> int:
         return sum(c.nbytes for c in self._chunks) + sum(s.nbytes for s in self._sizes) \
-            + self._lsh.nbytes() + self._exact.nbytes()
+            + self._lsh.nbytes() + self._exact.nbytes() + (self.store.nbytes() if self.store else 0)
 
 
-def restore_index(index: StreamingIndex, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray) -> None:
-    """Re-add kept documents (in their kept order) from a checkpoint's signature log."""
+def restore_index(index: StreamingIndex, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray,
+                  counts: np.ndarray | None = None) -> None:
+    """Re-add kept documents (in their kept order) from a checkpoint's signature log; `counts`:
+    their shingles in the store's file (already there, truncated to the checkpoint)."""
     step = 4096
     for s in range(0, len(sizes), step):
         e = min(len(sizes), s + step)
         first = len(index)
         for i in range(s, e):
             index._append(sigs[i], int(sizes[i]))
+            if index.store is not None and counts is not None:
+                index.store.skip(int(counts[i]))
         ords = np.arange(first, first + (e - s), dtype=np.int64)
-        index._exact.add(exact[s:e].astype(np.uint64), ords)
+        index._exact.add(exact[s:e].astype(np.uint64), ords.astype(np.int32))
         big = sizes[s:e] >= index.min_shingles
         if big.any():
             keys = band_keys(sigs[s:e][big], index.bands, index.rows)
-            index._lsh.add(keys.reshape(-1), np.repeat(ords[big], index.bands))
+            index._lsh.add(keys.reshape(-1), np.repeat(ords[big].astype(np.int32), index.bands))

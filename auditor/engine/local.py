@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 
 from auditor.engine.records import Item
-from auditor.engine.work import BatchResult, Outcome, StageConfig, _error, process_batch
+from auditor.engine.work import BatchResult, Outcome, StageConfig, _error, merge_results, process_batch
 
 
 def _crashed(item: Item, config: StageConfig) -> BatchResult:
@@ -32,7 +32,7 @@ def _crashed(item: Item, config: StageConfig) -> BatchResult:
 
 
 def _merge(parts: list[BatchResult]) -> BatchResult:
-    return BatchResult([o for p in parts for o in p.outcomes], np.concatenate([p.signatures for p in parts]))
+    return merge_results(parts)
 
 
 class LocalPool:

@@ -20,6 +20,7 @@ import gzip
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,14 +30,14 @@ from typing import IO, Any
 import numpy as np
 
 from auditor.document import Severity
-from auditor.engine.index import StreamingIndex, restore_index
+from auditor.engine.index import ShingleStore, StreamingIndex, restore_index
 from auditor.engine.work import BatchResult, Outcome, StageConfig
 from auditor.errors import AuditorError
 from auditor.io.writers import atomic_writer
 
 WORK = ".filter-work"
 OUTPUTS = ("kept", "rejected", "errors")
-STATE_SCHEMA = "auditor.filter-state/1"
+STATE_SCHEMA = "auditor.filter-state/2"
 SUMMARY_SCHEMA = "auditor.filter/1"
 
 
@@ -65,13 +66,13 @@ class Counts:
                    Counter(d["flags"]), Counter(d["error_codes"]))
 
 
-def new_index(config: StageConfig) -> StreamingIndex:
-    from datasketch.lsh import _optimal_param
+def new_index(config: StageConfig, store: IO[bytes]) -> StreamingIndex:
+    from auditor.dedup.lsh import choose_bands
 
     d = config.dedup
-    # datasketch's choice of bands x rows for the candidate threshold (equal weight to misses and false hits)
-    bands, rows = _optimal_param(d.lsh_threshold, d.num_perm, 0.5, 0.5)
-    return StreamingIndex(d.num_perm, bands, rows, d.jaccard, d.containment, d.min_shingles)
+    bands, rows = choose_bands(d.lsh_threshold, d.num_perm)  # the batch dedup stage's banding
+    return StreamingIndex(d.num_perm, bands, rows, d.jaccard, d.containment, d.min_shingles, settings=d,
+                          store=ShingleStore(store))
 
 
 class FilterRun:
@@ -85,7 +86,6 @@ class FilterRun:
         self.dry_run = dry_run
         self.gzip_output = gzip_output
         self.counts = Counts()
-        self.index = new_index(config)
         self.kept_ids: list[str] = []
         self.resumed_from = 0
         self._since_checkpoint = 0
@@ -95,7 +95,9 @@ class FilterRun:
         self._dup_drops = frozenset(k for k, code in (("exact", "D001"), ("near", "D002"))
                                     if policy.drops(code, Severity.ERROR))
         self.work = self.out / WORK
-        if dry_run:
+        if dry_run:  # the kept documents' shingles still go to a file, an anonymous one
+            self._files["shingles"] = tempfile.TemporaryFile()
+            self.index = new_index(config, self._files["shingles"])
             return
         if resume:
             self._restore()
@@ -103,10 +105,16 @@ class FilterRun:
             if self.work.exists():
                 shutil.rmtree(self.work)
             self.work.mkdir(parents=True)
+        if not resume:
+            self.index = new_index(config, self._open("shingles"))
         if self.already_done:
             return
         for name in (*OUTPUTS, "index", "ids"):
             self._files[name] = open(self.work / _part(name), "ab")
+
+    def _open(self, name: str) -> IO[bytes]:
+        self._files[name] = open(self.work / _part(name), "a+b")  # read back for verification
+        return self._files[name]
 
     # ------------------------------------------------------------------ checkpoints
     def _restore(self) -> None:
@@ -124,12 +132,14 @@ class FilterRun:
                 f.truncate(size)
         self.counts = Counts.from_dict(state["counts"])
         self.resumed_from = self.counts.records
-        row = 16 + 4 * self.config.dedup.num_perm
+        self.index = new_index(self.config, self._open("shingles"))
+        row = 24 + 4 * self.config.dedup.num_perm
         log = np.fromfile(self.work / _part("index"), dtype=np.uint8).reshape(-1, row)
         exact = log[:, :8].copy().view(np.uint64).ravel()
         sizes = log[:, 8:16].copy().view(np.int64).ravel()
-        sigs = log[:, 16:].copy().view(np.uint32)
-        restore_index(self.index, sigs, sizes, exact)
+        counts = log[:, 16:24].copy().view(np.int64).ravel()
+        sigs = log[:, 24:].copy().view(np.uint32)
+        restore_index(self.index, sigs, sizes, exact, counts)
         with open(self.work / _part("ids"), encoding="utf-8") as f:
             self.kept_ids = [json.loads(line) for line in f]
         if state.get("done"):
@@ -162,6 +172,7 @@ class FilterRun:
             np.array([outs[i].exact for i in live], dtype=np.uint64),
             keep=[not outs[i].drops for i in live],
             drops=self._dup_drops,
+            shingles=[result.shingles_of(i) for i in live],
         ) if live else []
         by_row = dict(zip(live, matches))
         for i, o in enumerate(outs):
@@ -172,9 +183,9 @@ class FilterRun:
                 self.counts.error_codes[o.code] += 1
                 self._write("errors", o.body + "}\n")
                 continue
-            self._decide(o, by_row[i], result.signatures[i])
+            self._decide(o, by_row[i], result.signatures[i], len(result.shingles_of(i)[0]))
 
-    def _decide(self, o: Outcome, match: Any, sig: np.ndarray) -> None:
+    def _decide(self, o: Outcome, match: Any, sig: np.ndarray, shingles: int) -> None:
         drops = list(o.drops)
         flags = list(o.flags)
         dup: dict[str, Any] | None = None
@@ -205,7 +216,7 @@ class FilterRun:
         self._write("kept", o.body + tail + "}\n")
         if not self.dry_run:
             self._files["ids"].write((json.dumps(o.id, ensure_ascii=False) + "\n").encode())
-            head = np.array([o.exact], dtype=np.uint64).tobytes() + np.array([o.size], dtype=np.int64).tobytes()
+            head = np.array([o.exact], dtype=np.uint64).tobytes() + np.array([o.size, shingles], dtype=np.int64).tobytes()
             self._files["index"].write(head + sig.astype(np.uint32).tobytes())
 
     def _write(self, name: str, line: str) -> None:
@@ -221,6 +232,7 @@ class FilterRun:
                    "docs_per_s": round((self.counts.records - self.resumed_from) / elapsed_s, 1) if elapsed_s else 0.0,
                    "resumed_from": self.resumed_from, "dry_run": self.dry_run, **extra}
         if self.dry_run:
+            self.close()
             return summary
         if not self.already_done:
             offsets = {}
@@ -262,4 +274,4 @@ class FilterRun:
 
 
 def _part(name: str) -> str:
-    return {"index": "index.bin", "ids": "kept_ids.jsonl"}.get(name, f"{name}.jsonl.part")
+    return {"index": "index.bin", "ids": "kept_ids.jsonl", "shingles": "shingles.bin"}.get(name, f"{name}.jsonl.part")

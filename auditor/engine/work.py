@@ -54,51 +54,51 @@ class Outcome:
 class BatchResult:
     outcomes: list[Outcome]
     signatures: np.ndarray  # (len(outcomes), num_perm) uint32; rows of errors are unused
+    # each record's word-shingle hashes (uint64, in text order) and the words of the line each
+    # starts in (uint8, capped): what exact verification and the prose gate need (auditor.dedup.near)
+    shingles: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
+    offsets: np.ndarray | None = None  # len(outcomes) + 1; None: no shingles (all rows empty)
+
+    def shingles_of(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.offsets is None:
+            return self.shingles[:0], self.lines[:0]
+        lo, hi = int(self.offsets[i]), int(self.offsets[i + 1])
+        return self.shingles[lo:hi], self.lines[lo:hi]
+
+
+def merge_results(parts: list[BatchResult]) -> BatchResult:
+    """Consecutive batch results as one (records in order)."""
+    offsets = [np.zeros(1, dtype=np.int64)]
+    base = 0
+    for p in parts:
+        off = p.offsets if p.offsets is not None else np.zeros(len(p.outcomes) + 1, dtype=np.int64)
+        offsets.append(off[1:] + base)
+        base += int(off[-1])
+    return BatchResult([o for p in parts for o in p.outcomes], np.concatenate([p.signatures for p in parts]),
+                       np.concatenate([p.shingles for p in parts]), np.concatenate([p.lines for p in parts]),
+                       np.concatenate(offsets))
 
 
 class Signer:
-    """MinHash signatures of cleaned texts, batched.
+    """MinHash signatures of cleaned texts, batched, with the dedup stage's vectorised shingler."""
 
-    Uses the dedup stage's vectorised shingler and MinHasher when present; else
-    datasketch one text at a time (the same shingles as auditor.dedup's audit path).
-    """
+    scheme = "auditor-vectorised+shingles"
 
     def __init__(self, settings: DedupSettings) -> None:
+        from auditor.dedup.minhash import MinHasher
+        from auditor.dedup.shingles import Shingler
+
         self.settings = settings
-        try:
-            from auditor.dedup.minhash import MinHasher  # type: ignore[attr-defined]
-            from auditor.dedup.shingles import Shingler  # type: ignore[import-not-found]
+        self._shingler = Shingler(settings.ngram)
+        self._hasher = MinHasher(settings.num_perm, settings.seed)
 
-            self._shingler: Any = Shingler(settings.ngram)
-            self._hasher: Any = MinHasher(settings.num_perm)
-            self.scheme = "auditor-vectorised"
-        except ImportError:
-            self._shingler = None
-            self.scheme = "datasketch"
-
-    def sign(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(signatures uint32 (n, num_perm), distinct shingle counts (n,))."""
-        n = len(texts)
-        if self._shingler is not None:
-            batch = self._shingler.hash_batch(texts)
-            sigs = np.asarray(self._hasher.signatures(batch), dtype=np.uint32)
-            sizes = np.array([len(np.unique(batch.of(i))) for i in range(n)], dtype=np.int64)
-            return sigs, sizes
-        from datasketch import MinHash
-
-        sigs = np.zeros((n, self.settings.num_perm), dtype=np.uint32)
-        sizes = np.zeros(n, dtype=np.int64)
-        k = self.settings.ngram
-        for i, text in enumerate(texts):
-            toks = normalize(text).split()
-            grams = {" ".join(toks[j : j + k]).encode() for j in range(max(1, len(toks) - k + 1))} if toks else set()
-            sizes[i] = len(grams)
-            if grams:
-                m = MinHash(num_perm=self.settings.num_perm, seed=1)
-                m.update_batch(sorted(grams))
-                h = np.asarray(m.hashvalues, dtype=np.uint64)
-                sigs[i] = (h ^ (h >> np.uint64(32))).astype(np.uint32)
-        return sigs, sizes
+    def sign(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, Any]:
+        """(signatures uint32 (n, num_perm), distinct shingle counts (n,), the ShingleBatch with lines)."""
+        batch = self._shingler.hash_batch(texts, lines=True)
+        sigs = np.asarray(self._hasher.signatures(batch), dtype=np.uint32)
+        sizes = np.array([len(np.unique(batch.of(i))) for i in range(len(texts))], dtype=np.int64)
+        return sigs, sizes, batch
 
 
 def exact_hash(text: str) -> int:
@@ -179,9 +179,15 @@ def process_batch(items: list[Item], config: StageConfig) -> BatchResult:
             texts.append(text)
         outcomes.append(out)
     sigs = np.zeros((len(outcomes), config.dedup.num_perm), dtype=np.uint32)
-    if texts:
-        s, sizes = Signer(config.dedup).sign(texts)
-        sigs[rows] = s
-        for r, size in zip(rows, sizes.tolist()):
-            outcomes[r].size = int(size)
-    return BatchResult(outcomes, sigs)
+    if not texts:
+        return BatchResult(outcomes, sigs)
+    s, sizes, batch = Signer(config.dedup).sign(texts)
+    sigs[rows] = s
+    for r, size in zip(rows, sizes.tolist()):
+        outcomes[r].size = int(size)
+    counts = np.zeros(len(outcomes), dtype=np.int64)
+    counts[rows] = np.diff(batch.offsets)
+    offsets = np.zeros(len(outcomes) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(counts)
+    lines = np.minimum(batch.line_words, 255).astype(np.uint8)  # the prose gate compares with ~8 words
+    return BatchResult(outcomes, sigs, batch.hashes, lines, offsets)
