@@ -3,6 +3,7 @@ sentences and paragraphs), with the span of every copy; paragraphs shared betwee
 
 from __future__ import annotations
 
+import os
 import re
 
 from auditor.document import Document, Finding, Severity, Span
@@ -104,10 +105,33 @@ def sentences(text: str) -> list[Piece]:
     return out
 
 
-def content_words(text: str) -> set[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's ENGLISH_STOP_WORDS, read from its small data module without importing
+    scikit-learn itself (seconds of start-up, paid by every `auditor-seeds` commit hook run)."""
+    import importlib.util
+    import sys
 
-    return {w for w in normalize(text).split() if len(w) > 1 and w not in ENGLISH_STOP_WORDS}
+    name = "auditor._sklearn_stop_words"
+    if name not in sys.modules:
+        spec = importlib.util.find_spec("sklearn")
+        places = list(spec.submodule_search_locations or []) if spec else []
+        path = next((os.path.join(p, "feature_extraction", "_stop_words.py") for p in places), "")
+        if not os.path.isfile(path):
+            from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+            return frozenset(ENGLISH_STOP_WORDS)
+        file_spec = importlib.util.spec_from_file_location(name, path)
+        assert file_spec is not None and file_spec.loader is not None
+        module = importlib.util.module_from_spec(file_spec)
+        file_spec.loader.exec_module(module)
+        sys.modules[name] = module
+    stop: frozenset[str] = sys.modules[name].ENGLISH_STOP_WORDS
+    return stop
+
+
+def content_words(text: str) -> set[str]:
+    stop = english_stop_words()
+    return {w for w in normalize(text).split() if len(w) > 1 and w not in stop}
 
 
 def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -> list[tuple[int, int, float, int]]:
