@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-from itertools import filterfalse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from typing import Any
 
 from auditor.document import Span

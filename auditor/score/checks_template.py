@@ -88,7 +88,7 @@ def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[st
     stock = set(headings)
     generic = set(generic_words)
     hits: list[tuple[Piece, str]] = []
-    for ln, text in zip(s.lines, s.stripped_lines):
+    for ln, text in zip(s.lines, s.stripped_lines, strict=False):
         if not _is_heading(text):
             continue
         key = _heading_key(text)
@@ -171,7 +171,7 @@ def _content(text: str) -> set[str]:
     """Content words (longer than 2 letters, not function words), lowercased, ’ as '."""
     words = _WORD.findall(text)
     low = _lower_all(words)
-    return {w.replace("’", "'") for w, orig in zip(low, words) if len(orig) > 2 and w not in _STOP}
+    return {w.replace("’", "'") for w, orig in zip(low, words, strict=False) if len(orig) > 2 and w not in _STOP}
 
 
 def closing_units(s: TextStats) -> tuple[list[Piece], int]:

@@ -60,7 +60,7 @@ def c4_kept_lines(
         return found  # type: ignore[no-any-return]
     kept: list[Piece] = []
     dropped: list[tuple[Piece, str]] = []
-    for ln, text in zip(s.lines, s.stripped_lines):
+    for ln, text in zip(s.lines, s.stripped_lines, strict=False):
         why = _c4_reason(text, terminal_punct, min_words, max_word_length, policy)
         if why:
             dropped.append((ln, why))
@@ -121,7 +121,7 @@ def terminal_punct_line_ratio(s: TextStats, marks: list[str]) -> Measure:
 @check("short_line_ratio", "share of lines", max_chars=30)
 def short_line_ratio(s: TextStats, max_chars: int) -> Measure:
     """Share of non-empty lines shorter than `max_chars` characters."""
-    short = [ln for ln, text in zip(s.lines, s.stripped_lines) if len(text) < max_chars]
+    short = [ln for ln, text in zip(s.lines, s.stripped_lines, strict=False) if len(text) < max_chars]
     return Measure(_ratio(len(short), len(s.lines)), [Span(p.start, p.end) for p in short[:20]],
                    {"lines": len(s.lines), "short": len(short)})
 
@@ -137,7 +137,7 @@ def newline_word_ratio(s: TextStats) -> Measure:
 def pattern_line_count(s: TextStats, patterns: list[str], max_words: int) -> Measure:
     """Short lines (at most `max_words` words) matching any of the regular expressions (case-insensitive)."""
     search = _any_pattern(patterns)
-    hits = [ln for ln, text in zip(s.lines, s.stripped_lines) if len(text.split()) <= max_words and search(text)]
+    hits = [ln for ln, text in zip(s.lines, s.stripped_lines, strict=False) if len(text.split()) <= max_words and search(text)]
     return Measure(len(hits), [Span(p.start, p.end) for p in hits[:20]],
                    {"lines": [p.text.strip()[:80] for p in hits[:10]]})
 

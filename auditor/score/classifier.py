@@ -115,10 +115,10 @@ class MachineTextModel:
         contrib: list[tuple[str, float, float | None]] = []
         names = ngram_names(t)
         row = x[0, : 1 << HASH_BITS].tocoo()
-        for h, v in zip(row.col, row.data):
+        for h, v in zip(row.col, row.data, strict=False):
             contrib.append((f"words '{names.get(int(h), '?')}'", float(v * self.coef_ngrams_[h]), None))
         z = np.nan_to_num((dense[0] - self.dense_mean_) / self.dense_scale_)
-        for name, zi, ci, raw in zip(DENSE_NAMES, z, self.coef_dense_, dense[0]):
+        for name, zi, ci, raw in zip(DENSE_NAMES, z, self.coef_dense_, dense[0], strict=False):
             contrib.append((name, float(zi * ci), float(raw)))
         w = np.concatenate([self.coef_ngrams_, self.coef_dense_ / self.dense_weight])
         logit = float(np.asarray(x @ w).ravel()[0]) + self.intercept_

@@ -69,7 +69,7 @@ class HumanLM:
         for text in texts:
             for line in text.split("\n"):
                 w = ["<s>", *tokens(line)]
-                for a, b in zip(w, w[1:]):
+                for a, b in zip(w, w[1:], strict=False):
                     hb = _h(b, LM_BITS)
                     uni[hb] += 1
                     seen.add(hb)
@@ -82,7 +82,7 @@ class HumanLM:
         """(bigram log-probabilities, unigram counts) of each token after the first."""
         w = ["<s>", *toks]
         ua = np.array([self.unigrams[_h(x, LM_BITS)] for x in w], dtype=np.float64)
-        bab = np.array([self.bigrams[_h(a + " " + b, LM_BITS)] for a, b in zip(w, w[1:])], dtype=np.float64)
+        bab = np.array([self.bigrams[_h(a + " " + b, LM_BITS)] for a, b in zip(w, w[1:], strict=False)], dtype=np.float64)
         pu = (ua[1:] + 1) / (self.total + self.vocab)
         with np.errstate(divide="ignore", invalid="ignore"):
             cond = np.where(ua[:-1] > 0, bab / np.maximum(ua[:-1], 1), 0.0)
@@ -103,7 +103,7 @@ def dense_features(text: str, lm: HumanLM) -> np.ndarray:
     raw = text.encode("utf-8")
     sents = [s for s in _SENT.split(text) if s]
     sl = np.array([len(s.split()) for s in sents], dtype=np.float64) if sents else np.zeros(1)
-    big = Counter(zip(words, words[1:]))
+    big = Counter(zip(words, words[1:], strict=False))
     rep2 = sum(v for v in big.values() if v > 1) / nw
     nchar = max(1, len(text))
     return np.array([
@@ -121,12 +121,12 @@ def dense_features(text: str, lm: HumanLM) -> np.ndarray:
 def ngram_hashes(text: str) -> Counter[int]:
     """Hashed word 1- and 2-gram counts of a (normalised) text."""
     w = [t for t in tokens(text) if t[0].isalnum()]
-    grams = w + [a + " " + b for a, b in zip(w, w[1:])]
+    grams = w + [a + " " + b for a, b in zip(w, w[1:], strict=False)]
     return Counter(_h(g, HASH_BITS) for g in grams)
 
 
 def ngram_names(text: str) -> dict[int, str]:
     """hash -> the n-gram of this text it came from (to name a text's strongest n-grams)."""
     w = [t for t in tokens(text) if t[0].isalnum()]
-    grams = w + [a + " " + b for a, b in zip(w, w[1:])]
+    grams = w + [a + " " + b for a, b in zip(w, w[1:], strict=False)]
     return {_h(g, HASH_BITS): g for g in grams}

@@ -48,7 +48,7 @@ def machine_text_findings(docs: list[Document], threshold: float, model: Machine
     if not scored:
         return
     model = model if model is not None else load_model(None)
-    for doc, p in zip(scored, model.predict_proba([d.text for d in scored])):
+    for doc, p in zip(scored, model.predict_proba([d.text for d in scored]), strict=False):
         if p >= threshold:
             doc.findings.append(machine_text_finding(float(p), model.explain(doc.text), threshold))
 
@@ -104,7 +104,7 @@ def _score_batch(
 ) -> Iterator[dict[str, Any]]:
     quality_rules = [r for r in rules if r.code.startswith("Q")]
     readable = [d for d in docs if d.readable and d.text.strip()]
-    probs = dict(zip((d.id for d in readable), model.predict_proba([d.text for d in readable]))) if model else {}
+    probs = dict(zip((d.id for d in readable), model.predict_proba([d.text for d in readable]), strict=False)) if model else {}
     templated = CHECKS["templated_signal_count"]
     for doc in docs:
         if doc.readable and doc.text.strip():

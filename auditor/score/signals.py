@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cached_property
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import count, repeat
 from typing import Any
 
@@ -45,7 +45,7 @@ class TextStats:
         """Whitespace tokens that are not symbols alone (Gopher's word count)."""
         # isalnum() is \w without the underscore, and cheap; only the other tokens need the search.
         tokens = self.tokens
-        return [t for t, ok in zip(tokens, map(str.isalnum, tokens)) if ok or _WORDCHAR.search(t)]
+        return [t for t, ok in zip(tokens, map(str.isalnum, tokens), strict=False) if ok or _WORDCHAR.search(t)]
 
     @cached_property
     def stripped_lines(self) -> list[str]:
@@ -192,4 +192,4 @@ def duplicated_ngram_chars(words: list[str], n: int) -> int:
         if counts[g] > 1:
             for k in range(i, i + n):
                 covered[k] = True
-    return sum(len(w) for w, c in zip(words, covered) if c)
+    return sum(len(w) for w, c in zip(words, covered, strict=False) if c)
