@@ -103,10 +103,16 @@ def test_copies_name_the_kept_document_and_short_junk_is_dropped(corpus, tmp_pat
     copies = [r for r in rejected if "duplicate_of" in r]
     assert any(r["duplicate_of"]["kind"] == "exact" for r in copies)
     assert any(r["duplicate_of"]["kind"] == "near" for r in copies)
+    rejected_ids = {r["id"] for r in rejected}
     for r in copies:
-        assert r["duplicate_of"]["id"] in kept  # the kept copy of its cluster
         assert r["id"] > r["duplicate_of"]["id"]  # the first seen is kept
-        assert {x["code"] for x in r["reasons"]} & {"D001", "D002"}
+        if r["duplicate_of"]["kept"]:
+            assert r["duplicate_of"]["id"] in kept  # the kept copy of its cluster
+            assert {x["code"] for x in r["reasons"]} & {"D001", "D002"}
+        else:  # a copy of a document rejected for quality names it, and is judged on its own
+            assert r["duplicate_of"]["id"] in rejected_ids
+            assert not {x["code"] for x in r["reasons"]} & {"D001", "D002"}
+    assert any(r["duplicate_of"]["kept"] for r in copies)
     junk = [r for r in rejected if r["text"] == "Buy now! Click here."]
     assert junk and all(any(x["code"] == "Q101" for x in r["reasons"]) for r in junk)
     some = next(iter(kept.values()))
@@ -324,8 +330,9 @@ def test_streaming_index_verifies_exactly_and_keeps_template_pages_apart(tmp_pat
         index = StreamingIndex(settings.num_perm, bands, rows, settings.jaccard, settings.containment,
                                settings.min_shingles, settings=settings, store=ShingleStore(f))
         exact = np.arange(len(texts), dtype=np.uint64)  # no exact twins: every match must be verified
-        matches = index.match_batch(sigs, sizes, exact, keep=[True] * len(texts), shingles=sh)
+        matches, added = index.match_batch(sigs, sizes, exact, keep=[True] * len(texts), shingles=sh)
     assert matches[0] is None
     assert matches[1] is None  # same template, different article
     assert matches[2] is not None and matches[2].kept == 0 and matches[2].kind == "near"
     assert matches[3] is not None and matches[3].kept == 0 and matches[3].jaccard == 1.0
+    assert added == [True, True, False, False]

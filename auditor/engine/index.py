@@ -135,6 +135,7 @@ class Match:
     kind: str  # "exact" | "near"
     jaccard: float
     containment: float
+    target_kept: bool = True  # False: the first copy seen was itself rejected (for quality)
 
 
 @dataclass(slots=True)
@@ -152,6 +153,7 @@ class StreamingIndex:
     _chunks: list[np.ndarray] = field(default_factory=list)
     _sizes: list[np.ndarray] = field(default_factory=list)
     _count: int = 0
+    _kept: array = field(default_factory=lambda: array("b"))  # per entry: kept (1) or a rejected first copy (0)
     _lsh: SortedRuns = field(default_factory=SortedRuns)
     _exact: SortedRuns = field(default_factory=SortedRuns)
 
@@ -164,8 +166,9 @@ class StreamingIndex:
     def _size(self, i: int) -> int:
         return int(self._sizes[i // _CHUNK_ROWS][i % _CHUNK_ROWS])
 
-    def _append(self, sig: np.ndarray, size: int) -> int:
+    def _append(self, sig: np.ndarray, size: int, kept: bool = True) -> int:
         i = self._count
+        self._kept.append(1 if kept else 0)
         row = i % _CHUNK_ROWS
         if row == 0:
             self._chunks.append(np.zeros((_CHUNK_ROWS, self.num_perm), dtype=np.uint32))
@@ -198,19 +201,25 @@ class StreamingIndex:
                 if verified is None:
                     continue
                 jac, cont = verified
-            if best is None or jac > best.jaccard:
-                best = Match(c, "near", jac, cont)
+            kept = bool(self._kept[c])
+            if best is None or (kept, jac) > (best.target_kept, best.jaccard):  # a kept copy first
+                best = Match(c, "near", jac, cont, kept)
         return best
 
     def match_batch(self, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray,
                     keep: list[bool], drops: frozenset[str] = frozenset({"exact", "near"}),
-                    shingles: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[Match | None]:
+                    shingles: list[tuple[np.ndarray, np.ndarray]] | None = None
+                    ) -> tuple[list[Match | None], list[bool]]:
         """Decide a batch in order: document i is matched against kept documents before it.
 
         `keep[i]` says whether document i is kept if it is no copy (its quality
         verdict). Kept documents are added as they are decided, so a copy inside the
-        same batch is found too; only kept documents are ever matched against. A copy
-        whose kind is not in `drops` (policy: flag only) is kept, so it is added.
+        same batch is found too. A copy whose kind is not in `drops` (policy: flag
+        only) is kept, so it is added. A rejected document that is no copy is added
+        too, marked rejected: later copies of it name it (`target_kept` False), so
+        copy relations are reported whatever the quality verdicts, but only a copy of
+        a kept document is dropped as a copy; a kept one is matched first.
+        Returns the matches and, per document, whether it was added (in order).
         """
         n = len(sizes)
         keys = band_keys(sigs, self.bands, self.rows) if n else np.zeros((0, self.bands), np.uint64)
@@ -222,13 +231,15 @@ class StreamingIndex:
         added_vals: list[int] = []
         added_exact: list[int] = []
         out: list[Match | None] = []
+        added: list[bool] = []
         for i in range(n):
             ex = int(exact[i])
             twins = old_exact[i] + new_exact.get(ex, [])
             match: Match | None = None
             row = keys[i]
             if twins:
-                match = Match(min(twins), "exact", 1.0, 1.0)
+                first = min(twins, key=lambda t: (not self._kept[t], t))  # a kept twin first
+                match = Match(first, "exact", 1.0, 1.0, bool(self._kept[first]))
             elif sizes[i] >= self.min_shingles:
                 cands: set[int] = set()
                 for b in range(self.bands):
@@ -237,8 +248,11 @@ class StreamingIndex:
                 if cands:
                     match = self._verify(sigs[i], int(sizes[i]), cands, shingles[i] if shingles else None)
             out.append(match)
-            if keep[i] and (match is None or match.kind not in drops):
-                k = self._append(sigs[i], int(sizes[i]))
+            copy_of_kept = match is not None and match.target_kept
+            add = (keep[i] and not (copy_of_kept and match is not None and match.kind in drops)) or match is None
+            added.append(add)
+            if add:
+                k = self._append(sigs[i], int(sizes[i]), keep[i])
                 if self.store is not None:
                     self.store.append(*(shingles[i] if shingles else (np.zeros(0, np.uint64), np.zeros(0, np.uint8))))
                 new_exact.setdefault(ex, []).append(k)
@@ -253,7 +267,7 @@ class StreamingIndex:
             self._exact.add(np.array(added_exact, dtype=np.uint64), np.arange(first, self._count, dtype=np.int32))
         if added_keys:
             self._lsh.add(np.concatenate(added_keys), np.repeat(np.array(added_vals, dtype=np.int32), self.bands))
-        return out
+        return out, added
 
     def nbytes(self) -> int:
         return sum(c.nbytes for c in self._chunks) + sum(s.nbytes for s in self._sizes) \
@@ -261,7 +275,7 @@ class StreamingIndex:
 
 
 def restore_index(index: StreamingIndex, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray,
-                  counts: np.ndarray | None = None) -> None:
+                  counts: np.ndarray | None = None, kept: list[bool] | None = None) -> None:
     """Re-add kept documents (in their kept order) from a checkpoint's signature log; `counts`:
     their shingles in the store's file (already there, truncated to the checkpoint)."""
     step = 4096
@@ -269,7 +283,7 @@ def restore_index(index: StreamingIndex, sigs: np.ndarray, sizes: np.ndarray, ex
         e = min(len(sizes), s + step)
         first = len(index)
         for i in range(s, e):
-            index._append(sigs[i], int(sizes[i]))
+            index._append(sigs[i], int(sizes[i]), kept[i] if kept is not None else True)
             if index.store is not None and counts is not None:
                 index.store.skip(int(counts[i]))
         ords = np.arange(first, first + (e - s), dtype=np.int64)

@@ -37,7 +37,7 @@ from auditor.io.writers import atomic_writer
 
 WORK = ".filter-work"
 OUTPUTS = ("kept", "rejected", "errors")
-STATE_SCHEMA = "auditor.filter-state/2"
+STATE_SCHEMA = "auditor.filter-state/3"
 SUMMARY_SCHEMA = "auditor.filter/1"
 
 
@@ -86,7 +86,7 @@ class FilterRun:
         self.dry_run = dry_run
         self.gzip_output = gzip_output
         self.counts = Counts()
-        self.kept_ids: list[str] = []
+        self.kept_ids: list[str] = []  # ids of the dedup index's entries: kept documents and rejected first copies
         self.resumed_from = 0
         self._since_checkpoint = 0
         self._files: dict[str, IO[bytes]] = {}
@@ -139,9 +139,10 @@ class FilterRun:
         sizes = log[:, 8:16].copy().view(np.int64).ravel()
         counts = log[:, 16:24].copy().view(np.int64).ravel()
         sigs = log[:, 24:].copy().view(np.uint32)
-        restore_index(self.index, sigs, sizes, exact, counts)
         with open(self.work / _part("ids"), encoding="utf-8") as f:
-            self.kept_ids = [json.loads(line) for line in f]
+            entries = [json.loads(line) for line in f]  # [id, kept]
+        self.kept_ids = [e[0] for e in entries]
+        restore_index(self.index, sigs, sizes, exact, counts, [bool(e[1]) for e in entries])
         if state.get("done"):
             self._finish_renames()
             self.already_done = True
@@ -166,15 +167,15 @@ class FilterRun:
     def consume(self, result: BatchResult) -> None:
         outs = result.outcomes
         live = [i for i, o in enumerate(outs) if not o.error]
-        matches = self.index.match_batch(
+        matches, added = self.index.match_batch(
             result.signatures[live],
             np.array([outs[i].size for i in live], dtype=np.int64),
             np.array([outs[i].exact for i in live], dtype=np.uint64),
             keep=[not outs[i].drops for i in live],
             drops=self._dup_drops,
             shingles=[result.shingles_of(i) for i in live],
-        ) if live else []
-        by_row = dict(zip(live, matches))
+        ) if live else ([], [])
+        by_row = dict(zip(live, zip(matches, added)))
         for i, o in enumerate(outs):
             self.counts.records += 1
             self._since_checkpoint += 1
@@ -183,9 +184,10 @@ class FilterRun:
                 self.counts.error_codes[o.code] += 1
                 self._write("errors", o.body + "}\n")
                 continue
-            self._decide(o, by_row[i], result.signatures[i], len(result.shingles_of(i)[0]))
+            match, add = by_row[i]
+            self._decide(o, match, result.signatures[i], len(result.shingles_of(i)[0]), add)
 
-    def _decide(self, o: Outcome, match: Any, sig: np.ndarray, shingles: int) -> None:
+    def _decide(self, o: Outcome, match: Any, sig: np.ndarray, shingles: int, add: bool) -> None:
         drops = list(o.drops)
         flags = list(o.flags)
         dup: dict[str, Any] | None = None
@@ -193,15 +195,17 @@ class FilterRun:
             kept = self.kept_ids[match.kept]
             code = "D001" if match.kind == "exact" else "D002"
             dup = {"id": kept, "kind": match.kind, "jaccard": round(match.jaccard, 4),
-                   "containment": round(match.containment, 4)}
-            if match.kind in self._dup_drops:
+                   "containment": round(match.containment, 4), "kept": match.target_kept}
+            if match.target_kept and match.kind in self._dup_drops:  # a copy of a rejected one is judged alone
                 msg = f"duplicate of {kept}" if match.kind == "exact" else \
                     f"near-duplicate of {kept} (estimated Jaccard {match.jaccard:.2f})"
                 drops.append({"code": code, "name": "exact-duplicate" if code == "D001" else "near-duplicate",
                               "severity": "error", "message": msg, "value": round(match.jaccard, 4)})
-            else:
+            elif match.target_kept:
                 flags.append(code)
         self.counts.flags.update(set(flags))
+        if add:
+            self._log_entry(o, sig, shingles, kept=not drops)
         if drops:
             self.counts.rejected += 1
             self.counts.reasons.update({r["code"] for r in drops})
@@ -211,11 +215,14 @@ class FilterRun:
             self._write("rejected", o.body + tail + "}\n")
             return
         self.counts.kept += 1
-        self.kept_ids.append(o.id)
         tail = "" if dup is None else ', "duplicate_of": ' + json.dumps(dup, ensure_ascii=False)
         self._write("kept", o.body + tail + "}\n")
+
+    def _log_entry(self, o: Outcome, sig: np.ndarray, shingles: int, kept: bool) -> None:
+        """A new dedup index entry: its id, and its signature row for --resume."""
+        self.kept_ids.append(o.id)
         if not self.dry_run:
-            self._files["ids"].write((json.dumps(o.id, ensure_ascii=False) + "\n").encode())
+            self._files["ids"].write((json.dumps([o.id, kept], ensure_ascii=False) + "\n").encode())
             head = np.array([o.exact], dtype=np.uint64).tobytes() + np.array([o.size, shingles], dtype=np.int64).tobytes()
             self._files["index"].write(head + sig.astype(np.uint32).tobytes())
 

@@ -67,21 +67,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def neardup_predictions(out: Path, pred: Path) -> int:
-    """score.py neardup predictions from a filter run: one line per input record."""
-    n = 0
+    """score.py neardup predictions from a filter run: one line per input record. A record's cluster
+    is the first copy its `duplicate_of` chain leads to (a copy of a rejected first copy names it)."""
+    parent: dict[str, str] = {}
+    for name in ("kept", "rejected", "errors"):
+        path = out / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                dup = rec.get("duplicate_of")
+                parent[rec["id"]] = dup["id"] if dup else rec["id"]
+
+    def root(k: str) -> str:
+        while parent.get(k, k) != k:
+            k = parent[k]
+        return k
+
     with open(pred, "w", encoding="utf-8") as g:
-        for name in ("kept", "rejected", "errors"):
-            path = out / f"{name}.jsonl"
-            if not path.exists():
-                continue
-            with open(path, encoding="utf-8") as f:
-                for line in f:
-                    rec = json.loads(line)
-                    dup = rec.get("duplicate_of") if name == "rejected" else None
-                    cluster = dup["id"] if dup else rec["id"]
-                    g.write(json.dumps({"id": rec["id"], "cluster": cluster, "original": not dup}) + "\n")
-                    n += 1
-    return n
+        for k, p in parent.items():
+            g.write(json.dumps({"id": k, "cluster": root(k), "original": p == k}) + "\n")
+    return len(parent)
 
 
 def quality(args: argparse.Namespace) -> dict:
