@@ -26,6 +26,8 @@ from auditor.score.source_checks import SourceStats
 KEYS = ("source", "site", "url", "folder")
 STORY_LINKS = ("exact", "near", "rewrite")  # kinds of link that put two documents in one story
 TEMPLATED_PREFIXES = ("T1", "M0")  # templated-content rules (T1xx) and the machine-text classifier (M001)
+# Only findings at warning or above count: info-level sub-signals and the uncalibrated
+# machine-text probability (M001, info) are evidence, not a judgement of the document.
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +213,8 @@ def _card(source: str, members: list[Document], derived: dict[str, str], origina
     before = sum(int(d.clean_info.get("words_before", 0)) for d in readable)
     after = sum(int(d.clean_info.get("words_after", 0)) for d in readable)
     codes = [{f.code for f in d.findings} for d in members]
-    templated = sum(1 for c in codes if any(x.startswith(TEMPLATED_PREFIXES) for x in c))
+    judged = [{f.code for f in d.findings if f.severity.rank >= 1} for d in members]
+    templated = sum(1 for c in judged if any(x.startswith(TEMPLATED_PREFIXES) for x in c))
     repeated = sum(1 for c in codes if "D003" in c)
     lines: Counter[str] = Counter()
     for d in members:
