@@ -9,15 +9,13 @@ and then handed to trafilatura, which prunes the tree as it extracts.
 from __future__ import annotations
 
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from lxml import etree
 
 from auditor.clean.features import Block
+from auditor.limits import deadline
 
 _BLOCK = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
@@ -143,29 +141,12 @@ def mark_extracted(rendering: Rendering, extracted: str) -> int:
     return hits
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ExtractionTimeout in the block after `seconds` (SIGALRM; the main thread of a Unix process only).
+def time_limit(seconds: float) -> AbstractContextManager[None]:
+    """Raise ExtractionTimeout in the block after `seconds` (see auditor.limits.deadline).
 
-    trafilatura has no time limit of its own; a timer signal interrupts pure-Python
-    work between bytecodes, which is where it spends its time on pathological pages.
-    Elsewhere (other threads, Windows) the block runs without a limit.
+    trafilatura has no time limit of its own.
     """
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise ExtractionTimeout(f"extraction took longer than {seconds:g}s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return deadline(seconds, ExtractionTimeout)
 
 
 def extract_main_text(tree: etree._Element | str | None, *, include_comments: bool = False) -> str:
