@@ -29,6 +29,8 @@ app.add_typer(rules_app, name="rules")
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.", show_default=False)]
 RulesOpt = Annotated[list[Path] | None, typer.Option(
     "--rules", help="Extra rules file or folder (repeatable), added to the shipped rules.")]
+SelectOpt = Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")]
+IgnoreOpt = Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")]
 NoDefaultRulesOpt = Annotated[bool, typer.Option(
     "--no-default-rules", help="Run only the --rules files, not the shipped rules.")]
 
@@ -59,8 +61,8 @@ def audit(
     fail_on: Annotated[str | None, typer.Option(help="error | warning | never (exit 1 at or above it).")] = None,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultRulesOpt = False,
-    select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
     no_model: Annotated[bool, typer.Option(
         "--no-model", help="No machine-text classifier (no M001 evidence).")] = False,
 ) -> None:
@@ -147,8 +149,8 @@ def clean(
 def rules_list(
     rules: RulesOpt = None,
     no_default_rules: NoDefaultRulesOpt = False,
-    select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
     """One line per rule in force ([tool.auditor] and options applied): code, severity, name, threshold."""
     from auditor.config import load_settings
@@ -287,8 +289,8 @@ def score_cmd(
     )] = False,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultRulesOpt = False,
-    select: Annotated[list[str] | None, typer.Option(help="Only rules whose code starts with this.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")] = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
     """Score each text: {"id", "scores": {"machine_text", "quality", "templated"}, "findings"} per record."""
     from auditor.config import load_settings
