@@ -336,3 +336,21 @@ def test_streaming_index_verifies_exactly_and_keeps_template_pages_apart(tmp_pat
     assert matches[2] is not None and matches[2].kept == 0 and matches[2].kind == "near"
     assert matches[3] is not None and matches[3].kept == 0 and matches[3].jaccard == 1.0
     assert added == [True, True, False, False]
+
+
+def test_sorted_runs_merge_like_a_stable_sort():
+    import numpy as np
+
+    from auditor.engine.index import SortedRuns
+
+    rng = np.random.default_rng(5)
+    runs = SortedRuns()
+    keys = rng.integers(0, 50, 3000).astype(np.uint64)
+    vals = np.arange(3000, dtype=np.int32)
+    for s in range(0, 3000, 100):  # runs of many sizes get merged
+        runs.add(keys[s : s + 100], vals[s : s + 100])
+    assert len(runs.keys) < 30
+    for k in range(50):
+        assert sorted(runs.lookup(np.array([k], dtype=np.uint64))[0]) == np.flatnonzero(keys == k).tolist()
+    merged = np.concatenate(runs.keys)
+    assert all(np.all(np.diff(r.astype(np.int64)) >= 0) for r in runs.keys) and len(merged) == 3000
