@@ -51,3 +51,39 @@ def test_html_cleaning_never_crashes_and_adds_no_words(html):
     have = Counter(a.raw_text) | Counter(html)
     extra = Counter(c for c in a.text if not c.isspace()) - have
     assert not extra
+
+
+# ---------------------------------------------------------------- shingling and signatures
+from auditor.dedup.minhash import MinHasher  # noqa: E402
+from auditor.dedup.shingles import Shingler  # noqa: E402
+
+_SHINGLER = Shingler(n=5)
+_HASHER = MinHasher(num_perm=64)
+WORDY = st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["the", "cat", "sat", "on", "mat", "’", "—", "\n"])),
+                 max_size=60).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDY, min_size=1, max_size=6))
+def test_shingles_and_signatures_are_deterministic_and_batch_independent(texts):
+    batch = _SHINGLER.hash_batch(texts)
+    assert len(batch) == len(texts) and batch.offsets[0] == 0 and batch.offsets[-1] == len(batch.hashes)
+    sigs = _HASHER.signatures(batch)
+    assert sigs.shape == (len(texts), 64)
+    for i, text in enumerate(texts):  # the same text alone gives the same shingles and signature
+        alone = _SHINGLER.hash_batch([text])
+        assert sorted(alone.of(0).tolist()) == sorted(batch.of(i).tolist())
+        assert (_HASHER.signatures(alone)[0] == sigs[i]).all()
+    again = _HASHER.signatures(_SHINGLER.hash_batch(texts))
+    assert (again == sigs).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(WORDY, WORDY)
+def test_signature_of_a_text_with_more_shingles_is_never_larger(a, b):
+    """MinHash is a minimum: adding shingles can only lower each value."""
+    both = _SHINGLER.hash_batch([a, a + "\n" + b])
+    sig_a, sig_ab = _HASHER.signatures(both)
+    assert set(both.of(0).tolist()) <= set(both.of(1).tolist()) or len(both.of(0)) <= 1
+    if set(both.of(0).tolist()) <= set(both.of(1).tolist()):
+        assert (sig_ab <= sig_a).all()
