@@ -35,10 +35,13 @@ NoDefaultRulesOpt = Annotated[bool, typer.Option(
     "--no-default-rules", help="Run only the --rules files, not the shipped rules.")]
 
 
-def _rule_settings(rules: list[Path] | None, no_default_rules: bool) -> dict[str, Any]:
-    """load_settings overrides for --rules / --no-default-rules (None: keep [tool.auditor]'s)."""
+def _rule_settings(rules: list[Path] | None, no_default_rules: bool,
+                   select: list[str] | None = None, ignore: list[str] | None = None) -> dict[str, Any]:
+    """load_settings overrides for --rules / --no-default-rules / --select / --ignore (None: keep [tool.auditor]'s)."""
     return {"rules": tuple(str(p) for p in rules) if rules else None,
-            "default_rules": False if no_default_rules else None}
+            "default_rules": False if no_default_rules else None,
+            "select": tuple(select) if select else None,
+            "ignore": tuple(ignore) if ignore else None}
 
 
 def fail(message: str) -> NoReturn:
@@ -79,9 +82,7 @@ def audit(
     try:
         settings = load_settings(
             fail_on=fail_on,
-            **_rule_settings(rules, no_default_rules),
-            select=tuple(select) if select else None,
-            ignore=tuple(ignore) if ignore else None,
+            **_rule_settings(rules, no_default_rules, select, ignore),
             classifier=False if no_model else None,
         )
         result = audit_paths(paths, settings)
@@ -158,9 +159,7 @@ def rules_list(
 
     try:
         rs = rules_for(load_settings(
-            **_rule_settings(rules, no_default_rules),
-            select=tuple(select) if select else None,
-            ignore=tuple(ignore) if ignore else None,
+            **_rule_settings(rules, no_default_rules, select, ignore),
         ))
     except AuditorError as e:
         fail(str(e))
@@ -176,7 +175,7 @@ def rules_explain(code: str, rules: RulesOpt = None, no_default_rules: NoDefault
 
     try:
         # every rule in force or not: [tool.auditor]'s select/ignore do not hide a rule's explanation
-        rs = rules_for(load_settings(**_rule_settings(rules, no_default_rules), select=(), ignore=()))
+        rs = rules_for(load_settings(**{**_rule_settings(rules, no_default_rules), "select": (), "ignore": ()}))
     except AuditorError as e:
         fail(str(e))
     rule = rs.get(code)
@@ -301,9 +300,7 @@ def score_cmd(
 
     try:
         settings = load_settings(
-            **_rule_settings(rules, no_default_rules),
-            select=tuple(select) if select else None,
-            ignore=tuple(ignore) if ignore else None,
+            **_rule_settings(rules, no_default_rules, select, ignore),
         )
         rs = rules_for(settings)
         mdl = None if no_model else load_model(model)
