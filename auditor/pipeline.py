@@ -72,13 +72,18 @@ def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet
 
 def unique_ids(docs: list[Document]) -> list[Document]:
     """Give a repeated id a `#2`, `#3`... suffix (with a finding), so no record hides another."""
+    taken = {doc.id for doc in docs}  # a new name must not collide with a real id such as "a#2"
     seen: dict[str, int] = {}
     for doc in docs:
         n = seen.get(doc.id, 0) + 1
         seen[doc.id] = n
         if n > 1:
             original = doc.id
+            while f"{original}#{n}" in taken:
+                n += 1
+            seen[original] = n
             doc.id = f"{original}#{n}"
+            taken.add(doc.id)
             doc.findings.append(Finding(
                 code="I007", name="duplicate-id", severity=Severity.WARNING, stage="read",
                 message=f"id {original!r} was already used by an earlier record; this one is {doc.id!r}",

@@ -187,3 +187,13 @@ def test_truncated_gzip_error_is_one_line(hostile_audit):
     msg = hostile_audit["truncated.txt.gz"].findings[0].message
     assert "\n" not in msg and "truncated.txt.gz" in msg
     assert zlib  # the module the reader relies on for corrupt streams
+
+
+def test_renamed_duplicate_id_never_takes_a_real_id():
+    from auditor.document import Document
+    from auditor.pipeline import unique_ids
+
+    docs = [Document(id="a", raw="x"), Document(id="a", raw="y"), Document(id="a#2", raw="z")]
+    ids = [d.id for d in unique_ids(docs)]
+    assert len(set(ids)) == 3 and ids[2] == "a#2"
+    assert ids[1] not in {"a", "a#2"} and ids[1].startswith("a#")
