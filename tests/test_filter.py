@@ -294,7 +294,11 @@ def test_stacked_line_model_predicts_bit_identically_to_the_line_model():
     model = model_mod.load_line_model()
     stacked = StackedLineModel.of(model)
     rng = np.random.default_rng(3)
-    rows = rng.normal(0, 3, (400, len(model.features))).tolist()
+    rows = rng.normal(0, 3, (400, len(model.features)))
+    rows[::7, ::3] = np.nan  # NaN goes right (`x <= threshold` is false), as in LineModel
+    tree = model.trees[0]  # a value exactly at a threshold goes left
+    rows[1, tree.feature[0]] = tree.threshold[0]
+    rows = rows.tolist()
     assert np.array_equal(stacked.predict(rows), model.predict(rows))
     assert np.array_equal(stacked.predict(rows[:1]), model.predict(rows[:1]))
     assert len(stacked.predict([])) == 0
