@@ -6,11 +6,17 @@ memory), the pool is restarted and the batches in flight are sent again; a
 batch that kills a worker twice is split into single records, and a record that
 kills a worker on its own goes to errors.jsonl (X002), so every record is still
 accounted for.
+
+Closing the pool is bounded: every result has been consumed by then, so the
+workers are asked to stop, given `_STOP_S` seconds, and then terminated. A plain
+`shutdown(wait=True)` once hung under heavy load (a forked worker that never
+exited), which would have held a finished run forever.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +26,31 @@ import numpy as np
 
 from auditor.engine.records import Item
 from auditor.engine.work import BatchResult, Outcome, StageConfig, _error, merge_results, process_batch
+
+
+_STOP_S = 30.0  # seconds workers get to exit after the last result before they are terminated
+
+
+def close_pool(pool: ProcessPoolExecutor, timeout: float = _STOP_S) -> None:
+    """Shut `pool` down without waiting on it unboundedly: cancel what is queued, let the workers
+    exit, terminate those still alive after `timeout` seconds, and join the manager thread."""
+    # The executor's worker processes and manager thread are private attributes (CPython
+    # 3.8-3.13); without them only the unbounded `shutdown(wait=True)` is possible.
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + timeout
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+            p.join(5.0)
+        if p.is_alive():
+            p.kill()
+            p.join(5.0)
+    if manager is not None:
+        manager.join(max(1.0, deadline - time.monotonic()))
 
 
 def _crashed(item: Item, config: StageConfig) -> BatchResult:
@@ -44,8 +75,8 @@ class LocalPool:
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:  # broken: its workers are gone or going
+            close_pool(self._pool, timeout=5.0)
         # fork: workers start at once with the parent's imports; the pool is made before
         # any progress-bar thread exists.
         self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
@@ -102,7 +133,7 @@ class LocalPool:
                 yield result
         finally:
             if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
+                close_pool(self._pool)
                 self._pool = None
 
 
