@@ -358,3 +358,20 @@ def test_sorted_runs_merge_like_a_stable_sort():
         assert sorted(runs.lookup(np.array([k], dtype=np.uint64))[0]) == np.flatnonzero(keys == k).tolist()
     merged = np.concatenate(runs.keys)
     assert all(np.all(np.diff(r.astype(np.int64)) >= 0) for r in runs.keys) and len(merged) == 3000
+
+
+def test_closing_the_pool_is_bounded_when_a_worker_never_exits():
+    """A worker stuck in its task must not hold the filter at shutdown: it is terminated."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from auditor.engine.local import close_pool
+
+    pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
+    pool.submit(time.sleep, 600)
+    time.sleep(0.5)  # running in the worker, beyond cancelling
+    procs = list(pool._processes.values())
+    t0 = time.monotonic()
+    close_pool(pool, timeout=0.5)
+    assert time.monotonic() - t0 < 15
+    assert procs and not any(p.is_alive() for p in procs)
