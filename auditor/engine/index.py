@@ -3,9 +3,18 @@
 The filter decides copies in input order (the first kept copy wins, as dolma
 does; REFERENCES.md), so it needs an index that grows one batch at a time and
 answers "which kept document is this a copy of?" without holding shingle sets.
-Per kept document it holds its signature (num_perm x uint32), its shingle count,
-and one 64-bit key per LSH band plus one for its exact text hash, about
-0.7 KB at 128 permutations and 25 bands; no Python object per key.
+Per indexed document memory holds one 32-bit key per LSH band and one 64-bit key
+for its exact text hash (with their int32 entry numbers), its shingle count and
+where its shingles start on disk: about 0.24 KB at 25 bands, no Python object per
+key. Its signature (num_perm x uint32, 0.5 KB at 128) is kept on disk in a
+`RowStore` beside its shingles when the index is given one (the filter always
+does), and read back only for candidates.
+
+32-bit band keys (the high half of a 64-bit mix of the band's rows): at 200,000
+indexed documents a band key of an unrelated document collides with one of them
+with probability 200,000 / 2**32 (5e-5 per band); such a candidate is rejected by
+verification like any other LSH false positive, so the cost is a few more
+verifications, not a wrong answer.
 
 Keys live in sorted runs (a log-structured merge: each batch adds a run, runs of
 similar size are merged), so a lookup is one `searchsorted` per run for a whole
@@ -15,7 +24,7 @@ it and the two shingle counts, |A & B| = J / (1 + J) * (|A| + |B|)), then the
 survivors exactly on their shingle sets with the shared-prose gate, by
 `auditor.dedup.near._verify` itself. The kept documents' shingles (hash and line
 length, 9 bytes per shingle) live on disk in a `ShingleStore`, read back only for
-candidates, so memory holds 16 bytes per kept document for them.
+candidates, so memory holds 8 bytes per kept document for them.
 """
 
 from __future__ import annotations
@@ -53,6 +62,11 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
         for k in range(rows):
             h = fmix64(h * _MIX + part[:, :, k])
     return h
+
+
+def band_keys32(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """`band_keys`, each key's high 32 bits (the index's stored keys: half the memory)."""
+    return (band_keys(sigs, bands, rows) >> np.uint64(32)).astype(np.uint32)
 
 
 def _merge_runs(ak: np.ndarray, av: np.ndarray, bk: np.ndarray, bv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,14 +126,12 @@ class ShingleStore:
 
     def __init__(self, f: IO[bytes]) -> None:
         self._f = f
-        self._start = array("q")
-        self._count = array("q")
+        self._start = array("q")  # document k's shingles are bytes start[k] .. start[k + 1] (or end)
         self._end = 0  # a new file, or a resumed one whose documents are re-registered with `skip`
         self._dirty = False
 
     def append(self, hashes: np.ndarray, lines: np.ndarray) -> None:
         self._start.append(self._end)
-        self._count.append(len(hashes))
         self._f.write(hashes.astype(np.uint64).tobytes() + lines.astype(np.uint8).tobytes())
         self._end += 9 * len(hashes)
         self._dirty = True
@@ -127,19 +139,52 @@ class ShingleStore:
     def skip(self, count: int) -> None:
         """Register a document already in the file (a resumed run rebuilding its index)."""
         self._start.append(self._end)
-        self._count.append(count)
         self._end += 9 * count
 
     def read(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         if self._dirty:
             self._f.flush()
             self._dirty = False
-        n = self._count[k]
-        raw = os.pread(self._f.fileno(), 9 * n, self._start[k])
+        start = self._start[k]
+        n = ((self._start[k + 1] if k + 1 < len(self._start) else self._end) - start) // 9
+        raw = os.pread(self._f.fileno(), 9 * n, start)
         return np.frombuffer(raw, dtype=np.uint64, count=n), np.frombuffer(raw, dtype=np.uint8, offset=8 * n)
 
     def nbytes(self) -> int:
-        return 8 * (len(self._start) + len(self._count))
+        return 8 * len(self._start)
+
+
+class RowStore:
+    """Fixed-size rows (each index entry's signature) appended to a file, read back by pread."""
+
+    def __init__(self, f: IO[bytes], width: int, dtype: Any = np.uint32) -> None:
+        self._f = f
+        self._dtype = np.dtype(dtype)
+        self._width = width
+        self._row = width * self._dtype.itemsize
+        self._count = 0
+        self._dirty = False
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, row: np.ndarray) -> None:
+        self._f.write(np.ascontiguousarray(row, dtype=self._dtype).tobytes())
+        self._count += 1
+        self._dirty = True
+
+    def skip(self, count: int) -> None:
+        """Register rows already in the file (a resumed run rebuilding its index)."""
+        self._count += count
+
+    def read(self, ks: list[int]) -> np.ndarray:
+        """Rows `ks`, as a (len(ks), width) array."""
+        if self._dirty:
+            self._f.flush()
+            self._dirty = False
+        fd = self._f.fileno()
+        raw = b"".join(os.pread(fd, self._row, k * self._row) for k in ks)
+        return np.frombuffer(raw, dtype=self._dtype).reshape(len(ks), self._width)
 
 
 @dataclass(slots=True)
@@ -163,6 +208,7 @@ class StreamingIndex:
     min_shingles: int = 5
     settings: Any = None  # DedupSettings: exact verification and the prose gate (with `store`)
     store: ShingleStore | None = None
+    signatures: RowStore | None = None  # None: signatures in memory (in chunks)
     _chunks: list[np.ndarray] = field(default_factory=list)
     _sizes: list[np.ndarray] = field(default_factory=list)
     _count: int = 0
@@ -173,20 +219,29 @@ class StreamingIndex:
     def __len__(self) -> int:
         return self._count
 
-    def _sig(self, i: int) -> np.ndarray:
-        return self._chunks[i // _CHUNK_ROWS][i % _CHUNK_ROWS]
+    def _sigs(self, ks: list[int]) -> np.ndarray:
+        if self.signatures is not None:
+            return self.signatures.read(ks)
+        return np.stack([self._chunks[i // _CHUNK_ROWS][i % _CHUNK_ROWS] for i in ks])
 
     def _size(self, i: int) -> int:
         return int(self._sizes[i // _CHUNK_ROWS][i % _CHUNK_ROWS])
 
-    def _append(self, sig: np.ndarray, size: int, kept: bool = True) -> int:
+    def _append(self, sig: np.ndarray, size: int, kept: bool = True, stored: bool = False) -> int:
+        """A new entry; `stored`: its signature is already in the signature file (a resumed run)."""
         i = self._count
         self._kept.append(1 if kept else 0)
         row = i % _CHUNK_ROWS
         if row == 0:
-            self._chunks.append(np.zeros((_CHUNK_ROWS, self.num_perm), dtype=np.uint32))
+            if self.signatures is None:
+                self._chunks.append(np.zeros((_CHUNK_ROWS, self.num_perm), dtype=np.uint32))
             self._sizes.append(np.zeros(_CHUNK_ROWS, dtype=np.uint32))
-        self._chunks[-1][row] = sig
+        if self.signatures is None:
+            self._chunks[-1][row] = sig
+        elif stored:
+            self.signatures.skip(1)
+        else:
+            self.signatures.append(sig)
         self._sizes[-1][row] = size
         self._count += 1
         return i
@@ -194,7 +249,7 @@ class StreamingIndex:
     def _verify(self, sig: np.ndarray, size: int, cands: set[int],
                 shingles: tuple[np.ndarray, np.ndarray] | None) -> Match | None:
         order = np.array(sorted(cands), dtype=np.int64)
-        rows = np.stack([self._sig(c) for c in order.tolist()])
+        rows = self._sigs(order.tolist())
         est_j = (rows == sig).mean(axis=1)
         other = np.array([self._size(c) for c in order.tolist()], dtype=np.float64)
         est_c = np.minimum(1.0, est_j / (1 + est_j) * (size + other) / np.maximum(1, np.minimum(size, other)))
@@ -235,7 +290,7 @@ class StreamingIndex:
         Returns the matches and, per document, whether it was added (in order).
         """
         n = len(sizes)
-        keys = band_keys(sigs, self.bands, self.rows) if n else np.zeros((0, self.bands), np.uint64)
+        keys = band_keys32(sigs, self.bands, self.rows) if n else np.zeros((0, self.bands), np.uint32)
         old_lsh = self._lsh.lookup(keys.reshape(-1))
         old_exact = self._exact.lookup(exact)
         new_lsh: dict[int, list[int]] = {}
@@ -284,24 +339,25 @@ class StreamingIndex:
 
     def nbytes(self) -> int:
         return sum(c.nbytes for c in self._chunks) + sum(s.nbytes for s in self._sizes) \
-            + self._lsh.nbytes() + self._exact.nbytes() + (self.store.nbytes() if self.store else 0)
+            + self._lsh.nbytes() + self._exact.nbytes() + (self.store.nbytes() if self.store else 0) + len(self._kept)
 
 
 def restore_index(index: StreamingIndex, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray,
                   counts: np.ndarray | None = None, kept: list[bool] | None = None) -> None:
     """Re-add kept documents (in their kept order) from a checkpoint's signature log; `counts`:
-    their shingles in the store's file (already there, truncated to the checkpoint)."""
+    their shingles in the store's file, and their signatures in the signature file when the
+    index has one (already there, truncated to the checkpoint)."""
     step = 4096
     for s in range(0, len(sizes), step):
         e = min(len(sizes), s + step)
         first = len(index)
         for i in range(s, e):
-            index._append(sigs[i], int(sizes[i]), kept[i] if kept is not None else True)
+            index._append(sigs[i], int(sizes[i]), kept[i] if kept is not None else True, stored=True)
             if index.store is not None and counts is not None:
                 index.store.skip(int(counts[i]))
         ords = np.arange(first, first + (e - s), dtype=np.int64)
         index._exact.add(exact[s:e].astype(np.uint64), ords.astype(np.int32))
         big = sizes[s:e] >= index.min_shingles
         if big.any():
-            keys = band_keys(sigs[s:e][big], index.bands, index.rows)
+            keys = band_keys32(sigs[s:e][big], index.bands, index.rows)
             index._lsh.add(keys.reshape(-1), np.repeat(ords[big].astype(np.int32), index.bands))

@@ -9,9 +9,10 @@ into `OUT/` only when the run completes. Every `checkpoint_every` records the pa
 files are flushed and `state.json` (written atomically) records how many input
 records are done, each part file's length and the counts. A run killed at any
 moment (SIGKILL included) and started again with `--resume` truncates the part
-files to the last checkpoint, rebuilds the dedup index from the kept
-documents' signature log, skips the records already done and goes on, so it ends
-with the same outputs as an uninterrupted run.
+files to the last checkpoint, rebuilds the dedup index from the indexed
+documents' logs (signatures, sizes, exact hashes; their shingles stay on disk),
+skips the records already done and goes on, so it ends with the same outputs as
+an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -25,19 +26,20 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from array import array
 from typing import IO, Any
 
 import numpy as np
 
 from auditor.document import Severity
-from auditor.engine.index import ShingleStore, StreamingIndex, restore_index
+from auditor.engine.index import RowStore, ShingleStore, StreamingIndex, restore_index
 from auditor.engine.work import BatchResult, Outcome, StageConfig
 from auditor.errors import AuditorError
 from auditor.io.writers import atomic_writer
 
 WORK = ".filter-work"
 OUTPUTS = ("kept", "rejected", "errors")
-STATE_SCHEMA = "auditor.filter-state/3"
+STATE_SCHEMA = "auditor.filter-state/4"
 SUMMARY_SCHEMA = "auditor.filter/1"
 
 
@@ -66,13 +68,52 @@ class Counts:
                    Counter(d["flags"]), Counter(d["error_codes"]))
 
 
-def new_index(config: StageConfig, store: IO[bytes]) -> StreamingIndex:
+def new_index(config: StageConfig, store: IO[bytes], signatures: IO[bytes]) -> StreamingIndex:
     from auditor.dedup.lsh import choose_bands
 
     d = config.dedup
     bands, rows = choose_bands(d.lsh_threshold, d.num_perm)  # the batch dedup stage's banding
     return StreamingIndex(d.num_perm, bands, rows, d.jaccard, d.containment, d.min_shingles, settings=d,
-                          store=ShingleStore(store))
+                          store=ShingleStore(store), signatures=RowStore(signatures, d.num_perm))
+
+
+class IdLog:
+    """The dedup index's entries' ids, one JSON line `[id, kept]` each, in a file; memory holds
+    8 bytes per entry (where its line starts), and a match's id is read back by pread."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self._f = f
+        self._start = array("q")
+        self._end = 0
+        self._dirty = False
+
+    def append(self, doc_id: str, kept: bool) -> None:
+        line = (json.dumps([doc_id, kept], ensure_ascii=False) + "\n").encode()
+        self._start.append(self._end)
+        self._f.write(line)
+        self._end += len(line)
+        self._dirty = True
+
+    def restore(self) -> list[bool]:
+        """Register the entries already in the file (a resumed run); their kept flags."""
+        kept: list[bool] = []
+        self._f.flush()
+        self._f.seek(0)
+        for line in self._f:
+            self._start.append(self._end)
+            self._end += len(line)
+            kept.append(bool(json.loads(line)[1]))
+        return kept
+
+    def nbytes(self) -> int:
+        return 8 * len(self._start)
+
+    def __getitem__(self, k: int) -> str:
+        if self._dirty:
+            self._f.flush()
+            self._dirty = False
+        end = self._start[k + 1] if k + 1 < len(self._start) else self._end
+        return str(json.loads(os.pread(self._f.fileno(), end - self._start[k], self._start[k]))[0])
 
 
 class FilterRun:
@@ -86,7 +127,6 @@ class FilterRun:
         self.dry_run = dry_run
         self.gzip_output = gzip_output
         self.counts = Counts()
-        self.kept_ids: list[str] = []  # ids of the dedup index's entries: kept documents and rejected first copies
         self.resumed_from = 0
         self._since_checkpoint = 0
         self._files: dict[str, IO[bytes]] = {}
@@ -95,9 +135,11 @@ class FilterRun:
         self._dup_drops = frozenset(k for k, code in (("exact", "D001"), ("near", "D002"))
                                     if policy.drops(code, Severity.ERROR))
         self.work = self.out / WORK
-        if dry_run:  # the kept documents' shingles still go to a file, an anonymous one
-            self._files["shingles"] = tempfile.TemporaryFile()
-            self.index = new_index(config, self._files["shingles"])
+        if dry_run:  # the index's shingles, signatures and ids still go to files, anonymous ones
+            for name in ("shingles", "sigs", "ids"):
+                self._files[name] = tempfile.TemporaryFile()
+            self.index = new_index(config, self._files["shingles"], self._files["sigs"])
+            self.index_ids = IdLog(self._files["ids"])  # ids of the index's entries: kept documents and rejected first copies
             return
         if resume:
             self._restore()
@@ -106,10 +148,11 @@ class FilterRun:
                 shutil.rmtree(self.work)
             self.work.mkdir(parents=True)
         if not resume:
-            self.index = new_index(config, self._open("shingles"))
+            self.index = new_index(config, self._open("shingles"), self._open("sigs"))
+            self.index_ids = IdLog(self._open("ids"))
         if self.already_done:
             return
-        for name in (*OUTPUTS, "index", "ids"):
+        for name in (*OUTPUTS, "index"):
             self._files[name] = open(self.work / _part(name), "ab")
 
     def _open(self, name: str) -> IO[bytes]:
@@ -132,17 +175,14 @@ class FilterRun:
                 f.truncate(size)
         self.counts = Counts.from_dict(state["counts"])
         self.resumed_from = self.counts.records
-        self.index = new_index(self.config, self._open("shingles"))
-        row = 24 + 4 * self.config.dedup.num_perm
-        log = np.fromfile(self.work / _part("index"), dtype=np.uint8).reshape(-1, row)
-        exact = log[:, :8].copy().view(np.uint64).ravel()
-        sizes = log[:, 8:16].copy().view(np.int64).ravel()
-        counts = log[:, 16:24].copy().view(np.int64).ravel()
-        sigs = log[:, 24:].copy().view(np.uint32)
-        with open(self.work / _part("ids"), encoding="utf-8") as f:
-            entries = [json.loads(line) for line in f]  # [id, kept]
-        self.kept_ids = [e[0] for e in entries]
-        restore_index(self.index, sigs, sizes, exact, counts, [bool(e[1]) for e in entries])
+        self.index = new_index(self.config, self._open("shingles"), self._open("sigs"))
+        log = np.fromfile(self.work / _part("index"), dtype=np.int64).reshape(-1, 3)  # exact, size, shingles
+        exact = log[:, 0].copy().view(np.uint64)
+        sigs = np.fromfile(self.work / _part("sigs"), dtype=np.uint32).reshape(-1, self.config.dedup.num_perm)
+        self.index_ids = IdLog(self._open("ids"))
+        kept = self.index_ids.restore()
+        restore_index(self.index, sigs, log[:, 1].copy(), exact, log[:, 2].copy(), kept)
+        del log, sigs
         if state.get("done"):
             self._finish_renames()
             self.already_done = True
@@ -185,14 +225,14 @@ class FilterRun:
                 self._write("errors", o.body + "}\n")
                 continue
             match, add = by_row[i]
-            self._decide(o, match, result.signatures[i], len(result.shingles_of(i)[0]), add)
+            self._decide(o, match, len(result.shingles_of(i)[0]), add)
 
-    def _decide(self, o: Outcome, match: Any, sig: np.ndarray, shingles: int, add: bool) -> None:
+    def _decide(self, o: Outcome, match: Any, shingles: int, add: bool) -> None:
         drops = list(o.drops)
         flags = list(o.flags)
         dup: dict[str, Any] | None = None
         if match is not None:
-            kept = self.kept_ids[match.kept]
+            kept = self.index_ids[match.kept]
             code = "D001" if match.kind == "exact" else "D002"
             dup = {"id": kept, "kind": match.kind, "jaccard": round(match.jaccard, 4),
                    "containment": round(match.containment, 4), "kept": match.target_kept}
@@ -205,7 +245,7 @@ class FilterRun:
                 flags.append(code)
         self.counts.flags.update(set(flags))
         if add:
-            self._log_entry(o, sig, shingles, kept=not drops)
+            self._log_entry(o, shingles, kept=not drops)
         if drops:
             self.counts.rejected += 1
             self.counts.reasons.update({r["code"] for r in drops})
@@ -218,13 +258,13 @@ class FilterRun:
         tail = "" if dup is None else ', "duplicate_of": ' + json.dumps(dup, ensure_ascii=False)
         self._write("kept", o.body + tail + "}\n")
 
-    def _log_entry(self, o: Outcome, sig: np.ndarray, shingles: int, kept: bool) -> None:
-        """A new dedup index entry: its id, and its signature row for --resume."""
-        self.kept_ids.append(o.id)
+    def _log_entry(self, o: Outcome, shingles: int, kept: bool) -> None:
+        """A new dedup index entry: its id, and for --resume its exact hash and sizes (the index
+        itself wrote its signature and shingles)."""
+        self.index_ids.append(o.id, kept)
         if not self.dry_run:
-            self._files["ids"].write((json.dumps([o.id, kept], ensure_ascii=False) + "\n").encode())
             head = np.array([o.exact], dtype=np.uint64).tobytes() + np.array([o.size, shingles], dtype=np.int64).tobytes()
-            self._files["index"].write(head + sig.astype(np.uint32).tobytes())
+            self._files["index"].write(head)
 
     def _write(self, name: str, line: str) -> None:
         if not self.dry_run:
@@ -237,7 +277,9 @@ class FilterRun:
                    "kept_share": round(self.counts.kept / self.counts.records, 4) if self.counts.records else 0.0,
                    "elapsed_s": round(elapsed_s, 3),
                    "docs_per_s": round((self.counts.records - self.resumed_from) / elapsed_s, 1) if elapsed_s else 0.0,
-                   "resumed_from": self.resumed_from, "dry_run": self.dry_run, **extra}
+                   "resumed_from": self.resumed_from, "dry_run": self.dry_run,
+                   "index_entries": len(self.index), "index_bytes": self.index.nbytes() + self.index_ids.nbytes(),
+                   **extra}
         if self.dry_run:
             self.close()
             return summary
@@ -281,4 +323,5 @@ class FilterRun:
 
 
 def _part(name: str) -> str:
-    return {"index": "index.bin", "ids": "kept_ids.jsonl", "shingles": "shingles.bin"}.get(name, f"{name}.jsonl.part")
+    return {"index": "index.bin", "ids": "kept_ids.jsonl", "shingles": "shingles.bin",
+            "sigs": "signatures.bin"}.get(name, f"{name}.jsonl.part")

@@ -105,17 +105,21 @@ def exact_hash(text: str) -> int:
     return int.from_bytes(hashlib.sha1(normalize(text).encode()).digest()[:8], "little")
 
 
-def _score(doc: Document, rules: RuleSet) -> tuple[dict[str, float], list[Finding]]:
+def score_plan(rules: RuleSet) -> list[tuple[Any, dict[str, Any]]]:
+    """The document rules with their check options (bounds aside), worked out once per batch."""
+    # source rules run on a source's scorecard, not on one text
+    return [(rule, {k: v for k, v in rule.params.items() if k not in ("min", "max")})
+            for rule in rules if rule.scope == "document"]
+
+
+def _score(doc: Document, plan: list[tuple[Any, dict[str, Any]]]) -> tuple[dict[str, float], list[Finding]]:
     """Every rule's measured value, and the findings of the rules out of bounds."""
     from auditor.score.signals import TextStats
 
     stats = TextStats(doc.text)
     scores: dict[str, float] = {}
     findings: list[Finding] = []
-    for rule in rules:
-        if rule.scope != "document":  # source rules run on a source's scorecard, not on one text
-            continue
-        extra = {k: v for k, v in rule.params.items() if k not in ("min", "max")}
+    for rule, extra in plan:
         value = rule.check.func(stats, **extra).value
         scores[rule.code] = round(value, 4) if isinstance(value, float) else value
         if (rule.min is not None and value < rule.min) or (rule.max is not None and value > rule.max):
@@ -130,7 +134,8 @@ def _error(doc_id: str, code: str, message: str, where: str = "") -> Outcome:
         {"id": doc_id, "where": where, "code": code, "error": message}, ensure_ascii=False)[:-1])
 
 
-def _process_one(doc: Document, config: StageConfig, model: Any = None) -> tuple[Outcome, str | None]:
+def _process_one(doc: Document, config: StageConfig, model: Any = None,
+                 plan: list[tuple[Any, dict[str, Any]]] | None = None) -> tuple[Outcome, str | None]:
     if not doc.readable:
         f = doc.findings[0] if doc.findings else None
         return _error(doc.id, f.code if f else "I000", f.message if f else "unreadable", doc.path), None
@@ -139,7 +144,7 @@ def _process_one(doc: Document, config: StageConfig, model: Any = None) -> tuple
     findings = list(doc.findings) + config.policy.findings_for(doc.source)  # a whole source's findings
     if doc.text.strip():
         findings.extend(repeated_passages(doc, config.dedup.min_passage_words))
-        scores, found = _score(doc, config.rules)
+        scores, found = _score(doc, plan if plan is not None else score_plan(config.rules))
         findings.extend(found)
     else:
         scores = {}
@@ -164,12 +169,13 @@ def process_batch(items: list[Item], config: StageConfig) -> BatchResult:
     texts: list[str] = []
     rows: list[int] = []
     model = load_stacked(config.clean.line_model) if getattr(config.clean, "line_model", False) else None
+    plan = score_plan(config.rules)
     for item in items:
         doc_id = item.doc.id if item.doc is not None else item.where
         try:
             doc = item.document()
             doc_id = doc.id
-            out, text = _process_one(doc, config, model)
+            out, text = _process_one(doc, config, model, plan)
         except Exception as e:  # noqa: BLE001 (one bad record must not stop the corpus)
             tb = traceback.extract_tb(e.__traceback__)[-1]
             out, text = _error(doc_id, "X001", f"processing failed: {type(e).__name__}: {e} "
