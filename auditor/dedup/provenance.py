@@ -42,6 +42,11 @@ W_SPECIFICS = 1.0
 W_CONTENT = 1.5
 W_EDITS = 2.0
 W_TYPOGRAPHY = 0.5
+# wording a third member shares (groups of three or more); 1.0 against 0 and 2: make_neardup seeds
+# 1/2/3 gold groups 0.911/0.935/0.938 against 0.906/0.930/0.933 and 0.867 (seed 1); Clough 0.982 against 0.912
+W_CONSENSUS = 1.0
+# weight of carried prose no third member has; 0.5 against 1: Clough 0.982 against 0.947 (neardup the same)
+W_ALONE = 0.5
 PRIOR_SPECIFICS = 2.0  # pseudo-counts: a single specific, edit or short run is weak evidence
 PRIOR_WORDS = 20.0
 PRIOR_EDITS = 2.0
@@ -67,6 +72,9 @@ class Profile:
     date: str | None = None  # publication date from metadata (ISO-like, comparable as text)
     extra_words: int = 0  # words outside the prose (menus, headlines, footers around it)
     elsewhere: list[bool] | None = None  # per word: inside a passage found in a document outside the group
+    support: list[bool] | None = None  # per word: inside a passage another member of the group also has
+    grams: set[int] | None = None  # word 3-grams (keys), in a group of three or more
+    shared: set[int] | None = None  # of those, the ones another member of the group also has
 
 
 @dataclass(slots=True)
@@ -125,6 +133,9 @@ class Usage:
 
     unigrams: Counter[str] = field(default_factory=Counter)
     bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # in how many documents of the whole corpus each word occurs: breaks a tie inside a group of
+    # two, where each variant occurs once (a typo or OCR slip is a rare word, the word it spoils is not)
+    corpus_df: Counter[str] | None = None
 
     def add(self, words: Sequence[str]) -> None:
         self.unigrams.update(words)
@@ -135,6 +146,11 @@ class Usage:
         uni = sum(math.log1p(self.unigrams[w]) for w in middle) / max(1, len(middle))
         bi = sum(math.log1p(self.bigrams[(x, y)]) for x, y in zip(seq, seq[1:])) / max(1, len(seq) - 1)
         return uni + bi
+
+    def commonness(self, middle: Sequence[str]) -> float:
+        if not self.corpus_df or not middle:
+            return 0.0
+        return sum(math.log1p(self.corpus_df[w]) for w in middle) / len(middle)
 
 
 @dataclass(slots=True)
@@ -147,6 +163,8 @@ class Alignment:
     borrowed_b: int = 0
     votes_a: int = 0  # small edits where a's wording is the usual one
     votes_b: int = 0
+    alone_a: int = 0  # of carried_a: words no other member of the group has (when support is known)
+    alone_b: int = 0
 
 
 def _covered(words: Sequence[str], grams: set[tuple[str, ...]], n: int) -> list[bool]:
@@ -174,7 +192,8 @@ def _is_borrowed(elsewhere: list[bool] | None, s: int, e: int) -> bool:
 
 
 def align(wa: Sequence[str], wb: Sequence[str], usage: Usage, n: int = ANCHOR_WORDS,
-          elsewhere_a: list[bool] | None = None, elsewhere_b: list[bool] | None = None) -> Alignment:
+          elsewhere_a: list[bool] | None = None, elsewhere_b: list[bool] | None = None,
+          support_a: list[bool] | None = None, support_b: list[bool] | None = None) -> Alignment:
     """Anchor the two word sequences on the word n-grams they share (linear time, unlike difflib):
     words outside every shared n-gram are either small edits (a run of at most `EDIT_MAX_WORDS`
     words facing a run as short at the same anchor in the other text) or content one carries."""
@@ -188,15 +207,17 @@ def align(wa: Sequence[str], wb: Sequence[str], usage: Usage, n: int = ANCHOR_WO
     runs_b = {s: e for s, e in _runs(cov_b)}
     paired_b: set[int] = set()
     for s, e in _runs(cov_a):
-        j = first_b.get(tuple(wa[s - n : s])) if s >= n else None
+        j = first_b.get(tuple(wa[s - n : s])) if s >= n else (-n if s == 0 else None)  # both open the text
         if j is not None and (j + n) in runs_b:
             j0, j1 = j + n, runs_b[j + n]
             if e - s <= EDIT_MAX_WORDS and j1 - j0 <= EDIT_MAX_WORDS:
                 paired_b.add(j0)
-                left = wa[s - 1]
+                left = wa[s - 1] if s else None
                 right = wa[e] if e < len(wa) else None
                 na = usage.naturalness(left, wa[s:e], right)
                 nb = usage.naturalness(left, wb[j0:j1], right)
+                if abs(na - nb) <= 1e-9:  # the group cannot tell: the wording more common in the corpus
+                    na, nb = usage.commonness(wa[s:e]), usage.commonness(wb[j0:j1])
                 if na > nb + 1e-9:
                     out.votes_a += 1
                 elif nb > na + 1e-9:
@@ -205,14 +226,35 @@ def align(wa: Sequence[str], wb: Sequence[str], usage: Usage, n: int = ANCHOR_WO
         if e - s > EDIT_MAX_WORDS:
             if _is_borrowed(elsewhere_a, s, e):  # a passage from another story: inserted, not dropped
                 out.borrowed_a += e - s
+            elif _is_borrowed(support_a, s, e):  # another member kept it too: the story's own text
+                out.carried_a += e - s
             else:
                 out.carried_a += e - s
+                out.alone_a += (e - s) if support_a is not None else 0
     for s, e in runs_b.items():
         if s not in paired_b and e - s > EDIT_MAX_WORDS:
             if _is_borrowed(elsewhere_b, s, e):
                 out.borrowed_b += e - s
+            elif _is_borrowed(support_b, s, e):
+                out.carried_b += e - s
             else:
                 out.carried_b += e - s
+                out.alone_b += (e - s) if support_b is not None else 0
+    return out
+
+
+def _own_specifics(p: Profile) -> set[str]:
+    """The specifics of a text less those only found inside passages from other documents (an
+    inserted advert or paragraph of another story brings its own names and numbers)."""
+    if not p.elsewhere or not any(p.elsewhere):
+        return p.specifics
+    inside = {w.replace(",", "") for w, m in zip(p.words, p.elsewhere) if m}
+    outside = {w.replace(",", "") for w, m in zip(p.words, p.elsewhere) if not m}
+    out = set()
+    for spec in p.specifics:
+        toks = _WORD.findall(spec.lstrip("\u201c"))[:1] or [spec]
+        if toks[0].replace(",", "") in outside or toks[0].replace(",", "") not in inside:
+            out.add(spec)
     return out
 
 
@@ -231,26 +273,35 @@ def judge(a: Profile, b: Profile, usage: Usage, ia: int = 0, ib: int = 1) -> Jud
         ev["dates"] = {"a": a.date, "b": b.date}
         return Judgement(first, ib if first == ia else ia, 10.0,
                          [f"published first ({min(a.date, b.date)} before {max(a.date, b.date)})"], ev)
-    only_a = sorted(a.specifics - b.specifics)
-    only_b = sorted(b.specifics - a.specifics)
+    spec_a, spec_b = _own_specifics(a), _own_specifics(b)
+    only_a = sorted(spec_a - spec_b)
+    only_b = sorted(spec_b - spec_a)
     s_spec = _frac(len(only_a), len(only_b), PRIOR_SPECIFICS)
     ev["specifics_only_in_a"] = only_a[:20]
     ev["specifics_only_in_b"] = only_b[:20]
     ev["specifics_shared"] = len(a.specifics & b.specifics)
 
-    al = align(a.words, b.words, usage, elsewhere_a=a.elsewhere, elsewhere_b=b.elsewhere)
+    al = align(a.words, b.words, usage, elsewhere_a=a.elsewhere, elsewhere_b=b.elsewhere,
+               support_a=a.support, support_b=b.support)
     carried_a, carried_b, votes_a, votes_b = al.carried_a, al.carried_b, al.votes_a, al.votes_b
+    # prose one carries that no other member of the group has is as likely its own addition as
+    # the story's text the others dropped: it counts for less
+    c_a = carried_a - (1 - W_ALONE) * al.alone_a
+    c_b = carried_b - (1 - W_ALONE) * al.alone_b
     wa, wb, matched = a.words, b.words, al.covered_a
     # a passage one carries that comes from another story counts for the other side
-    s_content = _frac(carried_a + al.borrowed_b, carried_b + al.borrowed_a, PRIOR_WORDS)
+    s_content = _frac(c_a + al.borrowed_b, c_b + al.borrowed_a, PRIOR_WORDS)
     s_edits = _frac(votes_a, votes_b, PRIOR_EDITS)
+    cons_a, cons_b = _consensus(a, b)
+    s_cons = _frac(cons_a, cons_b, PRIOR_EDITS)
     s_typo = _frac(min(a.curly, 20), min(b.curly, 20)) if max(a.curly, b.curly) >= 1 else 0.0
     ev.update(words_only_in_a=carried_a, words_only_in_b=carried_b, words_aligned=matched,
               containment_a_in_b=round(matched / max(1, len(wa)), 3),
               containment_b_in_a=round(al.covered_b / max(1, len(wb)), 3),
               borrowed_words_a=al.borrowed_a, borrowed_words_b=al.borrowed_b, extra_words_a=a.extra_words,
-              extra_words_b=b.extra_words, edits_favouring_a=votes_a, edits_favouring_b=votes_b, curly_a=a.curly, curly_b=b.curly)
-    score = W_SPECIFICS * s_spec + W_CONTENT * s_content + W_EDITS * s_edits + W_TYPOGRAPHY * s_typo
+              extra_words_b=b.extra_words, edits_favouring_a=votes_a, edits_favouring_b=votes_b, consensus_a=cons_a, consensus_b=cons_b, curly_a=a.curly, curly_b=b.curly)
+    score = (W_SPECIFICS * s_spec + W_CONTENT * s_content + W_EDITS * s_edits + W_TYPOGRAPHY * s_typo
+             + W_CONSENSUS * s_cons)
     if score == 0.0:  # the same prose: the one re-published with less around it (a copy is wrapped in its site)
         score = 1e-3 * _frac(b.extra_words, a.extra_words) or 1e-6 * _frac(len(a.words), len(b.words))
     ev["score"] = round(score, 4)
@@ -346,32 +397,77 @@ def _grams(words: Sequence[str], n: int = BORROW_WORDS) -> np.ndarray:
     return keys
 
 
-def mark_elsewhere(profiles: dict[int, Profile], group_of: dict[int, int], texts: Sequence[str]) -> None:
-    """Mark the words of each profiled document that lie in a passage (word 8-grams) also found
-    in a document outside its group: inserted material (an advert, a paragraph of another story)."""
+def mark_elsewhere(profiles: dict[int, Profile], group_of: dict[int, int], texts: Sequence[str]) -> Counter[str]:
+    """Mark the words of each profiled document that lie in a passage (word 8-grams) found in a
+    document outside its group, unless more members of its own group carry it (the passage is
+    its story's, copied out): inserted material (an advert, a paragraph of another story).
+    Returns each word's document frequency over all `texts` (the corpus word list)."""
     grams = {i: _grams(p.words) for i, p in profiles.items()}
-    wanted: dict[int, set[int]] = {}
+    wanted: dict[int, Counter[int]] = {}
     for g in grams.values():
         for h in g.tolist():
-            wanted.setdefault(h, set())
+            wanted.setdefault(h, Counter())
     keys = set(wanted)
+    df: Counter[str] = Counter()
     for k, text in enumerate(texts):
-        if k in grams:
-            found = grams[k]
+        if k in profiles:
+            found, words = grams[k], profiles[k].words
         else:
             words = _WORD.findall(" ".join(prose_lines(text)).lower().replace("\u2019", "'"))
             found = _grams(words)
+        df.update(set(words))
         owner = group_of.get(k, -1 - k)
         for h in keys.intersection(found.tolist()):
-            if len(wanted[h]) < 3:
-                wanted[h].add(owner)
+            wanted[h][owner] += 1
     for i, p in profiles.items():
         own = group_of[i]
-        foreign = np.array([len(wanted[h]) > 1 or own not in wanted[h] for h in grams[i].tolist()], dtype=bool)
-        marks = np.zeros(len(p.words), dtype=bool)
-        for q in range(BORROW_WORDS):  # a word is marked when any n-gram covering it is foreign
-            marks[q : q + len(foreign)] |= foreign
-        p.elsewhere = marks.tolist()
+
+        def foreign(h: int) -> bool:
+            c = wanted[h]
+            return any(n >= c[own] for o, n in c.items() if o != own)
+
+        flags = np.array([foreign(h) for h in grams[i].tolist()], dtype=bool)
+        p.elsewhere = _spread(flags, len(p.words))
+    return df
+
+
+def _spread(flags: np.ndarray, n_words: int) -> list[bool]:
+    """Per word: whether any n-gram covering it is flagged."""
+    marks = np.zeros(n_words, dtype=bool)
+    for q in range(BORROW_WORDS):
+        marks[q : q + len(flags)] |= flags
+    return marks.tolist()
+
+
+def mark_support(profiles: Sequence[Profile]) -> None:
+    """In a group of three or more, mark the words of each member that another member (any, the
+    one it is judged against included) also has in a word 8-gram. Carried prose that is marked is
+    the story's own; what only one member has may be its addition."""
+    if len(profiles) < 3:
+        return
+    grams = [set(_grams(p.words).tolist()) for p in profiles]
+    count: Counter[int] = Counter()
+    for g in grams:
+        count.update(g)
+    for p, g in zip(profiles, grams):
+        arr = _grams(p.words).tolist()
+        p.support = _spread(np.array([count[h] > 1 for h in arr], dtype=bool), len(p.words))
+    small = [set(_grams(p.words, ANCHOR_WORDS).tolist()) for p in profiles]
+    count3: Counter[int] = Counter()
+    for g in small:
+        count3.update(g)
+    for p, g in zip(profiles, small):
+        p.grams = g
+        p.shared = {h for h in g if count3[h] > 1}
+
+
+def _consensus(a: Profile, b: Profile) -> tuple[int, int]:
+    """Word 3-grams each has that the other lacks and a third member of the group has: where two
+    copies differ (a typo, a swapped word, a moved or dropped paragraph), the original's wording
+    is the one the other copies share."""
+    if a.shared is None or b.shared is None or a.grams is None or b.grams is None:
+        return 0, 0
+    return len(a.shared - b.grams), len(b.shared - a.grams)
 
 
 def originals(texts: Sequence[str], groups: Sequence[Sequence[int]],
@@ -382,7 +478,7 @@ def originals(texts: Sequence[str], groups: Sequence[Sequence[int]],
         return []  # no group to judge: spare the scan of every text
     profiles: dict[int, Profile] = {i: profile(texts[i], metadata[i] if metadata else None) for i in needed}
     group_of = {i: g_id for g_id, g in enumerate(groups) if len(g) > 1 for i in g}
-    mark_elsewhere(profiles, group_of, texts)
+    df = mark_elsewhere(profiles, group_of, texts)
     out = []
     for g in groups:
         if len(g) < 2:
@@ -390,11 +486,46 @@ def originals(texts: Sequence[str], groups: Sequence[Sequence[int]],
         local = [profiles[i] for i in g]
         # usage of the group's own texts: measured better than the whole corpus's on make_neardup
         # seed 1 (0.883 against 0.869), though worse on Clough & Stevenson pairs (0.895 against 0.912)
-        res = find_original(local, list(range(len(g))))
+        mark_support(local)
+        usage = Usage(corpus_df=df)
+        for p in local:
+            usage.add(p.words)
+        res = find_original(local, list(range(len(g))), usage)
         out.append(StoryOrigin(
             members=[g[k] for k in res.members], original=g[res.original],
             judgements={g[k]: Judgement(g[jd.original], g[jd.derivative], jd.score, jd.reasons, jd.evidence)
                         for k, jd in res.judgements.items()},
             wins={g[k]: round(v, 4) for k, v in res.wins.items()},
         ))
+    return out
+
+
+def pair_judgements(texts: Sequence[str], groups: Sequence[Sequence[int]],
+                    pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Judgement]:
+    """Judge given pairs (i, j) of `texts` inside their same-story groups: each pair's two texts
+    are weighed with what the rest of their group shares (usage, support, consensus), as
+    `originals` does. A pair whose texts are in no common group is judged on its own."""
+    needed = sorted({i for g in groups for i in g} | {i for p in pairs for i in p})
+    profiles = {i: profile(texts[i]) for i in needed}
+    group_of = {i: g_id for g_id, g in enumerate(groups) if len(g) > 1 for i in g}
+    alone = {i: len(groups) + i for i in needed if i not in group_of}
+    df = mark_elsewhere(profiles, {**group_of, **alone}, texts)
+    for i in alone:  # no group: nothing tells its own passages from inserted ones
+        profiles[i].elsewhere = None
+    usages: dict[int, Usage] = {}
+    for g_id, g in enumerate(groups):
+        if len(g) > 1:
+            mark_support([profiles[i] for i in g])
+            usages[g_id] = Usage(corpus_df=df)
+            for i in g:
+                usages[g_id].add(profiles[i].words)
+    out = {}
+    for i, j in pairs:
+        g_id = group_of.get(i)
+        usage = usages[g_id] if g_id is not None and group_of.get(j) == g_id else None
+        if usage is None:
+            usage = Usage(corpus_df=df)
+            usage.add(profiles[i].words)
+            usage.add(profiles[j].words)
+        out[(i, j)] = judge(profiles[i], profiles[j], usage, i, j)
     return out

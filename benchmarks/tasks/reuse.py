@@ -42,21 +42,34 @@ def run(args: argparse.Namespace) -> dict:
         return {"task": "reuse", **out}
 
 
-def _directions(ids: list[str], texts: list[str], cos) -> dict[frozenset, str]:  # type: ignore[no-untyped-def]
-    """The judged original of every pair with some similarity (the others have nothing to judge)."""
-    from auditor.dedup.provenance import Usage, judge, profile
+STORY_COSINE = 0.3  # same-story groups: [tool.auditor.seeds] same_story (D005); 0.15..0.5 judge alike on clough
 
-    profiles = [profile(t) for t in texts]
-    out = {}
-    for i in range(len(ids)):
-        for j in range(i + 1, len(ids)):
-            if cos[i, j] <= 0:
-                continue
-            usage = Usage()
-            usage.add(profiles[i].words)
-            usage.add(profiles[j].words)
-            out[frozenset((ids[i], ids[j]))] = ids[judge(profiles[i], profiles[j], usage, i, j).original]
-    return out
+
+def _directions(ids: list[str], texts: list[str], cos) -> dict[frozenset, str]:  # type: ignore[no-untyped-def]
+    """The judged original of every pair with some similarity (the others have nothing to judge),
+    each pair weighed inside its same-story group (connected texts at STORY_COSINE), as the
+    auditor judges a story's copies: what the rest of the group shares tells the source's text
+    from what one answer added."""
+    from auditor.dedup.provenance import pair_judgements
+
+    n = len(ids)
+    parent = list(range(n))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if cos[i, j] >= STORY_COSINE and find(i) != find(j):
+                parent[max(find(i), find(j))] = min(find(i), find(j))
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if cos[i, j] > 0]
+    judged = pair_judgements(texts, [g for g in groups.values() if len(g) > 1], pairs)
+    return {frozenset((ids[i], ids[j])): ids[jd.original] for (i, j), jd in judged.items()}
 
 
 def _add_originals(pred: Path, origin: dict[frozenset, str]) -> None:
