@@ -4,23 +4,24 @@ The filter decides copies in input order (the first kept copy wins, as dolma
 does; REFERENCES.md), so it needs an index that grows one batch at a time and
 answers "which kept document is this a copy of?" without holding shingle sets.
 Per indexed document memory holds one 32-bit key per LSH band and one 64-bit key
-for its exact text hash (with their int32 entry numbers), its shingle count and
-where its shingles start on disk: about 0.24 KB at 25 bands, no Python object per
-key. Its signature (num_perm x uint32, 0.5 KB at 128) is kept on disk in a
-`RowStore` beside its shingles when the index is given one (the filter always
-does), and read back only for candidates.
+for its exact text hash (with their int32 entry numbers), the low 8 bits of each
+MinHash value (b-bit minwise hashing, Li & Koenig 2010: 128 bytes instead of 512,
+enough to preselect candidates), its shingle count and where its shingles start
+on disk: about 0.67 KB at the batch dedup's 64 bands x 2 rows, no Python object
+per key. Its full signature goes to a log on disk (`RowStore`) for --resume.
 
 32-bit band keys (the high half of a 64-bit mix of the band's rows): at 200,000
 indexed documents a band key of an unrelated document collides with one of them
 with probability 200,000 / 2**32 (5e-5 per band); such a candidate is rejected by
-verification like any other LSH false positive, so the cost is a few more
-verifications, not a wrong answer.
+preselection or verification like any other LSH false positive, so the cost is a
+few more comparisons, not a wrong answer.
 
 Keys live in sorted runs (a log-structured merge: each batch adds a run, runs of
 similar size are merged), so a lookup is one `searchsorted` per run for a whole
 batch. Candidates are verified as the batch dedup stage does (auditor.dedup.near):
-first estimated on the signatures (Jaccard, and the containment that follows from
-it and the two shingle counts, |A & B| = J / (1 + J) * (|A| + |B|)), then the
+first estimated on the (b-bit) signatures (Jaccard, and the containment that
+follows from it and the two shingle counts, |A & B| = J / (1 + J) * (|A| + |B|)),
+with its margin, for a whole batch at once, then the
 survivors exactly on their shingle sets with the shared-prose gate, by
 `auditor.dedup.near._verify` itself. The kept documents' shingles (hash and line
 length, 9 bytes per shingle) live on disk in a `ShingleStore`, read back only for
@@ -41,6 +42,13 @@ from auditor.dedup.shingles import ShingleBatch
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK_ROWS = 1 << 14  # signatures are stored in chunks: growth never copies the whole store
+_BBIT_CHANCE = 1 / 256  # two different 32-bit minima agree on their low 8 bits by chance
+
+
+def bbit(sigs: np.ndarray) -> np.ndarray:
+    """The low 8 bits of each MinHash value (b-bit minwise hashing, Li & Koenig 2010): what the
+    index keeps in memory to preselect candidates, a quarter of the full signature."""
+    return (np.asarray(sigs) & np.uint32(0xFF)).astype(np.uint8)
 
 
 def fmix64(h: np.ndarray) -> np.ndarray:
@@ -104,6 +112,24 @@ class SortedRuns:
             self.keys.append(k)
             self.values.append(v)
 
+    def pairs(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (query position, value) with the query's key, as two arrays (vectorised)."""
+        qs: list[np.ndarray] = []
+        vs: list[np.ndarray] = []
+        for keys, values in zip(self.keys, self.values):
+            lo = np.searchsorted(keys, queries, side="left")
+            cnt = np.searchsorted(keys, queries, side="right") - lo
+            hit = np.flatnonzero(cnt)
+            if not len(hit):
+                continue
+            c = cnt[hit]
+            starts = np.repeat(lo[hit] - np.cumsum(c) + c, c)  # each hit's run start, minus its offset
+            qs.append(np.repeat(hit, c))
+            vs.append(values[starts + np.arange(int(c.sum()))])
+        if not qs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(qs).astype(np.int64), np.concatenate(vs).astype(np.int64)
+
     def lookup(self, queries: np.ndarray) -> list[list[int]]:
         """For each query key, the values stored under it (any order)."""
         out: list[list[int]] = [[] for _ in range(len(queries))]
@@ -155,36 +181,25 @@ class ShingleStore:
 
 
 class RowStore:
-    """Fixed-size rows (each index entry's signature) appended to a file, read back by pread."""
+    """Fixed-size rows (each index entry's full signature) appended to a file: the log a
+    resumed run rebuilds the index from (np.fromfile)."""
 
     def __init__(self, f: IO[bytes], width: int, dtype: Any = np.uint32) -> None:
         self._f = f
         self._dtype = np.dtype(dtype)
         self._width = width
-        self._row = width * self._dtype.itemsize
         self._count = 0
-        self._dirty = False
 
     def __len__(self) -> int:
         return self._count
 
     def append(self, row: np.ndarray) -> None:
-        self._f.write(np.ascontiguousarray(row, dtype=self._dtype).tobytes())
+        self._f.write(np.ascontiguousarray(row, dtype=self._dtype).reshape(self._width).tobytes())
         self._count += 1
-        self._dirty = True
 
     def skip(self, count: int) -> None:
         """Register rows already in the file (a resumed run rebuilding its index)."""
         self._count += count
-
-    def read(self, ks: list[int]) -> np.ndarray:
-        """Rows `ks`, as a (len(ks), width) array."""
-        if self._dirty:
-            self._f.flush()
-            self._dirty = False
-        fd = self._f.fileno()
-        raw = b"".join(os.pread(fd, self._row, k * self._row) for k in ks)
-        return np.frombuffer(raw, dtype=self._dtype).reshape(len(ks), self._width)
 
 
 @dataclass(slots=True)
@@ -198,7 +213,7 @@ class Match:
 
 @dataclass(slots=True)
 class StreamingIndex:
-    """Kept documents' signatures; `match_batch` finds each new document's kept original."""
+    """Kept documents' band keys and sketches; `match_batch` finds each new document's kept original."""
 
     num_perm: int
     bands: int
@@ -208,8 +223,8 @@ class StreamingIndex:
     min_shingles: int = 5
     settings: Any = None  # DedupSettings: exact verification and the prose gate (with `store`)
     store: ShingleStore | None = None
-    signatures: RowStore | None = None  # None: signatures in memory (in chunks)
-    _chunks: list[np.ndarray] = field(default_factory=list)
+    signatures: RowStore | None = None  # the full signatures' log (for --resume); None: not logged
+    _chunks: list[np.ndarray] = field(default_factory=list)  # b-bit signatures, _CHUNK_ROWS x num_perm uint8
     _sizes: list[np.ndarray] = field(default_factory=list)
     _count: int = 0
     _kept: array = field(default_factory=lambda: array("b"))  # per entry: kept (1) or a rejected first copy (0)
@@ -219,46 +234,82 @@ class StreamingIndex:
     def __len__(self) -> int:
         return self._count
 
-    def _sigs(self, ks: list[int]) -> np.ndarray:
-        if self.signatures is not None:
-            return self.signatures.read(ks)
-        return np.stack([self._chunks[i // _CHUNK_ROWS][i % _CHUNK_ROWS] for i in ks])
-
-    def _size(self, i: int) -> int:
-        return int(self._sizes[i // _CHUNK_ROWS][i % _CHUNK_ROWS])
+    def _gather(self, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Entries `ks`' b-bit signatures (len(ks), num_perm) and shingle counts (float64)."""
+        rows = np.empty((len(ks), self.num_perm), dtype=np.uint8)
+        sizes = np.empty(len(ks), dtype=np.float64)
+        chunk, at = np.divmod(ks, _CHUNK_ROWS)
+        for c in np.unique(chunk).tolist():
+            sel = chunk == c
+            rows[sel] = self._chunks[c][at[sel]]
+            sizes[sel] = self._sizes[c][at[sel]]
+        return rows, sizes
 
     def _append(self, sig: np.ndarray, size: int, kept: bool = True, stored: bool = False) -> int:
-        """A new entry; `stored`: its signature is already in the signature file (a resumed run)."""
+        """A new entry; `stored`: its signature is already in the signature log (a resumed run)."""
         i = self._count
         self._kept.append(1 if kept else 0)
         row = i % _CHUNK_ROWS
         if row == 0:
-            if self.signatures is None:
-                self._chunks.append(np.zeros((_CHUNK_ROWS, self.num_perm), dtype=np.uint32))
+            self._chunks.append(np.zeros((_CHUNK_ROWS, self.num_perm), dtype=np.uint8))
             self._sizes.append(np.zeros(_CHUNK_ROWS, dtype=np.uint32))
-        if self.signatures is None:
-            self._chunks[-1][row] = sig
-        elif stored:
-            self.signatures.skip(1)
-        else:
-            self.signatures.append(sig)
+        self._chunks[-1][row] = bbit(sig)
+        if self.signatures is not None:
+            self.signatures.skip(1) if stored else self.signatures.append(sig)
         self._sizes[-1][row] = size
         self._count += 1
         return i
 
-    def _verify(self, sig: np.ndarray, size: int, cands: set[int],
-                shingles: tuple[np.ndarray, np.ndarray] | None) -> Match | None:
-        order = np.array(sorted(cands), dtype=np.int64)
-        rows = self._sigs(order.tolist())
-        est_j = (rows == sig).mean(axis=1)
-        other = np.array([self._size(c) for c in order.tolist()], dtype=np.float64)
+    def _margin(self, exact: bool) -> float:
+        return _MARGIN if exact else 0.0  # estimates only preselect when the sets are checked after
+
+    def _estimate(self, mine: np.ndarray, size: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Estimated Jaccard (b-bit MinHash) and containment of documents with b-bit signatures
+        `mine` (rows) and shingle counts `size` against entries `ks` (row by row)."""
+        rows, other = self._gather(ks)
+        same = (rows == mine).mean(axis=1)
+        # b-bit minwise hashing (Li & Koenig 2010): unequal minima still agree on their low
+        # 8 bits with probability 1/256, so P(agree) = J + (1 - J) / 256
+        est_j = np.clip((same - _BBIT_CHANCE) / (1 - _BBIT_CHANCE), 0.0, 1.0)
+        size = size.astype(np.float64)
         est_c = np.minimum(1.0, est_j / (1 + est_j) * (size + other) / np.maximum(1, np.minimum(size, other)))
+        return est_j, est_c
+
+    def _preselect(self, keys: np.ndarray, mine: np.ndarray, sizes: np.ndarray, eligible: np.ndarray,
+                   exact: bool) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """For each eligible document of a batch, the entries already in the index that share a
+        band with it and whose estimates could pass verification: {row: (ordinals ascending,
+        est. Jaccard, est. containment)}. One vectorised pass for the whole batch: filler pages
+        sharing paragraphs give hundreds of candidates per document at 200,000 documents."""
+        q, vals = self._lsh.pairs(keys[eligible].reshape(-1))
+        if not len(q):
+            return {}
+        doc = np.flatnonzero(eligible)[q // self.bands]
+        code = np.unique(doc.astype(np.int64) * max(1, self._count) + vals)
+        out_doc, out_k, out_j, out_c = [], [], [], []
+        margin = self._margin(exact)
+        step = 1 << 15  # pairs per comparison block: 32,768 x num_perm bytes, twice
+        for s in range(0, len(code), step):
+            d, k = np.divmod(code[s : s + step], max(1, self._count))
+            est_j, est_c = self._estimate(mine[d], sizes[d], k)
+            ok = (est_j >= self.jaccard - margin) | (est_c >= self.containment - margin)
+            out_doc.append(d[ok])
+            out_k.append(k[ok])
+            out_j.append(est_j[ok])
+            out_c.append(est_c[ok])
+        d, k, j, c = (np.concatenate(x) for x in (out_doc, out_k, out_j, out_c))
+        cuts = np.flatnonzero(np.diff(d)) + 1
+        return {int(g[0]): (kk, jj, cc) for g, kk, jj, cc in zip(np.split(d, cuts), np.split(k, cuts),
+                                                                     np.split(j, cuts), np.split(c, cuts)) if len(g)}
+
+    def _verify(self, survivors: tuple[np.ndarray, np.ndarray, np.ndarray],
+                shingles: tuple[np.ndarray, np.ndarray] | None) -> Match | None:
+        """The best verified match among preselected entries (ascending ordinals, estimates)."""
+        order, est_j, est_c = survivors
         exact = self.store is not None and self.settings is not None and shingles is not None
-        margin = _MARGIN if exact else 0.0  # estimates only preselect when the sets are checked after
-        ok = (est_j >= self.jaccard - margin) | (est_c >= self.containment - margin)
         best: Match | None = None
         mine = np.unique(shingles[0]) if exact and shingles is not None else None
-        for c, jac, cont in zip(order[ok].tolist(), est_j[ok].tolist(), est_c[ok].tolist()):
+        for c, jac, cont in zip(order.tolist(), est_j.tolist(), est_c.tolist()):
             if exact:
                 assert self.store is not None and shingles is not None and mine is not None
                 oh, ol = self.store.read(c)
@@ -288,10 +339,17 @@ class StreamingIndex:
         copy relations are reported whatever the quality verdicts, but only a copy of
         a kept document is dropped as a copy; a kept one is matched first.
         Returns the matches and, per document, whether it was added (in order).
+
+        Candidates from the index as it was before the batch are listed and
+        preselected for the whole batch at once; those added during the batch
+        (few) one document at a time. Either way, candidates are taken in entry
+        order, so the result is that of matching one document after another.
         """
         n = len(sizes)
         keys = band_keys32(sigs, self.bands, self.rows) if n else np.zeros((0, self.bands), np.uint32)
-        old_lsh = self._lsh.lookup(keys.reshape(-1))
+        mine = bbit(sigs) if n else np.zeros((0, self.num_perm), np.uint8)
+        checked = self.store is not None and self.settings is not None and shingles is not None
+        old = self._preselect(keys, mine, np.asarray(sizes), np.asarray(sizes) >= self.min_shingles, checked)
         old_exact = self._exact.lookup(exact)
         new_lsh: dict[int, list[int]] = {}
         new_exact: dict[int, list[int]] = {}
@@ -300,6 +358,7 @@ class StreamingIndex:
         added_exact: list[int] = []
         out: list[Match | None] = []
         added: list[bool] = []
+        margin = self._margin(checked)
         for i in range(n):
             ex = int(exact[i])
             twins = old_exact[i] + new_exact.get(ex, [])
@@ -309,12 +368,20 @@ class StreamingIndex:
                 first = min(twins, key=lambda t: (not self._kept[t], t))  # a kept twin first
                 match = Match(first, "exact", 1.0, 1.0, bool(self._kept[first]))
             elif sizes[i] >= self.min_shingles:
-                cands: set[int] = set()
+                fresh: set[int] = set()
                 for b in range(self.bands):
-                    cands.update(old_lsh[i * self.bands + b])
-                    cands.update(new_lsh.get(int(row[b]), ()))
-                if cands:
-                    match = self._verify(sigs[i], int(sizes[i]), cands, shingles[i] if shingles else None)
+                    fresh.update(new_lsh.get(int(row[b]), ()))
+                survivors = old.get(i)
+                if fresh:  # entries of this batch (after every older one: order is kept)
+                    ks = np.array(sorted(fresh), dtype=np.int64)
+                    est_j, est_c = self._estimate(mine[i][None, :], np.array([sizes[i]]), ks)
+                    ok = (est_j >= self.jaccard - margin) | (est_c >= self.containment - margin)
+                    if ok.any():
+                        part = (ks[ok], est_j[ok], est_c[ok])
+                        survivors = part if survivors is None else \
+                            tuple(np.concatenate([a, b]) for a, b in zip(survivors, part))  # type: ignore[assignment]
+                if survivors is not None:
+                    match = self._verify(survivors, shingles[i] if shingles else None)
             out.append(match)
             copy_of_kept = match is not None and match.target_kept
             add = (keep[i] and not (copy_of_kept and match is not None and match.kind in drops)) or match is None
