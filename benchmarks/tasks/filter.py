@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -37,7 +38,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from benchmarks.common import BENCH, auditor_cmd, score
+from benchmarks.common import BENCH, ROOT, auditor_cmd, score
 
 DATATROVE = textwrap.dedent("""
     import sys
@@ -73,6 +74,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="datatrove on the first N documents only (0: all; it runs at tens of documents/s)")
     p.add_argument("--prefix", type=int, default=2000, help="documents of the memory-baseline run")
     p.add_argument("--no-baseline", action="store_true", help="skip datatrove")
+    p.add_argument("--code", choices=("head", "tree"), default="head",
+                   help="run the committed code (a snapshot of HEAD: a long run is immune to edits in a shared "
+                        "checkout) or the working tree as it is")
     p.add_argument("--quality", action="store_true",
                    help="instead: near-duplicate quality of the filter's dedup on a labelled make_neardup.py set "
                         "(score.py neardup: kept documents are their own cluster, rejected copies the kept one's)")
@@ -123,13 +127,14 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _peak_rss(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
+def _peak_rss(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+              ) -> tuple[float, int, float]:
     """(seconds, peak RSS bytes of the process tree, CPU seconds of the tree), polling every 50 ms."""
     import psutil
 
     cpu0 = _children_cpu()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
@@ -158,9 +163,19 @@ def _head(src: Path, n: int, out: Path) -> int:
     return count
 
 
-def _ours(inputs: Path, out: Path, workers: int) -> dict:
-    secs, peak, cpu = _peak_rss([*auditor_cmd(), "filter", str(inputs), "--out", str(out), "--workers",
-                                 str(workers), "--no-progress"])
+def _snapshot(dest: Path) -> dict[str, str]:
+    """The committed code (auditor/ and rules/ of HEAD) under `dest`; the environment that runs it."""
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "auditor", "rules"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return {**os.environ, "PYTHONPATH": str(dest)}
+
+
+def _ours(inputs: Path, out: Path, workers: int, env: dict[str, str] | None = None) -> dict:
+    cmd = [sys.executable, "-m", "auditor"] if env else auditor_cmd()
+    secs, peak, cpu = _peak_rss([*cmd, "filter", str(inputs), "--out", str(out), "--workers",
+                                 str(workers), "--no-progress"], env=env)
     summary = json.loads((out / "summary.json").read_text())
     return {"seconds": secs, "peak": peak, "cpu": cpu, "summary": summary}
 
@@ -175,11 +190,15 @@ def run(args: argparse.Namespace) -> dict:
     m: dict = {}
     with tempfile.TemporaryDirectory() as tmp_:
         tmp = Path(tmp_)
+        env = _snapshot(tmp / "code") if args.code == "head" else None
+        if env is not None:
+            m["code"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True,
+                                       capture_output=True, text=True).stdout.strip()
         n = _head(corpus / "inputs.jsonl", args.limit, tmp / "all" / "inputs.jsonl")
         k = _head(corpus / "inputs.jsonl", args.prefix, tmp / "prefix" / "inputs.jsonl")
         m["documents"] = n
-        small = _ours(tmp / "prefix" / "inputs.jsonl", tmp / "out_prefix", 1)
-        one = _ours(tmp / "all" / "inputs.jsonl", tmp / "out1", 1)
+        small = _ours(tmp / "prefix" / "inputs.jsonl", tmp / "out_prefix", 1, env)
+        one = _ours(tmp / "all" / "inputs.jsonl", tmp / "out1", 1, env)
         m["w1_docs_per_s"] = round(n / one["seconds"], 1)
         m["w1_cpu_s"] = round(one["cpu"], 1)
         m["w1_docs_per_cpu_s"] = round(n / one["cpu"], 1)
@@ -189,6 +208,10 @@ def run(args: argparse.Namespace) -> dict:
         m["kept"] = one["summary"]["kept"]
         m["rejected"] = one["summary"]["rejected"]
         m["errors"] = one["summary"]["errors"]
+        if (corpus / "gold.jsonl").is_file() and not args.limit:  # the whole labelled corpus: score its dedup
+            neardup_predictions(tmp / "out1", tmp / "pred.jsonl")
+            q = score("neardup", tmp / "pred.jsonl", None, str(corpus))
+            m["neardup_w1"] = q
         if not args.no_baseline:
             b = _head(corpus / "inputs.jsonl", args.baseline_limit, tmp / "dt_in" / "inputs.jsonl")
             script = tmp / "datatrove_pipeline.py"
@@ -198,7 +221,7 @@ def run(args: argparse.Namespace) -> dict:
             m["datatrove_docs_per_s"] = round(b / secs, 1)
             m["datatrove_docs_per_cpu_s"] = round(b / cpu, 1)
             m["datatrove_peak_rss_mb"] = round(peak / 2**20, 1)
-        two = _ours(tmp / "all" / "inputs.jsonl", tmp / "out2", 2)
+        two = _ours(tmp / "all" / "inputs.jsonl", tmp / "out2", 2, env)
         m["w2_docs_per_s"] = round(n / two["seconds"], 1)
         m["w2_cpu_s"] = round(two["cpu"], 1)
         m["w2_peak_rss_mb"] = round(two["peak"] / 2**20, 1)
