@@ -8,23 +8,66 @@ bounds is decided by the rule's `min`/`max`, which every check accepts.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from itertools import filterfalse
+from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
+import numpy as np
+
 from auditor.document import Span
-from auditor.score.signals import TextStats, duplicates, fast_duplicated_ngram_chars, fast_top_ngram_chars
+from auditor.score.signals import (
+    TextStats,
+    duplicate_counts,
+    fast_duplicated_ngram_chars,
+    fast_top_ngram_chars,
+    repeat_indices,
+)
 
 
-@dataclass(slots=True)
 class Measure:
-    """What a check measured: the value, where in the text, and what it saw (for the evidence)."""
+    """What a check measured: the value, where in the text, and what it saw (for the evidence).
 
-    value: float
-    spans: list[Span] = field(default_factory=list)
-    detail: dict[str, Any] = field(default_factory=dict)
+    Spans and detail may be given as `explain`, a function returning (spans, detail) that runs
+    only when they are read: most texts pass most rules, and a passing rule reports nothing, so
+    the offsets and the evidence of what a check saw are built only for the rules that fire.
+    (A small class rather than a dataclass: `spans` and `detail` are properties over that.)
+    """
+
+    __slots__ = ("value", "_spans", "_detail", "_explain")
+
+    def __init__(
+        self, value: float, spans: list[Span] | None = None, detail: dict[str, Any] | None = None,
+        explain: Callable[[], tuple[list[Span], dict[str, Any]]] | None = None,
+    ) -> None:
+        self.value = value
+        self._spans = spans
+        self._detail = detail
+        self._explain = explain
+
+    def _resolve(self) -> None:
+        if self._explain is not None:
+            spans, detail = self._explain()
+            self._explain = None
+            self._spans = spans if self._spans is None else self._spans
+            self._detail = detail if self._detail is None else {**detail, **self._detail}
+
+    @property
+    def spans(self) -> list[Span]:
+        self._resolve()
+        if self._spans is None:
+            self._spans = []
+        return self._spans
+
+    @property
+    def detail(self) -> dict[str, Any]:
+        self._resolve()
+        if self._detail is None:
+            self._detail = {}
+        return self._detail
+
+    def __repr__(self) -> str:
+        return f"Measure(value={self.value!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +77,15 @@ class Check:
     params: dict[str, Any]  # the check's own parameters and their defaults (type = default's type)
     unit: str
     description: str
+    raw: Callable[..., Measure] | None = None  # the measuring function itself, without the memo
+
+    def measured(self, s: TextStats, key: tuple[Any, ...], options: dict[str, Any]) -> Measure:
+        """`func(s, **options)` for a caller that holds `memo_key(name, options)` already (a rule
+        computes it once at load, not once per text)."""
+        found = s.memo.get(key)
+        if found is None:
+            found = s.memo[key] = self.raw(s, **options) if self.raw is not None else self.func(s, **options)
+        return found  # type: ignore[no-any-return]
 
 
 CHECKS: dict[str, Check] = {}
@@ -43,6 +95,11 @@ def _key(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def memo_key(name: str, options: dict[str, Any]) -> tuple[Any, ...]:
+    """The key a check's measure is remembered under, per set of options."""
+    return (name, *sorted((k, _key(v)) for k, v in options.items()))
+
+
 def check(name: str, unit: str, **params: Any) -> Callable[[Callable[..., Measure]], Callable[..., Measure]]:
     """Register a check. Its measure is remembered on the text's `TextStats` per set of options,
     so rules (and T100's sub-checks) that ask again get the same Measure without re-measuring."""
@@ -50,13 +107,13 @@ def check(name: str, unit: str, **params: Any) -> Callable[[Callable[..., Measur
     def register(func: Callable[..., Measure]) -> Callable[..., Measure]:
         @functools.wraps(func)
         def remembered(s: TextStats, **options: Any) -> Measure:
-            key = (name, *sorted((k, _key(v)) for k, v in options.items()))
+            key = memo_key(name, options)
             found = s.memo.get(key)
             if found is None:
                 found = s.memo[key] = func(s, **options)
             return found
 
-        CHECKS[name] = Check(name, remembered, params, unit, (func.__doc__ or "").strip())
+        CHECKS[name] = Check(name, remembered, params, unit, (func.__doc__ or "").strip(), func)
         return remembered
 
     return register
@@ -70,82 +127,93 @@ def _ratio(a: float, b: float) -> float:
 @check("word_count", "words")
 def word_count(s: TextStats) -> Measure:
     """Words, not counting tokens made of symbols only."""
-    return Measure(len(s.words))
+    return Measure(s.word_count)
 
 
 @check("mean_word_length", "characters")
 def mean_word_length(s: TextStats) -> Measure:
     """Mean length of the words, in characters."""
-    return Measure(_ratio(sum(map(len, s.words)), len(s.words)))
+    return Measure(_ratio(s.word_chars, s.word_count))
 
 
 @check("symbol_word_ratio", "per word", symbols=["#", "...", "…"])
 def symbol_word_ratio(s: TextStats, symbols: list[str]) -> Measure:
     """Occurrences of the given symbols per word."""
-    return Measure(_ratio(sum(s.text.count(sym) for sym in symbols), len(s.words)))
+    return Measure(_ratio(sum(map(s.text.count, symbols)), s.word_count))
 
 
 @check("bullet_line_ratio", "share of lines", bullets=["•", "-", "*", "‣", "◦"])
 def bullet_line_ratio(s: TextStats, bullets: list[str]) -> Measure:
     """Share of lines that start with a bullet."""
-    hits = [ln for ln in s.lines if ln.text.lstrip().startswith(tuple(bullets))]
-    return Measure(_ratio(len(hits), len(s.lines)))
+    marks = tuple(bullets)
+    # A line's start is the same stripped or left-stripped unless a bullet holds a space.
+    spaced = any(ch.isspace() for mark in marks for ch in mark)
+    lines = list(map(str.lstrip, s.raw_lines)) if spaced else s.stripped_lines
+    hits = list(map(str.startswith, lines, repeat(marks))).count(True)
+    return Measure(_ratio(hits, s.line_count))
 
 
 @check("ellipsis_line_ratio", "share of lines")
 def ellipsis_line_ratio(s: TextStats) -> Measure:
     """Share of lines that end with an ellipsis."""
-    hits = [ln for ln in s.lines if ln.text.rstrip().endswith(("...", "…"))]
-    return Measure(_ratio(len(hits), len(s.lines)), [Span(ln.start, ln.end) for ln in hits[:20]])
-
-
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+    hits = s.lines_mask(map(str.endswith, s.stripped_lines, repeat(("...", "…"))))
+    return Measure(_ratio(int(hits.sum()), s.line_count),
+                   explain=lambda: (s.line_spans(np.flatnonzero(hits)[:20]), {}))
 
 
 @check("alpha_word_ratio", "share of words")
 def alpha_word_ratio(s: TextStats) -> Measure:
     """Share of words with at least one letter."""
-    # A word of letters only has a letter (isalpha is cheap); only the others need the search.
-    others = list(filterfalse(str.isalpha, s.words))
-    no_letter = list(map(_LETTER.search, others)).count(None)
-    return Measure(_ratio(len(s.words) - no_letter, len(s.words)))
+    return Measure(_ratio(s.word_count - s.no_letter_words, s.word_count))
 
 
 @check("stop_word_count", "stop words", stop_words=["the", "be", "to", "of", "and", "that", "have", "with"])
 def stop_word_count(s: TextStats, stop_words: list[str]) -> Measure:
     """How many of the given stop words occur in the text (distinct)."""
-    present = set(s.lower_words) & set(stop_words)
-    return Measure(len(present))
+    return Measure(s.has_lower_words(stop_words))
 
 
 # ---------------------------------------------------------------- Gopher repetition
+def _line_repeats(s: TextStats) -> Callable[[], tuple[list[Span], dict[str, Any]]]:
+    return lambda: (s.line_spans(repeat_indices(s.stripped_lines)), {})
+
+
+def _paragraph_repeats(s: TextStats) -> Callable[[], tuple[list[Span], dict[str, Any]]]:
+    def explain() -> tuple[list[Span], dict[str, Any]]:
+        starts, ends, _ = s.paragraph_table
+        return [Span(starts[i], ends[i]) for i in repeat_indices(s.paragraph_keys)], {}
+
+    return explain
+
+
 @check("duplicate_line_ratio", "share of lines")
 def duplicate_line_ratio(s: TextStats) -> Measure:
     """Share of lines that repeat an earlier line."""
-    n, _, reps = duplicates(s.lines)
-    return Measure(_ratio(n, len(s.lines)), [Span(p.start, p.end) for p in reps[:20]])
+    n, _ = duplicate_counts(s.stripped_lines)
+    return Measure(_ratio(n, s.line_count), explain=_line_repeats(s))
 
 
 @check("duplicate_paragraph_ratio", "share of paragraphs")
 def duplicate_paragraph_ratio(s: TextStats) -> Measure:
     """Share of paragraphs that repeat an earlier paragraph."""
-    n, _, reps = duplicates(s.paragraphs)
-    return Measure(_ratio(n, len(s.paragraphs)), [Span(p.start, p.end) for p in reps[:20]])
+    keys = s.paragraph_keys
+    n, _ = duplicate_counts(keys)
+    return Measure(_ratio(n, len(keys)), explain=_paragraph_repeats(s))
 
 
 @check("duplicate_line_char_ratio", "share of characters", exclude_newlines=False)
 def duplicate_line_char_ratio(s: TextStats, exclude_newlines: bool) -> Measure:
     """Share of characters in lines that repeat an earlier line (FineWeb: newlines not counted)."""
-    _, chars, reps = duplicates(s.lines)
-    total = len(s.text) - s.text.count("\n") if exclude_newlines else len(s.text)
-    return Measure(_ratio(chars, total), [Span(p.start, p.end) for p in reps[:20]])
+    _, chars = duplicate_counts(s.stripped_lines)
+    total = len(s.text) - s.newlines if exclude_newlines else len(s.text)
+    return Measure(_ratio(chars, total), explain=_line_repeats(s))
 
 
 @check("duplicate_paragraph_char_ratio", "share of characters")
 def duplicate_paragraph_char_ratio(s: TextStats) -> Measure:
     """Share of characters in paragraphs that repeat an earlier paragraph."""
-    _, chars, reps = duplicates(s.paragraphs)
-    return Measure(_ratio(chars, len(s.text)), [Span(p.start, p.end) for p in reps[:20]])
+    _, chars = duplicate_counts(s.paragraph_keys)
+    return Measure(_ratio(chars, len(s.text)), explain=_paragraph_repeats(s))
 
 
 @check("top_ngram_char_ratio", "share of characters", n=2)

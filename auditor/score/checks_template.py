@@ -8,8 +8,13 @@ human news text (the shared benchmark's article bodies) and the seed corpus.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
 
 from auditor.document import Span
 from auditor.score.checks import CHECKS, Measure, check
@@ -87,20 +92,69 @@ def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[st
     at least `min_generic` generic title words ("Detailed Examination ... Implications")."""
     stock = set(headings)
     generic = set(generic_words)
-    hits: list[tuple[Piece, str]] = []
-    for ln, text in zip(s.lines, s.stripped_lines, strict=False):
-        if not _is_heading(text):
-            continue
-        key = _heading_key(text)
-        if key in stock:
-            hits.append((ln, "stock title"))
-            continue
-        words = _lower_all(_WORD.findall(text))
+    cand = _heading_candidates(s)
+    sl = s.stripped_lines
+    # A stock title's key has at least as many words as the line (marks only add splits).
+    most = max((len(h.split()) for h in stock), default=0)
+    wc = s.line_word_counts
+    why: dict[int, str] = {i: "stock title" for i in cand if wc[i] <= most and _heading_key(sl[i]) in stock}
+    rest = [i for i in cand if i not in why]
+    for i in _maybe_generic(s, rest, generic, min_generic):
+        words = _lower_all(_WORD.findall(sl[i]))
         found = [w for w in words if w in generic]
         if len(found) >= min_generic and len(words) >= 3:
-            hits.append((ln, "generic words: " + ", ".join(found)))
-    return Measure(len(hits), [Span(p.start, p.end) for p, _ in hits[:20]],
-                   {"headings": [{"text": p.text.strip(), "why": why} for p, why in hits[:10]]})
+            why[i] = "generic words: " + ", ".join(found)
+    hits = sorted(why)
+    return Measure(len(hits), explain=lambda: (
+        s.line_spans(hits[:20]), {"headings": [{"text": sl[i], "why": why[i]} for i in hits[:10]]}))
+
+
+def _heading_candidates(s: TextStats) -> list[int]:
+    """Indices of the lines `_is_heading` accepts, the cheap tests on all lines at once."""
+    sl = s.stripped_lines
+    if not sl:
+        return []
+    wc = s.line_word_counts
+    ok = (wc > 0) & (wc <= 15)
+    ok &= ~s.lines_mask(map(str.endswith, sl, repeat((".", "?", "!", ",", ";", '"', "”"))))
+    ok &= ~s.lines_mask(map(str.__contains__, sl, repeat("|")))
+    return [i for i in np.flatnonzero(ok).tolist() if not _BULLET.match(sl[i])]
+
+
+def _maybe_generic(s: TextStats, index: list[int], generic: set[str], min_generic: int) -> list[int]:
+    """The lines among `index` that may hold `min_generic` generic words. A generic word (ASCII
+    letters) that `_WORD` finds is a whole run of ASCII letters in the lowercased line, so counting
+    such runs (bytes.translate and split: C speed, no regex) bounds the count from above; only the
+    lines that reach `min_generic` are checked word by word."""
+    if min_generic <= 0:
+        return index
+    if not index or not generic:
+        return []
+    if any(not w.isascii() for w in generic):  # no bound from ASCII runs for these
+        return index
+    sl = s.stripped_lines
+    runs = b" " + "\n".join([sl[i] for i in index]).lower().encode("ascii", "replace").translate(_LETTERS_ONLY)
+    runs = runs.replace(b"\n", b" \n ") + b" "
+    present = {w.encode() for w in generic} & set(runs.split())
+    if not present:
+        return []
+    per_line: dict[int, int] = {}
+    for w in present:
+        needle = b" " + w + b" "
+        at = runs.find(needle)
+        while at != -1:
+            line = runs.count(b"\n", 0, at)
+            per_line[line] = per_line.get(line, 0) + 1
+            at = runs.find(needle, at + 1)
+    return sorted(index[k] for k, n in per_line.items() if n >= min_generic)
+
+
+# Lowercase ASCII word characters, ' and - (a content word's characters) and newlines kept.
+_RUN_CHARS = bytes(c if 97 <= c <= 122 or 48 <= c <= 57 or c in b"_'-\n" else 32 for c in range(256))
+_LEAD = b"0123456789_'-"  # what a content word cannot start with
+
+# Lowercase ASCII letters and newlines kept, every other byte a space ("?" stands for non-ASCII).
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 or c == 10 else 32 for c in range(256))
 
 
 # ---------------------------------------------------------------- tables
@@ -114,6 +168,8 @@ class _Table:
 def pipe_tables(s: TextStats) -> list[_Table]:
     """Runs of at least 3 consecutive lines that hold pipe-separated cells (Markdown-style tables)."""
     tables: list[_Table] = []
+    if "|" not in s.text:
+        return tables
     run: list[Piece] = []
     for ln in [*s.lines, None]:
         if ln is not None and ln.text.count("|") >= 2:
@@ -176,19 +232,53 @@ def _content(text: str) -> set[str]:
 
 def closing_units(s: TextStats) -> tuple[list[Piece], int]:
     """The closing block (the trailing run of bullet lines, else the last paragraph) and where it starts."""
-    tail: list[Piece] = []
-    for ln in reversed(s.lines):
-        if _BULLET.match(ln.text):
-            tail.append(ln)
-        else:
-            break
-    if len(tail) >= 2:
-        tail.reverse()
+    raw = s.raw_lines
+    n = 0
+    while n < len(raw) and _BULLET.match(raw[len(raw) - 1 - n]):
+        n += 1
+    if n >= 2:
+        tail = [s.line_piece(i) for i in range(len(raw) - n, len(raw))]
         return tail, tail[0].start
-    paras = s.paragraphs
-    if len(paras) >= 3:
-        return [paras[-1]], paras[-1].start
+    starts, ends, texts = s.paragraph_table
+    if len(texts) >= 3:
+        return [Piece(starts[-1], ends[-1], texts[-1])], starts[-1]
     return [], len(s.text)
+
+
+def _body(s: TextStats, start: int) -> list[Piece]:
+    """The paragraphs that end before `start`."""
+    starts, ends, texts = s.paragraph_table
+    return [Piece(starts[i], ends[i], texts[i]) for i in range(bisect.bisect_right(ends, start))]
+
+
+def _candidates(s: TextStats, body: list[Piece], units: list[Piece], min_overlap: float) -> list[Piece]:
+    """The paragraphs of `body` that may share `min_overlap` of a closing unit's content words.
+    For an ASCII text a content word is a whole run of [a-z0-9_'-] (leading non-letters off) in
+    the lowercased text, so counting the unit's words among the runs of a paragraph (C speed, no
+    regex) bounds what `_content` would share from above; the rest are left out unchanged in
+    order. Other texts keep every paragraph."""
+    if not s.text.isascii():
+        return body
+    need = min(min_overlap * len(_content(u.text)) for u in units)
+    if need <= 0:
+        return body
+    wanted: set[bytes] = set()
+    for u in units:
+        wanted |= {w.encode() for w in _content(u.text)}
+    runs = b" " + "\n".join([p.text for p in body]).lower().encode("ascii").translate(_RUN_CHARS)
+    runs = runs.replace(b"\n", b" \n ") + b" "
+    per_para = [0] * len(body)
+    # A paragraph may hold newlines itself: the line a match is on tells the paragraph.
+    last_line = list(itertools.accumulate(p.text.count("\n") + 1 for p in body))
+    for w in wanted & set(map(bytes.lstrip, runs.split(), repeat(_LEAD))):
+        needle = w + b" "
+        at = runs.find(needle)
+        while at != -1:
+            run_start = runs.rfind(b" ", 0, at) + 1
+            if not runs[run_start:at].strip(_LEAD):  # the whole run, less leading non-letters
+                per_para[bisect.bisect_right(last_line, runs.count(b"\n", 0, at))] += 1
+            at = runs.find(needle, at + 1)
+    return [p for p, k in zip(body, per_para, strict=True) if k >= need]
 
 
 @check("restated_summary", "share of closing units", min_overlap=0.5, min_words=8)
@@ -197,10 +287,12 @@ def restated_summary(s: TextStats, min_overlap: float, min_words: int) -> Measur
     repeat what one earlier paragraph already said: a summary that restates instead of adding."""
     units, start = closing_units(s)
     units = [u for u in units if len(_content(u.text)) >= min_words]
-    body = [p for p in s.paragraphs if p.end <= start] if units else []  # no closing unit: no body needed
-    body_sets = [(p, _content(p.text)) for p in body]
-    if not units or not body_sets:
+    body = _body(s, start) if units else []  # no closing unit: no body needed
+    if not units or not body:
         return Measure(0.0, detail={"closing_units": len(units)})
+    body_sets = [(p, _content(p.text)) for p in _candidates(s, body, units, min_overlap)]
+    if not body_sets:  # no paragraph can reach min_overlap: none restated
+        return Measure(0.0, [], {"closing_units": len(units), "restating": []})
     restating: list[dict[str, object]] = []
     spans: list[Span] = []
     for u in units:
@@ -222,9 +314,12 @@ def restated_summary(s: TextStats, min_overlap: float, min_words: int) -> Measur
 @check("list_word_share", "share of words")
 def list_word_share(s: TextStats) -> Measure:
     """Share of words that sit in bullet lines or table rows rather than running text."""
-    listy = [ln for ln in s.lines if _BULLET.match(ln.text) or ln.text.count("|") >= 2]
-    n = sum(len(ln.text.split()) for ln in listy)
-    return Measure(_ratio(n, len(s.tokens)), detail={"list_lines": len(listy)})
+    raw = s.raw_lines
+    listy = s.lines_mask(map(_BULLET.match, raw))
+    if "|" in s.text:
+        listy = listy | (np.fromiter(map(str.count, raw, repeat("|")), dtype=np.int64, count=len(raw)) >= 2)
+    n = int(s.line_word_counts[listy].sum())
+    return Measure(_ratio(n, len(s.tokens)), detail={"list_lines": int(listy.sum())})
 
 
 @check("templated_signal_count", "signals", min_headings=2, min_tables=1, min_stock_rate=2.0, min_restated=0.5,

@@ -11,6 +11,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from itertools import compress, repeat
+from typing import Any
+
+import numpy as np
 
 from auditor.document import Span
 from auditor.score.checks import Measure, check
@@ -48,25 +52,54 @@ def _c4_reason(line: str, terminal_punct: bool, min_words: int, max_word_length:
     return ""
 
 
+_C4_REASONS = ("", "long-word", "no-terminal-punctuation", "few-words", "javascript", "policy")
+
+
+def _c4_codes(
+    s: TextStats, terminal_punct: bool = True, min_words: int = 3, max_word_length: int = 1000,
+    policy: list[str] | None = None,
+) -> np.ndarray:
+    """Per line, the index in `_C4_REASONS` of why C4's line filter drops it (0: kept); computed
+    once per text and options, each condition for all lines at once (`_c4_reason`, per line, is
+    the definition and decides the lines with a citation bracket)."""
+    policy = policy or C4_POLICY
+    key = ("c4_codes", terminal_punct, min_words, max_word_length, tuple(policy))
+    found = s.memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    sl = s.stripped_lines
+    codes = np.zeros(s.line_count, dtype=np.int8)
+    if sl:
+        # Later reasons first, so that the first reason that applies is the one left.
+        low = s.lower
+        if "javascript" in low or any(p in low for p in policy):  # a line's lowercase is part of the text's
+            lows = list(map(str.lower, sl))
+            codes[[any(p in t for p in policy) for t in lows]] = 5
+            codes[s.lines_mask(map(str.__contains__, lows, repeat("javascript")))] = 4
+        codes[s.line_word_counts < min_words] = 3
+        if terminal_punct:
+            ended = s.lines_mask(map(str.endswith, sl, repeat(END_PUNCTUATION)))
+            trailing = s.lines_mask(map(str.endswith, sl, repeat(("...", "…"))))
+            codes[~ended | trailing] = 2
+        for i in np.flatnonzero(s.line_lengths > max_word_length).tolist():  # only these can hold a long word
+            if max(map(len, sl[i].split())) > max_word_length:
+                codes[i] = 1
+        if "[" in s.text:
+            for i in np.flatnonzero(s.lines_mask(map(str.__contains__, sl, repeat("[")))).tolist():
+                why = _c4_reason(sl[i], terminal_punct, min_words, max_word_length, policy)
+                codes[i] = _C4_REASONS.index(why)
+    s.memo[key] = codes
+    return codes
+
+
 def c4_kept_lines(
     s: TextStats, terminal_punct: bool = True, min_words: int = 3, max_word_length: int = 1000,
     policy: list[str] | None = None,
 ) -> tuple[list[Piece], list[tuple[Piece, str]]]:
-    """(lines C4 keeps, (line, reason) for those it drops); computed once per text and options."""
-    policy = policy or C4_POLICY
-    key = ("c4_kept_lines", terminal_punct, min_words, max_word_length, tuple(policy))
-    found = s.memo.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    kept: list[Piece] = []
-    dropped: list[tuple[Piece, str]] = []
-    for ln, text in zip(s.lines, s.stripped_lines, strict=False):
-        why = _c4_reason(text, terminal_punct, min_words, max_word_length, policy)
-        if why:
-            dropped.append((ln, why))
-        else:
-            kept.append(ln)
-    s.memo[key] = (kept, dropped)
+    """(lines C4 keeps, (line, reason) for those it drops)."""
+    codes = _c4_codes(s, terminal_punct, min_words, max_word_length, policy).tolist()
+    kept = [s.line_piece(i) for i, c in enumerate(codes) if c == 0]
+    dropped = [(s.line_piece(i), _C4_REASONS[c]) for i, c in enumerate(codes) if c]
     return kept, dropped
 
 
@@ -76,25 +109,40 @@ def c4_dropped_line_ratio(
     s: TextStats, terminal_punct: bool, min_words: int, max_word_length: int, policy: list[str]
 ) -> Measure:
     """Share of lines that C4's line filter would remove (no end mark, < 3 words, javascript, policy text)."""
-    _, dropped = c4_kept_lines(s, terminal_punct, min_words, max_word_length, policy)
-    reasons: dict[str, int] = {}
-    for _, why in dropped:
-        reasons[why] = reasons.get(why, 0) + 1
-    return Measure(_ratio(len(dropped), len(s.lines)), [Span(p.start, p.end) for p, _ in dropped[:20]],
-                   {"dropped_lines": len(dropped), "lines": len(s.lines), "reasons": reasons})
+    codes = _c4_codes(s, terminal_punct, min_words, max_word_length, policy)
+    dropped = int(np.count_nonzero(codes))
+
+    def explain() -> tuple[list[Span], dict[str, Any]]:
+        reasons: dict[str, int] = {}
+        for c in codes[codes > 0].tolist():
+            reasons[_C4_REASONS[c]] = reasons.get(_C4_REASONS[c], 0) + 1
+        return (s.line_spans(np.flatnonzero(codes)[:20]),
+                {"dropped_lines": dropped, "lines": s.line_count, "reasons": reasons})
+
+    return Measure(_ratio(dropped, s.line_count), explain=explain)
 
 
 @check("c4_sentence_count", "sentences", terminal_punct=True, min_words=3)
 def c4_sentence_count(s: TextStats, terminal_punct: bool, min_words: int) -> Measure:
     """Sentences left in the lines C4's line filter keeps."""
-    kept, _ = c4_kept_lines(s, terminal_punct, min_words)
-    n = sum(max(1, len(_SENTENCE_END.findall(p.text))) for p in kept)
-    return Measure(n, detail={"kept_lines": len(kept)})
+    codes = _c4_codes(s, terminal_punct, min_words)
+    kept = list(compress(s.raw_lines, (codes == 0).tolist()))
+    # One pass over the kept lines joined: a sentence end never spans a newline, and before one
+    # the lookahead sees a space just as it sees the end of a line searched alone.
+    joined = "\n".join(kept)
+    marked = _SENTENCE_END.sub("\0", joined).split("\n")
+    ends = np.fromiter(map(str.count, marked, repeat("\0")), dtype=np.int64, count=len(kept))
+    if "\0" in joined:  # NULs of the text itself are not sentence ends
+        ends -= np.fromiter(map(str.count, kept, repeat("\0")), dtype=np.int64, count=len(kept))
+    return Measure(int(np.maximum(ends, 1).sum()), detail={"kept_lines": len(kept)})
 
 
 @check("substring_count", "occurrences", substrings=["lorem ipsum"], ignore_case=True, c4_kept_only=False)
 def substring_count(s: TextStats, substrings: list[str], ignore_case: bool, c4_kept_only: bool) -> Measure:
     """Occurrences of any of the given substrings (optionally only in lines C4 keeps)."""
+    whole = s.lower if ignore_case else s.text  # a line's lowercase is part of the text's
+    if not any((sub.lower() if ignore_case else sub) in whole for sub in substrings):
+        return Measure(0, [], {"found": []})
     pieces = c4_kept_lines(s)[0] if c4_kept_only else [Piece(0, len(s.text), s.text)]
     spans: list[Span] = []
     for p in pieces:
@@ -113,51 +161,132 @@ def substring_count(s: TextStats, substrings: list[str], ignore_case: bool, c4_k
 @check("terminal_punct_line_ratio", "share of lines", marks=list(END_PUNCTUATION))
 def terminal_punct_line_ratio(s: TextStats, marks: list[str]) -> Measure:
     """Share of non-empty lines that end with a terminal punctuation mark."""
-    ends = tuple(marks)
-    hits = sum(1 for text in s.stripped_lines if text.endswith(ends))
-    return Measure(_ratio(hits, len(s.lines)), detail={"lines": len(s.lines), "ended": hits})
+    hits = list(map(str.endswith, s.stripped_lines, repeat(tuple(marks)))).count(True)
+    return Measure(_ratio(hits, s.line_count), detail={"lines": s.line_count, "ended": hits})
 
 
 @check("short_line_ratio", "share of lines", max_chars=30)
 def short_line_ratio(s: TextStats, max_chars: int) -> Measure:
     """Share of non-empty lines shorter than `max_chars` characters."""
-    short = [ln for ln, text in zip(s.lines, s.stripped_lines, strict=False) if len(text) < max_chars]
-    return Measure(_ratio(len(short), len(s.lines)), [Span(p.start, p.end) for p in short[:20]],
-                   {"lines": len(s.lines), "short": len(short)})
+    short = s.line_lengths < max_chars
+    n = int(short.sum())
+    return Measure(_ratio(n, s.line_count),
+                   explain=lambda: (s.line_spans(np.flatnonzero(short)[:20]), {"lines": s.line_count, "short": n}))
 
 
 @check("newline_word_ratio", "per word")
 def newline_word_ratio(s: TextStats) -> Measure:
     """Newlines per word (FineWeb's list-like-document measure)."""
-    return Measure(_ratio(s.text.count("\n"), len(s.words)))
+    return Measure(_ratio(s.newlines, s.word_count))
 
 
 # ---------------------------------------------------------------- boilerplate residue
 @check("pattern_line_count", "lines", patterns=[r"^share (this|on)\b"], max_words=12)
 def pattern_line_count(s: TextStats, patterns: list[str], max_words: int) -> Measure:
     """Short lines (at most `max_words` words) matching any of the regular expressions (case-insensitive)."""
-    search = _any_pattern(patterns)
-    hits = [ln for ln, text in zip(s.lines, s.stripped_lines, strict=False) if len(text.split()) <= max_words and search(text)]
-    return Measure(len(hits), [Span(p.start, p.end) for p in hits[:20]],
-                   {"lines": [p.text.strip()[:80] for p in hits[:10]]})
+    index = np.flatnonzero(s.line_word_counts <= max_words).tolist()
+    sl = s.stripped_lines
+    short = [sl[i] for i in index]
+    hits = [i for i, ok in zip(index, _match_lines(patterns, short, s.text), strict=True) if ok]
+    return Measure(len(hits), explain=lambda: (s.line_spans(hits[:20]), {"lines": [sl[i][:80] for i in hits[:10]]}))
+
+
+def _match_lines(patterns: list[str], lines: list[str], text: str) -> list[bool]:
+    """Whether each line matches any of the patterns (searched in the line alone, ignoring case)."""
+    joined = _combined(tuple(patterns))
+    if joined is None:
+        search = _any_pattern(patterns)
+        return list(map(search, lines))
+    start, anywhere, needed = joined
+    found = [False] * len(lines)
+    if start is not None:
+        found = [m is not None for m in map(start.match, lines)]
+    # A line can match the unanchored patterns only if the text holds one of the strings every
+    # match must contain (found by str search, far cheaper than a regex scan of every line).
+    if anywhere is not None and _may_contain(text, needed):
+        found = [f or m is not None for f, m in zip(found, map(anywhere.search, lines), strict=True)]
+    return found
+
+
+# Characters other than ASCII that re's IGNORECASE equates with an ASCII letter where str.lower()
+# does not (İ ı ſ K: found by trying every code point against [a-z0-9 ]).
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _may_contain(text: str, needed: frozenset[str] | None) -> bool:
+    if needed is None or any(c in text for c in _FOLDS_TO_ASCII):
+        return True
+    low = text.lower()
+    return any(n in low for n in needed)
+
+
+def _required_strings(patterns: list[str]) -> frozenset[str] | None:
+    """Lowercase ASCII strings of which every match of any of the patterns contains at least one
+    (None when some pattern has no such string): from the parsed patterns, per pattern the
+    longest literal run or group alternatives that every match must pass through."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    out: set[str] = set()
+    for p in patterns:
+        try:
+            need = _required(_parser.parse(p, re.IGNORECASE), _parser)
+        except Exception:  # noqa: BLE001 - anything unexpected: no prefilter, which is always correct
+            return None
+        if not need:
+            return None
+        out |= need
+    return frozenset(out)
+
+
+def _required(seq: Any, sre: Any) -> set[str] | None:
+    """Strings one of which every match of the parsed sequence contains (None: none known)."""
+    c = sre._constants if hasattr(sre, "_constants") else sre
+    best: set[str] | None = None
+
+    def consider(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and all(cand) and (best is None or min(map(len, cand)) > min(map(len, best))):
+            best = cand
+
+    run: list[str] = []
+    for op, av in seq:
+        if op is c.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        consider({"".join(run)} if run else None)
+        run = []
+        if op is c.SUBPATTERN:
+            consider(_required(av[-1], sre))
+        elif op is c.BRANCH:
+            alts = [_required(b, sre) for b in av[1]]
+            if all(alts):
+                consider(set().union(*alts))  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            consider(_required(av[2], sre))
+    consider({"".join(run)} if run else None)
+    return best
 
 
 @functools.lru_cache(maxsize=64)
-def _combined(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None:
-    """The patterns joined into (those anchored at the start, the others), each one alternation, so a
-    line costs one `match` at its start and one scan instead of one scan per pattern; None where
-    they cannot be joined (a back-reference or an inline flag belongs to its own pattern)."""
+def _combined(
+    patterns: tuple[str, ...],
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, frozenset[str] | None] | None:
+    """The patterns joined into (those anchored at the start, the others, strings one of which any
+    match of the others contains), each one alternation, so a line costs one `match` at its
+    start and one scan instead of one scan per pattern; None where they cannot be joined (a
+    back-reference or an inline flag belongs to its own pattern)."""
     if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", p) for p in patterns):
         return None
     anchored = [p for p in patterns if _anchored(p)]
     others = [p for p in patterns if p not in anchored]
     try:
-        return tuple(  # type: ignore[return-value]
+        start, anywhere = (
             re.compile("|".join(f"(?:{p})" for p in group), re.IGNORECASE) if group else None
             for group in (anchored, others)
         )
     except re.error:
         return None
+    return start, anywhere, _required_strings(others)
 
 
 def _anchored(pattern: str) -> bool:
@@ -176,7 +305,7 @@ def _anchored(pattern: str) -> bool:
 def _any_pattern(patterns: list[str]) -> Callable[[str], bool]:
     joined = _combined(tuple(patterns))
     if joined is not None:
-        start, anywhere = joined
+        start, anywhere, _ = joined
         return lambda text: bool((start is not None and start.match(text))
                                  or (anywhere is not None and anywhere.search(text)))
     regexes = [re.compile(p, re.IGNORECASE) for p in patterns]

@@ -16,7 +16,7 @@ from typing import Any
 
 from auditor.document import Document, Finding, Severity
 from auditor.errors import RuleError
-from auditor.score.checks import CHECKS, Check
+from auditor.score.checks import CHECKS, Check, Measure, memo_key
 from auditor.score.signals import TextStats
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}[0-9]{2,}$")
@@ -39,6 +39,8 @@ class Rule:
     min: float | None = None
     max: float | None = None
     scope: str = "document"
+    options: dict[str, Any] = field(default_factory=dict)  # params less min/max: what the check is given
+    key: tuple[Any, ...] = ()  # the check's memo key for these options (checks.memo_key)
 
     @property
     def threshold(self) -> str:
@@ -49,9 +51,14 @@ class Rule:
             parts.append(f"<= {_fmt(self.max)}")
         return " and ".join(parts)
 
+    def measure(self, stats: TextStats) -> Measure:
+        """The check's measure on this text (remembered on `stats`, shared with other rules)."""
+        if self.key:
+            return self.check.measured(stats, self.key, self.options)
+        return self.check.func(stats, **{k: v for k, v in self.params.items() if k not in ("min", "max")})
+
     def evaluate(self, stats: TextStats) -> Finding | None:
-        extra = {k: v for k, v in self.params.items() if k not in ("min", "max")}
-        measure = self.check.func(stats, **extra)
+        measure = self.measure(stats)
         value = measure.value
         low = self.min is not None and value < self.min
         high = self.max is not None and value > self.max
@@ -224,8 +231,10 @@ def _parse_rule(path: Path, code: str, spec: Any) -> Rule:
         raise RuleError(f"{where}: message refers to unknown placeholder {e}") from None
     if scope == "document":
         _try_check(where, chk, params)
+    options = {k: v for k, v in params.items() if k not in ("min", "max")}
     return Rule(
         code=code, name=spec["name"], check=chk, severity=severity, params=params,
         message=spec["message"], explanation=spec["explanation"].strip(), source=spec["source"],
         file=str(path), min=params.get("min"), max=params.get("max"), scope=scope,
+        options=options, key=memo_key(chk.name, options) if scope == "document" else (),
     )

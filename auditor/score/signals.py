@@ -1,33 +1,55 @@
-"""Numbers measured on one text, computed once and shared by every rule that needs them."""
+"""Numbers measured on one text, computed once and shared by every rule that needs them.
+
+Speed matters here (the scoring benchmark's target is 500 documents/s per core), so the
+intermediate results are whole-text passes done at C speed, each at most once per text:
+- the line table: the text split at "\\n" once, each line stripped once (`map`, no Python
+  loop), with per-line word counts, first/last characters tested by `map(str.endswith, ...)`;
+  line offsets come from a cumulative sum and `Piece`/`Span` objects are only built for the
+  lines a finding reports (`line_spans`);
+- the word table: for ASCII texts, one NumPy pass over the bytes classifies every character
+  (space, word, letter, strip punctuation) and yields the token counts, lengths and a 64-bit
+  polynomial hash per lowercased, stripped word; other texts take the `str` methods path;
+- word n-grams for every n from the word ids (`repeated_ngrams`), exact.
+The straightforward definitions these replace stay below (`top_ngram_chars`, ...) and the
+tests compare the two on edge cases (empty, one word, Unicode, very long lines).
+"""
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import count, repeat
+from itertools import compress, count, filterfalse, repeat
 from typing import Any
 
 import numpy as np
 
-from auditor.segment import Piece, lines, paragraphs
+from auditor.document import Span
+from auditor.segment import WRAPPED_WIDTH, Piece, lines
 
-_TOKEN = re.compile(r"\S+")
-_ALPHA = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORDCHAR = re.compile(r"\w", re.UNICODE)
+_BLANK_SPLIT = re.compile(r"(\n[ \t\r\f\v]*\n)")  # segment.paragraphs' block separator, kept by split()
 
-
+# Punctuation stripped from the ends of a lowercased word before n-grams (as in datatrove).
 _STRIP = ".,;:!?\"'()[]{}“”‘’«»"
+
+
+# Characters that are never part of \w (or never letters): ASCII ones and the common typographic
+# marks. Stripping them from a token's ends leaves "" exactly when the token has no \w (no
+# letter); what is left starts with \w (a letter) whenever it starts with an ASCII character.
+_TYPOGRAPHIC = "“”‘’«»‹›„‚—–…·•′″"
+_NON_WORD = "".join(c for c in map(chr, range(128)) if not re.match(r"\w", c) and not c.isspace()) + _TYPOGRAPHIC
+_NON_LETTER = "".join(c for c in map(chr, range(128)) if not c.isalpha() and not c.isspace()) + _TYPOGRAPHIC
 
 
 class TextStats:
     """Lazily computed measures of one text (Gopher's definitions, as in datatrove).
 
-    Everything is computed at most once per text and shared by every rule: the token
-    lists, the word n-gram ids for all n, and (through `memo`) each check's measure for
-    a given set of options, so two rules on one check, or T100 and its sub-checks,
-    do the work once.
+    Everything is computed at most once per text and shared by every rule: the line and word
+    tables, the word n-gram ids for all n, and (through `memo`) each check's measure for a
+    given set of options, so two rules on one check, or T100 and its sub-checks, do the work once.
     """
 
     def __init__(self, text: str) -> None:
@@ -35,6 +57,92 @@ class TextStats:
         self.memo: dict[Any, Any] = {}  # (check, options) -> Measure; intermediate results of checks
         self._grams: dict[int, Grams] = {}
 
+    # ------------------------------------------------------------ text-wide
+    @cached_property
+    def lower(self) -> str:
+        """The text lowercased (same length as the text when it is ASCII)."""
+        return self.text.lower()
+
+    @cached_property
+    def newlines(self) -> int:
+        return self.text.count("\n")
+
+    # ------------------------------------------------------------ lines
+    @cached_property
+    def _parts(self) -> list[str]:
+        return self.text.split("\n")
+
+    @cached_property
+    def _parts_stripped(self) -> list[str]:
+        return list(map(str.strip, self._parts))
+
+    @cached_property
+    def stripped_lines(self) -> list[str]:
+        """The non-blank lines (those of `segment.lines`), stripped."""
+        return list(filter(None, self._parts_stripped))
+
+    @cached_property
+    def raw_lines(self) -> list[str]:
+        """The non-blank lines as they are (`Piece.text` of `segment.lines`)."""
+        return list(compress(self._parts, self._parts_stripped))
+
+    @cached_property
+    def line_count(self) -> int:
+        return len(self.stripped_lines)
+
+    @cached_property
+    def line_word_counts(self) -> np.ndarray:
+        """Whitespace-separated words per non-blank line."""
+        sl = self.stripped_lines
+        return np.fromiter(map(len, map(str.split, sl)), dtype=np.int64, count=len(sl))
+
+    @cached_property
+    def line_lengths(self) -> np.ndarray:
+        """Characters per stripped non-blank line."""
+        sl = self.stripped_lines
+        return np.fromiter(map(len, sl), dtype=np.int64, count=len(sl))
+
+    @cached_property
+    def _line_offsets(self) -> tuple[np.ndarray, np.ndarray]:
+        parts = self._parts
+        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        starts = np.zeros(len(parts), dtype=np.int64)
+        np.cumsum(lens[:-1] + 1, out=starts[1:])
+        keep = np.fromiter(map(bool, self._parts_stripped), dtype=bool, count=len(parts))
+        return starts[keep], starts[keep] + lens[keep]
+
+    def line_spans(self, index: Any) -> list[Span]:
+        """Spans of the non-blank lines at the given indices (ints, a mask or an index array)."""
+        starts, ends = self._line_offsets
+        return [Span(int(a), int(b)) for a, b in zip(starts[index].tolist(), ends[index].tolist(), strict=True)]
+
+    def line_piece(self, i: int) -> Piece:
+        starts, ends = self._line_offsets
+        return Piece(int(starts[i]), int(ends[i]), self.raw_lines[i])
+
+    def lines_mask(self, flags: Any) -> np.ndarray:
+        """A per-line boolean array from an iterable of truth values (one per non-blank line)."""
+        return np.frombuffer(bytes(map(operator.truth, flags)), dtype=bool, count=self.line_count)
+
+    @cached_property
+    def lines(self) -> list[Piece]:
+        return lines(self.text)
+
+    @cached_property
+    def paragraph_table(self) -> tuple[list[int], list[int], list[str]]:
+        """The paragraphs of `segment.paragraphs` as (starts, ends, texts)."""
+        return paragraph_table(self.text)
+
+    @cached_property
+    def paragraphs(self) -> list[Piece]:
+        return list(map(Piece, *self.paragraph_table))
+
+    @cached_property
+    def paragraph_keys(self) -> list[str]:
+        """Each paragraph's text stripped (what makes two paragraphs the same)."""
+        return list(map(str.strip, self.paragraph_table[2]))
+
+    # ------------------------------------------------------------ words
     @cached_property
     def tokens(self) -> list[str]:
         # str.split() splits on exactly the characters re's \s matches (Py_UNICODE_ISSPACE), at C speed.
@@ -43,47 +151,65 @@ class TextStats:
     @cached_property
     def words(self) -> list[str]:
         """Whitespace tokens that are not symbols alone (Gopher's word count)."""
-        # isalnum() is \w without the underscore, and cheap; only the other tokens need the search.
         tokens = self.tokens
         return [t for t, ok in zip(tokens, map(str.isalnum, tokens), strict=False) if ok or _WORDCHAR.search(t)]
 
     @cached_property
-    def stripped_lines(self) -> list[str]:
-        return [ln.text.strip() for ln in self.lines]
+    def _symbol_tokens(self) -> list[str]:
+        """Tokens without any \\w character (symbols alone: not words)."""
+        return _without(self.tokens, str.isalnum, _NON_WORD, _WORDCHAR)
 
     @cached_property
-    def lines(self) -> list[Piece]:
-        return lines(self.text)
+    def word_count(self) -> int:
+        """len(words), without building the list."""
+        return len(self.tokens) - len(self._symbol_tokens)
 
     @cached_property
-    def paragraphs(self) -> list[Piece]:
-        return paragraphs(self.text)
+    def word_chars(self) -> int:
+        """Characters in `words`."""
+        return sum(map(len, self.tokens)) - sum(map(len, self._symbol_tokens))
+
+    @cached_property
+    def no_letter_words(self) -> int:
+        """Words without a letter (numbers, codes)."""
+        no_letter = _without(self.tokens, str.isalpha, _NON_LETTER, _LETTER)
+        return len(no_letter) - len(self._symbol_tokens)
 
     @cached_property
     def lower_words(self) -> list[str]:
         # Lowering the whole text then splitting equals lowering each token: lower() never makes
         # or removes whitespace, and its one context rule (final sigma) stops at whitespace.
-        return list(map(str.strip, self.text.lower().split(), repeat(_STRIP)))
+        return list(map(str.strip, self.lower.split(), repeat(_STRIP)))
 
     @cached_property
     def lower_word_lengths(self) -> np.ndarray:
-        return np.fromiter(map(len, self.lower_words), dtype=np.int64, count=len(self.lower_words))
+        """Length of each of `lower_words`."""
+        lw = self.lower_words
+        return np.fromiter(map(len, lw), dtype=np.int64, count=len(lw))
 
     @cached_property
     def lower_word_chars(self) -> int:
         return int(self.lower_word_lengths.sum())
 
     @cached_property
+    def _vocab(self) -> dict[str, int]:
+        return {}
+
+    @cached_property
     def word_ids(self) -> np.ndarray:
         """An id per distinct lowercased word, numbered by first appearance (so already dense)."""
-        vocab: dict[str, int] = {}
-        return np.fromiter(map(vocab.setdefault, self.lower_words, count()), dtype=np.int64,
-                           count=len(self.lower_words))
+        lw, vocab = self.lower_words, self._vocab
+        return np.fromiter(map(vocab.setdefault, lw, count()), dtype=np.int64, count=len(lw))
+
+    def has_lower_words(self, words: list[str]) -> int:
+        """How many of the given words are among `lower_words` (distinct)."""
+        self.word_ids  # noqa: B018 - fills the vocabulary
+        return sum(map(self._vocab.__contains__, set(words)))
 
     def repeated_ngrams(self, n: int) -> Grams:
         """The word n-grams (over `lower_words`) that may occur more than once, with their counts.
 
-        Exact, without hashing: an n-gram can repeat only where the (n-1)-grams at i and at i+1
+        Exact over the word ids: an n-gram can repeat only where the (n-1)-grams at i and at i+1
         both repeat, so only those positions are compared, pairing the (n-1)-gram's id with the
         next word's id (np.unique numbers the pairs). Texts thin out fast: few 5-grams repeat."""
         if n in self._grams:
@@ -95,10 +221,11 @@ class TextStats:
         else:
             prev = self.repeated_ngrams(n - 1)
             ngrams = len(ids) - n + 1
-            repeated = np.zeros(max(ngrams + 1, 0), dtype=bool)
-            if ngrams > 0:
+            cand = np.zeros(0, dtype=np.int64)
+            if ngrams > 0 and len(prev.pos):
+                repeated = np.zeros(ngrams + 1, dtype=bool)
                 repeated[prev.pos[prev.count > 1]] = True
-            cand = np.flatnonzero(repeated[:-1] & repeated[1:]) if ngrams > 0 else np.zeros(0, dtype=np.int64)
+                cand = np.flatnonzero(repeated[:-1] & repeated[1:])
             if len(cand) == 0:
                 out = Grams.empty()
             else:
@@ -110,6 +237,72 @@ class TextStats:
                 out = Grams(cand, gid, counts[gid])
         self._grams[n] = out
         return out
+
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def _without(tokens: list[str], has_all: Any, never: str, pattern: re.Pattern[str]) -> list[str]:
+    """The tokens without any character of `pattern`'s class, in C-speed passes: a token `has_all`
+    accepts is out at once; the others are stripped of `never` (characters outside the class):
+    nothing left means none inside, an ASCII rest starts with one; only a non-ASCII rest is searched."""
+    others = [t for t in tokens if not has_all(t)] if len(tokens) < 8 else list(filterfalse(has_all, tokens))
+    rests = list(map(str.strip, others, repeat(never)))
+    out = list(compress(others, map(operator.not_, rests)))
+    unsure = list(filterfalse(str.isascii, filter(None, rests)))
+    if unsure and None in map(pattern.search, unsure):
+        out = [t for t, r in zip(others, rests, strict=True) if not r or not pattern.search(r)]
+    return out
+
+
+def fast_paragraphs(text: str) -> list[Piece]:
+    """`segment.paragraphs(text)`, the same pieces (the test holds the two equal)."""
+    starts, ends, texts = paragraph_table(text)
+    return list(map(Piece, starts, ends, texts))
+
+
+def paragraph_table(text: str) -> tuple[list[int], list[int], list[str]]:
+    """`segment.paragraphs(text)` as (starts, ends, texts), without building a Piece each: the
+    common block of one line is taken whole without cutting it into lines."""
+    # Blocks and the blank-line separators between them, in C: split() with a group keeps both.
+    pieces = _BLANK_SPLIT.split(text)
+    blocks = pieces[::2]
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    offsets = np.zeros(len(pieces), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=offsets[1:])
+    bodies = list(map(str.strip, blocks))
+    if any(map(str.__contains__, bodies, repeat("\n"))):
+        return _paragraph_table_blocks(blocks, offsets[::2].tolist())
+    keep = list(map(operator.truth, bodies))
+    leads = [len(b) - len(b.lstrip()) for b in compress(blocks, keep)]
+    starts = [o + lead for o, lead in zip(compress(offsets[::2].tolist(), keep), leads, strict=True)]
+    texts = list(filter(None, bodies))
+    ends = [a + len(t) for a, t in zip(starts, texts, strict=True)]
+    return starts, ends, texts
+
+
+def _paragraph_table_blocks(blocks: list[str], offsets: list[int]) -> tuple[list[int], list[int], list[str]]:
+    """`paragraph_table` block by block, for texts with blocks of several lines."""
+    starts: list[int] = []
+    ends: list[int] = []
+    texts: list[str] = []
+    for start, block in zip(offsets, blocks, strict=True):
+        body = block.strip()
+        if not body:
+            continue
+        if "\n" in body:
+            block_lines = lines(block)
+            if len(block_lines) > 1 and max(len(p.text) for p in block_lines) > WRAPPED_WIDTH:
+                for p in block_lines:
+                    starts.append(start + p.start)
+                    ends.append(start + p.end)
+                    texts.append(p.text)
+                continue
+        lead = len(block) - len(block.lstrip())
+        starts.append(start + lead)
+        ends.append(start + lead + len(body))
+        texts.append(body)
+    return starts, ends, texts
 
 
 @dataclass(slots=True)
@@ -143,6 +336,27 @@ def duplicates(pieces: list[Piece]) -> tuple[int, int, list[Piece]]:
     return count, chars, repeats
 
 
+def duplicate_counts(keys: list[str]) -> tuple[int, int]:
+    """`duplicates`' (repeated elements, characters in them) from the keys alone, in C: every key
+    beyond the first of its kind is a repeat."""
+    distinct = set(keys)
+    return len(keys) - len(distinct), sum(map(len, keys)) - sum(map(len, distinct))
+
+
+def repeat_indices(keys: list[str], limit: int = 20) -> list[int]:
+    """Indices of the first `limit` keys that repeat an earlier one."""
+    seen: set[str] = set()
+    out: list[int] = []
+    for i, k in enumerate(keys):
+        if k in seen:
+            out.append(i)
+            if len(out) >= limit:
+                break
+        else:
+            seen.add(k)
+    return out
+
+
 def fast_top_ngram_chars(s: TextStats, n: int) -> int:
     """`top_ngram_chars(s.lower_words, n)` from the repeated n-grams: the most frequent one (the
     earliest among equals, as Counter.most_common picks), its characters times its count."""
@@ -157,7 +371,8 @@ def fast_top_ngram_chars(s: TextStats, n: int) -> int:
 def fast_duplicated_ngram_chars(s: TextStats, n: int) -> int:
     """`duplicated_ngram_chars(s.lower_words, n)` from the repeated n-grams: characters of the words
     inside any n-gram that occurs more than once."""
-    nwords = len(s.lower_words)
+    lengths = s.lower_word_lengths
+    nwords = len(lengths)
     g = s.repeated_ngrams(n)
     starts = g.pos[g.count > 1]
     if nwords < n or len(starts) == 0:
@@ -167,7 +382,7 @@ def fast_duplicated_ngram_chars(s: TextStats, n: int) -> int:
     delta[starts] += 1  # starts are distinct, so plain fancy indexing adds once each
     delta[starts + n] -= 1
     covered = np.cumsum(delta[:nwords]) > 0
-    return int(s.lower_word_lengths[covered].sum())
+    return int(lengths[covered].sum())
 
 
 def top_ngram_chars(words: list[str], n: int) -> int:
