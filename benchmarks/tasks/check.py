@@ -114,6 +114,9 @@ def run(args: argparse.Namespace) -> dict:
         snap = work / "snapshot"
         shutil.copytree(ROOT / "auditor", snap / "auditor", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "rules", snap / "rules")
+        # byte-compiled, as `pip install` leaves a package: else (PYTHONDONTWRITEBYTECODE, or a
+        # read-only copy) every hook run compiles each module from source, ~0.3 s of start-up
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(snap / "auditor")], check=True)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(snap), str(ROOT)])}
         hook = [sys.executable, "-m", "auditor.hook", "--against", "seeds/"]
 
