@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from auditor.dedup.provenance import Usage, judge, originals, profile
+from auditor.dedup.provenance import Usage, judge, originals, pair_judgements, profile
 
 BASE = "\n\n".join([
     "The city council of Bristol voted on Tuesday to close the Avon Street depot by March 2026, "
@@ -114,3 +114,46 @@ def test_dedup_marks_the_original_of_each_cluster_of_copies():
     assert rows["base"]["cluster"] == rows["copy"]["cluster"]
     assert rows["base"]["original"] is True and rows["copy"]["original"] is False
     assert "original" not in rows["alone"]  # a document alone has no copy to be the original of
+
+
+def _swapped(text: str) -> str:
+    paras = text.split("\n\n")
+    paras[1], paras[2] = paras[2], paras[1]
+    return "\n\n".join(paras)
+
+
+def test_a_reordered_copy_loses_to_the_order_the_other_copies_share():
+    # the same words in another order: only the rest of the group tells which order is the story's
+    copies = [_swapped(BASE), BASE, _typos(BASE, 0.06, 5)]
+    [story] = originals(copies, [[0, 1, 2]])
+    assert story.original == 1
+    assert story.judgements[0].evidence["consensus_original"] > story.judgements[0].evidence["consensus_derivative"]
+
+
+def test_a_typo_at_the_very_start_is_an_edit_the_corpus_word_list_settles():
+    # two copies alone cannot tell "city" from "ctiy"; the rest of the corpus can
+    copy = BASE.replace("The city council", "The ctiy council", 1)
+    elsewhere = "The city council of Leeds met on Monday to discuss the parking charges in the city centre."
+    for texts, want in (([BASE, copy, elsewhere], 0), ([copy, BASE, elsewhere], 1)):
+        [story] = originals(texts, [[0, 1]])
+        assert story.original == want
+        assert story.judgements[1 - want].evidence["edits_favouring_original"] >= 1
+
+
+EXTRA = [
+    "In my view this shows how local politics works when budgets are tight and nobody wants to take the blame.",
+    "I think the workers should have been asked first, because they know the routes better than anyone else does.",
+    "This reminds me of a similar case in my own town, where a library was closed after a very short consultation.",
+]
+
+
+def test_the_source_wins_against_answers_that_copy_it_and_add_their_own_text():
+    """Short answers built from one source (as Clough & Stevenson's): each takes most of the
+    source and adds a paragraph of its own, so each is longer than the part it took. Judged
+    inside the group, the source's text is what the answers share; their additions are not."""
+    paras = BASE.split("\n\n")
+    answers = ["\n\n".join([*paras[:4], EXTRA[0]]), "\n\n".join([*paras[1:], EXTRA[1]]),
+               "\n\n".join([paras[0], *paras[2:], EXTRA[2]])]
+    texts = [*answers, BASE]
+    judged = pair_judgements(texts, [[0, 1, 2, 3]], [(0, 3), (1, 3), (2, 3)])
+    assert all(jd.original == 3 for jd in judged.values())
