@@ -204,8 +204,26 @@ def _match_lines(patterns: list[str], lines: list[str], text: str) -> list[bool]
     # A line can match the unanchored patterns only if the text holds one of the strings every
     # match must contain (found by str search, far cheaper than a regex scan of every line).
     if anywhere is not None and _may_contain(text, needed):
-        found = [f or m is not None for f, m in zip(found, map(anywhere.search, lines), strict=True)]
+        for i in _lines_with(lines, needed):
+            found[i] = found[i] or anywhere.search(lines[i]) is not None
     return found
+
+
+def _lines_with(lines: list[str], needed: frozenset[str] | None) -> list[int] | range:
+    """Indices of the lines that hold one of the `needed` strings (lowercased), found by str search
+    in the lines joined; all lines where that proves nothing (no strings, a string with a newline,
+    a character that IGNORECASE folds differently from str.lower)."""
+    joined = "\n".join(lines)
+    if needed is None or any("\n" in n for n in needed) or any(c in joined for c in _FOLDS_TO_ASCII):
+        return range(len(lines))
+    low = joined.lower()  # lower() keeps every newline where it is, line by line
+    hit: set[int] = set()
+    for n in needed:
+        at = low.find(n)
+        while at != -1:
+            hit.add(low.count("\n", 0, at))
+            at = low.find(n, at + 1)
+    return sorted(hit)
 
 
 # Characters other than ASCII that re's IGNORECASE equates with an ASCII letter where str.lower()

@@ -155,9 +155,14 @@ class TextStats:
         return [t for t, ok in zip(tokens, map(str.isalnum, tokens), strict=False) if ok or _WORDCHAR.search(t)]
 
     @cached_property
+    def _non_alpha_tokens(self) -> list[str]:
+        """Tokens that are not all letters (a token of letters has a letter and a \\w)."""
+        return list(filterfalse(str.isalpha, self.tokens))
+
+    @cached_property
     def _symbol_tokens(self) -> list[str]:
         """Tokens without any \\w character (symbols alone: not words)."""
-        return _without(self.tokens, str.isalnum, _NON_WORD, _WORDCHAR)
+        return _without(self._non_alpha_tokens, str.isalnum, _NON_WORD, _WORDCHAR)
 
     @cached_property
     def word_count(self) -> int:
@@ -172,7 +177,7 @@ class TextStats:
     @cached_property
     def no_letter_words(self) -> int:
         """Words without a letter (numbers, codes)."""
-        no_letter = _without(self.tokens, str.isalpha, _NON_LETTER, _LETTER)
+        no_letter = _without(self._non_alpha_tokens, str.isalpha, _NON_LETTER, _LETTER)
         return len(no_letter) - len(self._symbol_tokens)
 
     @cached_property
@@ -291,12 +296,18 @@ def _paragraph_table_blocks(blocks: list[str], offsets: list[int]) -> tuple[list
         if not body:
             continue
         if "\n" in body:
-            block_lines = lines(block)
-            if len(block_lines) > 1 and max(len(p.text) for p in block_lines) > WRAPPED_WIDTH:
-                for p in block_lines:
-                    starts.append(start + p.start)
-                    ends.append(start + p.end)
-                    texts.append(p.text)
+            # segment.lines(block), as (offset, text) pairs
+            block_lines: list[tuple[int, str]] = []
+            pos = 0
+            for part in block.split("\n"):
+                if part.strip():
+                    block_lines.append((pos, part))
+                pos += len(part) + 1
+            if len(block_lines) > 1 and max(len(t) for _, t in block_lines) > WRAPPED_WIDTH:
+                for pos, part in block_lines:
+                    starts.append(start + pos)
+                    ends.append(start + pos + len(part))
+                    texts.append(part)
                 continue
         lead = len(block) - len(block.lstrip())
         starts.append(start + lead)
