@@ -313,6 +313,8 @@ class StreamingIndex:
             if exact:
                 assert self.store is not None and shingles is not None and mine is not None
                 oh, ol = self.store.read(c)
+                if not self._may_pass(mine, oh, c):
+                    continue
                 both = ShingleBatch(np.concatenate([oh, shingles[0]]),
                                     np.array([0, len(oh), len(oh) + len(shingles[0])], dtype=np.int64),
                                     np.concatenate([ol, shingles[1]]).astype(np.int32))
@@ -324,6 +326,37 @@ class StreamingIndex:
             if best is None or (kept, jac) > (best.target_kept, best.jaccard):  # a kept copy first
                 best = Match(c, "near", jac, cont, kept)
         return best
+
+    def _may_pass(self, mine: np.ndarray, other: np.ndarray, k: int) -> bool:
+        """The exact Jaccard/containment bounds `_verify` checks first, computed cheaply: `mine`
+        is a sorted set, `other` entry k's shingles in text order (its distinct count is known).
+        Most preselected candidates (filler pages sharing a paragraph or two) stop here."""
+        srt = np.sort(other)
+        at = np.searchsorted(srt, mine)
+        at[at == len(srt)] = 0
+        inter = int(np.count_nonzero(srt[at] == mine)) if len(srt) else 0
+        if not inter:
+            return False
+        size = int(self._sizes[k // _CHUNK_ROWS][k % _CHUNK_ROWS])
+        return inter / (len(mine) + size - inter) >= self.jaccard or inter / min(len(mine), size) >= self.containment
+
+    def _batch_pairs(self, keys: np.ndarray, big: np.ndarray) -> dict[int, set[int]]:
+        """Within a batch: for row i, the rows j < i that share a band key with it (both big enough
+        to be banded), from one sort of the batch's keys."""
+        rows = np.flatnonzero(big)
+        if len(rows) < 2:
+            return {}
+        flat = keys[rows].reshape(-1)
+        order = np.argsort(flat, kind="stable")
+        sk, doc = flat[order], np.repeat(rows, self.bands)[order]
+        starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
+        sizes = np.diff(np.r_[starts, len(sk)])
+        out: dict[int, set[int]] = {}
+        for st, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+            members = sorted(set(doc[st : st + size].tolist()))
+            for a, later in enumerate(members):
+                out.setdefault(later, set()).update(members[:a])
+        return out
 
     def match_batch(self, sigs: np.ndarray, sizes: np.ndarray, exact: np.ndarray,
                     keep: list[bool], drops: frozenset[str] = frozenset({"exact", "near"}),
@@ -351,7 +384,9 @@ class StreamingIndex:
         checked = self.store is not None and self.settings is not None and shingles is not None
         old = self._preselect(keys, mine, np.asarray(sizes), np.asarray(sizes) >= self.min_shingles, checked)
         old_exact = self._exact.lookup(exact)
-        new_lsh: dict[int, list[int]] = {}
+        big = np.asarray(sizes) >= self.min_shingles
+        earlier = self._batch_pairs(keys, big)
+        entry = [-1] * n  # the entry number of each batch row added to the LSH part of the index
         new_exact: dict[int, list[int]] = {}
         added_keys: list[np.ndarray] = []
         added_vals: list[int] = []
@@ -363,14 +398,11 @@ class StreamingIndex:
             ex = int(exact[i])
             twins = old_exact[i] + new_exact.get(ex, [])
             match: Match | None = None
-            row = keys[i]
             if twins:
                 first = min(twins, key=lambda t: (not self._kept[t], t))  # a kept twin first
                 match = Match(first, "exact", 1.0, 1.0, bool(self._kept[first]))
-            elif sizes[i] >= self.min_shingles:
-                fresh: set[int] = set()
-                for b in range(self.bands):
-                    fresh.update(new_lsh.get(int(row[b]), ()))
+            elif big[i]:
+                fresh = {entry[j] for j in earlier.get(i, ()) if entry[j] >= 0}
                 survivors = old.get(i)
                 if fresh:  # entries of this batch (after every older one: order is kept)
                     ks = np.array(sorted(fresh), dtype=np.int64)
@@ -392,9 +424,8 @@ class StreamingIndex:
                     self.store.append(*(shingles[i] if shingles else (np.zeros(0, np.uint64), np.zeros(0, np.uint8))))
                 new_exact.setdefault(ex, []).append(k)
                 added_exact.append(ex)
-                if sizes[i] >= self.min_shingles:
-                    for b in range(self.bands):
-                        new_lsh.setdefault(int(row[b]), []).append(k)
+                if big[i]:
+                    entry[i] = k
                     added_keys.append(keys[i])
                     added_vals.append(k)
         if added_exact:
