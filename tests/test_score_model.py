@@ -12,7 +12,16 @@ from typer.testing import CliRunner
 from auditor.cli import app
 from auditor.errors import ModelError
 from auditor.score.classifier import MachineTextModel, default_model_dir, load_model
-from auditor.score.features import HumanLM, dense_features
+from auditor.score.features import (
+    PROFILE_NAMES,
+    HumanLM,
+    TrigramLM,
+    dense_features,
+    later_half,
+    profile_features,
+    style_features,
+    tokens,
+)
 
 runner = CliRunner()
 HUMAN = ["the council met on tuesday and voted on the budget for the new library",
@@ -37,15 +46,16 @@ def corpus(n: int, seed: int = 0) -> tuple[list[str], list[int]]:
 @pytest.fixture(scope="module")
 def small_model():
     texts, labels = corpus(40)
-    return MachineTextModel(C=0.5, lm=HumanLM.fit(HUMAN * 5)).fit(texts, labels)
+    return MachineTextModel(C=0.5, lm=HumanLM.fit(HUMAN * 5), kn=TrigramLM.fit(HUMAN * 5)).fit(texts, labels)
 
 
 def test_fit_separates_and_explains_with_named_features(small_model):
     texts, labels = corpus(20, seed=1)
     p = small_model.predict_proba(texts)
     assert p[np.array(labels) == 1].min() > p[np.array(labels) == 0].max()
-    ex = small_model.explain(texts[1], k=40)
-    assert 0.5 < ex["probability"] <= 1 and len(ex["features"]) == 40
+    ex = small_model.explain(texts[1], k=400)  # every feature: the text's n-grams and the dense profile
+    assert 0.5 < ex["probability"] <= 1 and len(ex["features"]) > len(PROFILE_NAMES)
+    assert [abs(f["contribution"]) for f in ex["features"]] == sorted((abs(f["contribution"]) for f in ex["features"]), reverse=True)
     assert any(f["feature"].startswith("words '") for f in ex["features"])
 
 
@@ -65,8 +75,22 @@ def test_a_foreign_or_missing_model_is_a_model_error(tmp_path):
         load_model(tmp_path)
     (tmp_path / "model.json").write_text('{"format": "other"}')
     np.savez(tmp_path / "model.npz", x=np.zeros(2))
-    with pytest.raises(ModelError, match="not an auditor.mgt/1 model"):
+    with pytest.raises(ModelError, match="not an auditor.mgt/2 model"):
         load_model(tmp_path)
+
+
+def test_long_texts_are_judged_in_windows_of_the_training_length(small_model):
+    texts, _ = corpus(12, seed=3)
+    long_text = " ".join(texts)
+    owner, windows = small_model._windows([texts[0], long_text])
+    sizes = [len(w.split()) for w in windows[1:]]
+    assert owner[0] == 0 and len(windows) - 1 == round(len(long_text.split()) / small_model.window_words)
+    assert max(sizes) - min(sizes) <= 1 and " ".join(windows[1:]) == " ".join(long_text.split())
+    # the probability is the mean window logit, and explain() reports the same probability
+    z = small_model.decision_features(*small_model.featurize(windows[1:]))
+    p = small_model.predict_proba([long_text])[0]
+    assert p == pytest.approx(1 / (1 + np.exp(-z.mean())))
+    assert small_model.explain(long_text)["probability"] == pytest.approx(p, abs=1e-4)
 
 
 def test_dense_features_ignore_line_breaks():
@@ -74,6 +98,38 @@ def test_dense_features_ignore_line_breaks():
     a = dense_features(" ".join("First line.\n\nSecond line here.".split()), lm)
     b = dense_features(" ".join("First line. Second line here.".split()), lm)
     assert np.allclose(a, b)
+
+
+def test_trigram_model_is_a_distribution_and_prefers_what_it_saw():
+    kn = TrigramLM.fit(HUMAN, prune=1)
+    vocab = sorted({t for h in HUMAN for t in tokens(h)})
+    # p(w | "the council") summed over the vocabulary: Kneser-Ney interpolation keeps it ~1
+    total = sum(np.exp(kn.logprobs(["the", "council", w])[0][2]) for w in vocab)
+    assert total == pytest.approx(1.0, abs=0.02)
+    seen = kn.logprobs(tokens("police said the man was arrested"))[0].mean()
+    unseen = kn.logprobs(tokens("arrested the was man said police"))[0].mean()
+    assert seen > unseen + 1
+
+
+def test_trigram_tables_round_trip_through_plain_arrays():
+    kn = TrigramLM.fit(HUMAN)
+    again = TrigramLM.from_arrays(kn.arrays(), kn.vocab)
+    t = tokens(HUMAN[0])
+    assert all(np.array_equal(a, b) for a, b in zip(kn.logprobs(t), again.logprobs(t), strict=True))
+    assert all(v.dtype != object for v in kn.arrays().values())
+
+
+def test_cohesion_features_tell_a_drifting_continuation_from_a_consistent_one():
+    opening = "Network Rail said the Dawlish line would reopen on Friday after repairs to the sea wall. "
+    consistent = opening + "Network Rail engineers worked on the Dawlish sea wall for weeks. The line reopens on Friday."
+    drifting = opening + "Meanwhile Apple unveiled a phone in California. Fans queued outside Tokyo stores overnight."
+    idx = {n: i for i, n in enumerate(PROFILE_NAMES)}
+    a, _, _ = style_features(consistent, opening_words=15)
+    b, _, _ = style_features(drifting, opening_words=15)
+    for name in ("later_words_in_opening", "later_names_in_opening"):
+        assert a[idx[name]] > b[idx[name]]
+    assert later_half("a b c d e f") == "d e f"
+    assert len(profile_features(consistent, TrigramLM.fit(HUMAN))) == len(PROFILE_NAMES)
 
 
 @pytest.mark.skipif(not (default_model_dir() / "model.npz").exists(), reason="no shipped model")
