@@ -248,8 +248,8 @@ def _own_specifics(p: Profile) -> set[str]:
     inserted advert or paragraph of another story brings its own names and numbers)."""
     if not p.elsewhere or not any(p.elsewhere):
         return p.specifics
-    inside = {w.replace(",", "") for w, m in zip(p.words, p.elsewhere) if m}
-    outside = {w.replace(",", "") for w, m in zip(p.words, p.elsewhere) if not m}
+    inside = {w.replace(",", "") for w, m in zip(p.words, p.elsewhere, strict=True) if m}
+    outside = {w.replace(",", "") for w, m in zip(p.words, p.elsewhere, strict=True) if not m}
     out = set()
     for spec in p.specifics:
         toks = _WORD.findall(spec.lstrip("\u201c"))[:1] or [spec]
@@ -296,10 +296,11 @@ def judge(a: Profile, b: Profile, usage: Usage, ia: int = 0, ib: int = 1) -> Jud
     s_cons = _frac(cons_a, cons_b, PRIOR_EDITS)
     s_typo = _frac(min(a.curly, 20), min(b.curly, 20)) if max(a.curly, b.curly) >= 1 else 0.0
     ev.update(words_only_in_a=carried_a, words_only_in_b=carried_b, words_aligned=matched,
+              consensus_a=cons_a, consensus_b=cons_b,
               containment_a_in_b=round(matched / max(1, len(wa)), 3),
               containment_b_in_a=round(al.covered_b / max(1, len(wb)), 3),
               borrowed_words_a=al.borrowed_a, borrowed_words_b=al.borrowed_b, extra_words_a=a.extra_words,
-              extra_words_b=b.extra_words, edits_favouring_a=votes_a, edits_favouring_b=votes_b, consensus_a=cons_a, consensus_b=cons_b, curly_a=a.curly, curly_b=b.curly)
+              extra_words_b=b.extra_words, edits_favouring_a=votes_a, edits_favouring_b=votes_b, curly_a=a.curly, curly_b=b.curly)
     score = (W_SPECIFICS * s_spec + W_CONTENT * s_content + W_EDITS * s_edits + W_TYPOGRAPHY * s_typo
              + W_CONSENSUS * s_cons)
     if score == 0.0:  # the same prose: the one re-published with less around it (a copy is wrapped in its site)
@@ -420,15 +421,15 @@ def mark_elsewhere(profiles: dict[int, Profile], group_of: dict[int, int], texts
         for h in keys.intersection(found.tolist()):
             wanted[h][owner] += 1
     for i, p in profiles.items():
-        own = group_of[i]
-
-        def foreign(h: int) -> bool:
-            c = wanted[h]
-            return any(n >= c[own] for o, n in c.items() if o != own)
-
-        flags = np.array([foreign(h) for h in grams[i].tolist()], dtype=bool)
+        flags = np.array([_foreign(wanted[h], group_of[i]) for h in grams[i].tolist()], dtype=bool)
         p.elsewhere = _spread(flags, len(p.words))
     return df
+
+
+def _foreign(owners: Counter[int], own: int) -> bool:
+    """A passage is another story's when some other group (or lone document) has it at least as
+    often as the passage's own group: an advert paragraph is in one copy, its story in several."""
+    return any(n >= owners[own] for o, n in owners.items() if o != own)
 
 
 def _spread(flags: np.ndarray, n_words: int) -> list[bool]:
@@ -445,20 +446,19 @@ def mark_support(profiles: Sequence[Profile]) -> None:
     the story's own; what only one member has may be its addition."""
     if len(profiles) < 3:
         return
-    grams = [set(_grams(p.words).tolist()) for p in profiles]
+    grams = [_grams(p.words) for p in profiles]
     count: Counter[int] = Counter()
-    for g in grams:
-        count.update(g)
-    for p, g in zip(profiles, grams):
-        arr = _grams(p.words).tolist()
-        p.support = _spread(np.array([count[h] > 1 for h in arr], dtype=bool), len(p.words))
+    for arr in grams:
+        count.update(set(arr.tolist()))
+    for p, arr in zip(profiles, grams, strict=True):
+        p.support = _spread(np.array([count[h] > 1 for h in arr.tolist()], dtype=bool), len(p.words))
     small = [set(_grams(p.words, ANCHOR_WORDS).tolist()) for p in profiles]
     count3: Counter[int] = Counter()
-    for g in small:
-        count3.update(g)
-    for p, g in zip(profiles, small):
-        p.grams = g
-        p.shared = {h for h in g if count3[h] > 1}
+    for g3 in small:
+        count3.update(g3)
+    for p, g3 in zip(profiles, small, strict=True):
+        p.grams = g3
+        p.shared = {h for h in g3 if count3[h] > 1}
 
 
 def _consensus(a: Profile, b: Profile) -> tuple[int, int]:
@@ -521,8 +521,8 @@ def pair_judgements(texts: Sequence[str], groups: Sequence[Sequence[int]],
                 usages[g_id].add(profiles[i].words)
     out = {}
     for i, j in pairs:
-        g_id = group_of.get(i)
-        usage = usages[g_id] if g_id is not None and group_of.get(j) == g_id else None
+        g_i = group_of.get(i)
+        usage = usages[g_i] if g_i is not None and group_of.get(j) == g_i else None
         if usage is None:
             usage = Usage(corpus_df=df)
             usage.add(profiles[i].words)
