@@ -81,7 +81,7 @@ def _corpus() -> tuple[list[Record], dict[str, str]]:
     template = "\n".join(f"{w.title()} news and more" for w in WORDS)
     words = base.split(" ")
     edited = " ".join(rng.choice(WORDS) if rng.random() < 0.05 else w for w in words)
-    truncated = "\n\n".join(base.split("\n\n")[:5])
+    truncated = "\n\n".join(base.split("\n\n")[:6])
     recs = {
         "base": base,
         "wrapped": menu + "\n\n" + edited + "\n\n" + menu,  # a copy inside another site's boilerplate
@@ -128,6 +128,49 @@ def test_bad_keep_policy_is_a_config_error():
 
     with pytest.raises(ConfigError, match="keep must be one of"):
         DedupSettings(keep="random")
+
+
+def _paragraph_pool(n: int, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    vocab = [f"{w}{k}" for w in WORDS for k in range(8)]  # distinct paragraphs share no 4-gram by chance
+    return [" ".join(rng.choice(vocab) for _ in range(45)) + "." for _ in range(n)]
+
+
+def test_pages_sharing_some_paragraphs_are_not_copies_and_do_not_chain():
+    # pages spliced from one pool of paragraphs, each sharing two of its three with the next:
+    # union-find over such pairs once merged thousands of different pages into one cluster
+    p = _paragraph_pool(12)
+    pages = ["\n\n".join(p[k : k + 3]) for k in range(10)]
+    res = find_near_duplicates([Record(str(k), t, order=k) for k, t in enumerate(pages)], DedupSettings())
+    assert res.cluster == list(range(10))
+
+
+def test_a_page_with_an_article_among_other_articles_is_not_its_copy():
+    p = _paragraph_pool(8)
+    art = "\n\n".join(p[:2])
+    digest = "\n\n".join([p[2], *p[:2], p[3], p[4], p[5]])  # the article is inside, but a third of the page
+    res = find_near_duplicates([Record("art", art), Record("digest", digest, order=1)], DedupSettings())
+    assert res.cluster == [0, 1]
+    copy = "\n".join(f"Menu {w}" for w in WORDS[:12]) + "\n\n" + art  # inside boilerplate: a copy
+    res = find_near_duplicates([Record("art", art), Record("copy", copy, order=1)], DedupSettings())
+    assert res.cluster == [0, 0]
+
+
+def test_every_copy_is_verified_against_the_document_it_is_a_copy_of():
+    rng = random.Random(2)
+    base = article(rng, 10)
+    paras = base.split("\n\n")
+    copies = ["\n\n".join(paras[:8]), "\n\n".join(paras[2:]), "\n\n".join(paras[:5] + paras[6:]),
+              " ".join(rng.choice(WORDS) if rng.random() < 0.04 else w for w in base.split(" "))]
+    records = [Record(str(k), t, order=k) for k, t in enumerate([*copies, base])]
+    res = find_near_duplicates(records, DedupSettings())
+    assert set(res.cluster) == {4}  # the source all copies were made from is kept
+    direct = {(p.a, p.b) for p in res.pairs}
+    for i, k in enumerate(res.cluster):
+        if i != k:
+            assert (min(i, k), max(i, k)) in direct
+            best = res.best_pair()[i]
+            assert {best.a, best.b} == {i, k}
 
 
 def test_index_matches_new_documents_and_rolls_back_an_interrupted_run(tmp_path):
