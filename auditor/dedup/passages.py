@@ -138,9 +138,6 @@ def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -
     """(i, j, containment, shared) for unit pairs whose content-word sets overlap enough:
     shared / the smaller set >= `min_containment` and at least `min_shared` words shared.
     One sparse product, not a Python loop over pairs."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
     if len(units) < 2:
         return []
     if len(units) <= SMALL_DOC:  # an article's few dozen sentences: set intersections beat building a matrix
@@ -151,6 +148,9 @@ def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -
                 if shared >= min_shared and shared / max(1, min(len(a), len(units[j]))) >= min_containment:
                     out.append((i, j, round(shared / max(1, min(len(a), len(units[j]))), 4), shared))
         return out
+    import numpy as np
+    from scipy.sparse import csr_matrix  # only here: importing scipy.sparse costs more than a short text's check
+
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, u in enumerate(units):
