@@ -170,6 +170,10 @@ def pipe_tables(s: TextStats) -> list[_Table]:
     tables: list[_Table] = []
     if "|" not in s.text:
         return tables
+    # Only lines in a run of 3 pipe lines can make a table: none, nothing more to look at.
+    piped = s.pipe_counts >= 2
+    if not (len(piped) >= 3 and (piped[:-2] & piped[1:-1] & piped[2:]).any()):
+        return tables
     run: list[Piece] = []
     for ln in [*s.lines, None]:
         if ln is not None and ln.text.count("|") >= 2:
@@ -253,20 +257,18 @@ def _body(s: TextStats, start: int) -> list[Piece]:
 
 def _candidates(s: TextStats, body: list[Piece], units: list[Piece], min_overlap: float) -> list[Piece]:
     """The paragraphs of `body` that may share `min_overlap` of a closing unit's content words.
-    For an ASCII text a content word is a whole run of [a-z0-9_'-] (leading non-letters off) in
-    the lowercased text, so counting the unit's words among the runs of a paragraph (C speed, no
-    regex) bounds what `_content` would share from above; the rest are left out unchanged in
-    order. Other texts keep every paragraph."""
-    if not s.text.isascii():
+    An ASCII content word is a whole run of [a-z0-9_'-] (leading non-letters off) in the text
+    lowercased (’ as ', other non-ASCII characters as spaces), so counting the unit's ASCII words
+    among the runs of a paragraph (C speed, no regex), plus its other words as if all present,
+    bounds what `_content` would share from above; the paragraphs below the bound are left out."""
+    unit_words = [_content(u.text) for u in units]
+    need = min(min_overlap * len(ws) for ws in unit_words)
+    wanted = {w.encode() for ws in unit_words for w in ws if w.isascii()}
+    extra = max(sum(1 for w in ws if not w.isascii()) for ws in unit_words)
+    if need - extra <= 0:
         return body
-    need = min(min_overlap * len(_content(u.text)) for u in units)
-    if need <= 0:
-        return body
-    wanted: set[bytes] = set()
-    for u in units:
-        wanted |= {w.encode() for w in _content(u.text)}
-    runs = b" " + "\n".join([p.text for p in body]).lower().encode("ascii").translate(_RUN_CHARS)
-    runs = runs.replace(b"\n", b" \n ") + b" "
+    runs = "\n".join([p.text for p in body]).lower().replace("’", "'").encode("ascii", "replace")
+    runs = b" " + runs.translate(_RUN_CHARS).replace(b"\n", b" \n ") + b" "
     per_para = [0] * len(body)
     # A paragraph may hold newlines itself: the line a match is on tells the paragraph.
     last_line = list(itertools.accumulate(p.text.count("\n") + 1 for p in body))
@@ -278,7 +280,7 @@ def _candidates(s: TextStats, body: list[Piece], units: list[Piece], min_overlap
             if not runs[run_start:at].strip(_LEAD):  # the whole run, less leading non-letters
                 per_para[bisect.bisect_right(last_line, runs.count(b"\n", 0, at))] += 1
             at = runs.find(needle, at + 1)
-    return [p for p, k in zip(body, per_para, strict=True) if k >= need]
+    return [p for p, k in zip(body, per_para, strict=True) if k + extra >= need]
 
 
 @check("restated_summary", "share of closing units", min_overlap=0.5, min_words=8)
@@ -314,10 +316,9 @@ def restated_summary(s: TextStats, min_overlap: float, min_words: int) -> Measur
 @check("list_word_share", "share of words")
 def list_word_share(s: TextStats) -> Measure:
     """Share of words that sit in bullet lines or table rows rather than running text."""
-    raw = s.raw_lines
-    listy = s.lines_mask(map(_BULLET.match, raw))
+    listy = s.lines_mask(map(_BULLET.match, s.raw_lines))
     if "|" in s.text:
-        listy = listy | (np.fromiter(map(str.count, raw, repeat("|")), dtype=np.int64, count=len(raw)) >= 2)
+        listy = listy | (s.pipe_counts >= 2)
     n = int(s.line_word_counts[listy].sum())
     return Measure(_ratio(n, len(s.tokens)), detail={"list_lines": int(listy.sum())})
 

@@ -97,6 +97,12 @@ class TextStats:
         return np.fromiter(map(len, map(str.split, sl)), dtype=np.int64, count=len(sl))
 
     @cached_property
+    def pipe_counts(self) -> np.ndarray:
+        """Pipe characters per non-blank line (table rows)."""
+        sl = self.stripped_lines
+        return np.fromiter(map(str.count, sl, repeat("|")), dtype=np.int64, count=len(sl))
+
+    @cached_property
     def line_lengths(self) -> np.ndarray:
         """Characters per stripped non-blank line."""
         sl = self.stripped_lines
