@@ -246,6 +246,8 @@ def dedup(
     keep: Annotated[str | None, typer.Option(help="Who is kept per cluster: quality | length | earliest | source.")] = None,
     jaccard: Annotated[float | None, typer.Option(help="Near-duplicate if shingle Jaccard >= this.")] = None,
     containment: Annotated[float | None, typer.Option(help="... or if this share of the smaller is in the larger.")] = None,
+    prose_containment: Annotated[float | None, typer.Option(help="A copy has this share of the smaller's prose in the other.")] = None,
+    prose_cover: Annotated[float | None, typer.Option(help="... and this share of the larger's prose in the smaller.")] = None,
     original: Annotated[bool, typer.Option("--original", help="Mark the copy judged the original in each cluster (\"original\": true).")] = False,
 ) -> None:
     """Find exact and near-duplicate documents; one kept per cluster, every copy names it."""
@@ -259,7 +261,9 @@ def dedup(
 
     try:
         settings = load_settings()
-        over = {k: v for k, v in {"keep": keep, "jaccard": jaccard, "containment": containment}.items() if v is not None}
+        over = {k: v for k, v in {"keep": keep, "jaccard": jaccard, "containment": containment,
+                                  "prose_containment": prose_containment, "prose_cover": prose_cover}.items()
+                if v is not None}
         dset = dataclasses.replace(settings.dedup, **over)
         docs = list(read_inputs(paths))
         _warn_unreadable(docs)
