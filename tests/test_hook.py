@@ -169,6 +169,26 @@ def test_cache_processes_only_new_or_changed_files(repo):
     assert (cache / ".gitignore").read_text() == "*\n"
 
 
+def test_the_cached_index_is_memory_mapped_and_a_rebuild_replaces_it(repo):
+    import numpy as np
+
+    from auditor.check.guard import open_cache
+
+    settings, rules = Settings(), rules_for(Settings())
+    root = repo / ".auditor_cache"
+    path = add(repo, "901_harbour.txt", (FIXTURES / "good_article.txt").read_text(encoding="utf-8"))
+    check_files([path], settings, rules, cache_root=root)
+    cache = open_cache(settings, rules, root)
+    index = cache.load_index(Path("seeds"))
+    assert index is not None and len(index) == 6  # the seeds; the checked file is a delta until a rebuild
+    assert isinstance(index.sh_hash, np.memmap)  # mapped, not read: a check touches a few pages
+    pointer = cache._index_path(Path("seeds"))
+    cache.save_index(Path("seeds"), index)  # as a rebuild: a new build folder, the pointer swapped
+    builds = [d for d in pointer.parent.glob(f"{pointer.stem}.*") if d.is_dir()]
+    assert len(builds) == 1 and builds[0].name in pointer.read_text()
+    assert check_files([path], settings, rules, cache_root=root).processed == 0
+
+
 def test_cli_check_matches_the_hook(repo):
     path = add(repo, "900_copy.txt", rewrapped_002())
     res = CliRunner().invoke(app, ["check", path, "--against", "seeds/", "--no-cache"])
