@@ -9,7 +9,6 @@ human news text (the shared benchmark's article bodies) and the seed corpus.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from dataclasses import dataclass
 from itertools import repeat
@@ -96,9 +95,9 @@ def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[st
     sl = s.stripped_lines
     # A stock title's key has at least as many words as the line (marks only add splits).
     most = max((len(h.split()) for h in stock), default=0)
-    wc = s.line_word_counts
-    why: dict[int, str] = {i: "stock title" for i in cand if wc[i] <= most and _heading_key(sl[i]) in stock}
-    rest = [i for i in cand if i not in why]
+    short = cand[s.line_word_counts[cand] <= most].tolist()
+    why: dict[int, str] = {i: "stock title" for i in short if _heading_key(sl[i]) in stock}
+    rest = [i for i in cand.tolist() if i not in why]
     for i in _maybe_generic(s, rest, generic, min_generic):
         words = _lower_all(_WORD.findall(sl[i]))
         found = [w for w in words if w in generic]
@@ -109,16 +108,25 @@ def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[st
         s.line_spans(hits[:20]), {"headings": [{"text": sl[i], "why": why[i]} for i in hits[:10]]}))
 
 
-def _heading_candidates(s: TextStats) -> list[int]:
+def _heading_candidates(s: TextStats) -> np.ndarray:
     """Indices of the lines `_is_heading` accepts, the cheap tests on all lines at once."""
     sl = s.stripped_lines
     if not sl:
-        return []
+        return np.zeros(0, dtype=np.int64)
     wc = s.line_word_counts
-    ok = (wc > 0) & (wc <= 15)
+    ok = (wc > 0) & (wc <= 15) & (s.pipe_counts == 0)
     ok &= ~s.lines_mask(map(str.endswith, sl, repeat((".", "?", "!", ",", ";", '"', "”"))))
-    ok &= ~s.lines_mask(map(str.__contains__, sl, repeat("|")))
-    return [i for i in np.flatnonzero(ok).tolist() if not _BULLET.match(sl[i])]
+    idx = np.flatnonzero(ok)
+    # A stripped bullet line starts with a bullet mark or a digit; only those need the regex.
+    maybe = [i for i in idx.tolist() if sl[i][0] in _BULLET_START or sl[i][0].isdecimal()]
+    if maybe:
+        bullets = [i for i in maybe if _BULLET.match(sl[i])]
+        if bullets:
+            idx = idx[~np.isin(idx, bullets)]
+    return idx
+
+
+_BULLET_START = "-•*‣◦–"  # _BULLET's marks; its other branch starts with a digit (\d: str.isdecimal)
 
 
 def _maybe_generic(s: TextStats, index: list[int], generic: set[str], min_generic: int) -> list[int]:
@@ -138,15 +146,21 @@ def _maybe_generic(s: TextStats, index: list[int], generic: set[str], min_generi
     present = {w.encode() for w in generic} & set(runs.split())
     if not present:
         return []
-    per_line: dict[int, int] = {}
+    found: list[int] = []
     for w in present:
         needle = b" " + w + b" "
         at = runs.find(needle)
         while at != -1:
-            line = runs.count(b"\n", 0, at)
-            per_line[line] = per_line.get(line, 0) + 1
+            found.append(at)
             at = runs.find(needle, at + 1)
-    return sorted(index[k] for k, n in per_line.items() if n >= min_generic)
+    per_line = np.bincount(_line_of(runs, found), minlength=len(index))
+    return [index[k] for k in np.flatnonzero(per_line >= min_generic).tolist()]
+
+
+def _line_of(runs: bytes, positions: list[int]) -> np.ndarray:
+    """The line (count of newlines before it) of each position in `runs`."""
+    newlines = np.flatnonzero(np.frombuffer(runs, dtype=np.uint8) == 10)
+    return np.searchsorted(newlines, np.asarray(positions, dtype=np.int64))
 
 
 # Lowercase ASCII word characters, ' and - (a content word's characters) and newlines kept.
@@ -269,18 +283,19 @@ def _candidates(s: TextStats, body: list[Piece], units: list[Piece], min_overlap
         return body
     runs = "\n".join([p.text for p in body]).lower().replace("’", "'").encode("ascii", "replace")
     runs = b" " + runs.translate(_RUN_CHARS).replace(b"\n", b" \n ") + b" "
-    per_para = [0] * len(body)
-    # A paragraph may hold newlines itself: the line a match is on tells the paragraph.
-    last_line = list(itertools.accumulate(p.text.count("\n") + 1 for p in body))
+    found: list[int] = []
     for w in wanted & set(map(bytes.lstrip, runs.split(), repeat(_LEAD))):
         needle = w + b" "
         at = runs.find(needle)
         while at != -1:
             run_start = runs.rfind(b" ", 0, at) + 1
             if not runs[run_start:at].strip(_LEAD):  # the whole run, less leading non-letters
-                per_para[bisect.bisect_right(last_line, runs.count(b"\n", 0, at))] += 1
+                found.append(at)
             at = runs.find(needle, at + 1)
-    return [p for p, k in zip(body, per_para, strict=True) if k + extra >= need]
+    # A paragraph may hold newlines itself: the line a match is on tells the paragraph.
+    last_line = np.cumsum([p.text.count("\n") + 1 for p in body])
+    per_para = np.bincount(np.searchsorted(last_line, _line_of(runs, found), side="right"), minlength=len(body))
+    return [p for p, k in zip(body, per_para.tolist(), strict=True) if k + extra >= need]
 
 
 @check("restated_summary", "share of closing units", min_overlap=0.5, min_words=8)
