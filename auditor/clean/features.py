@@ -38,6 +38,16 @@ _DATEISH = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*([-*•·>»▪●◦]|\d+[.)])\s")
+# Where a page's reader comments begin: generic comment-system vocabulary (WordPress, Disqus,
+# Blogger: "34 responses to ...", "name says:", "Leave a Reply", "Posted by X at 6:34 am"),
+# never one site's words. Comments are no part of an article (AEB's and Turku's gold).
+_COMMENT_MARK = re.compile(
+    r"^(\d+\s+)?(comments?|responses?|replies|reactions)\b(\s+(to|on|so far|for)\b.*)?\W*$|"
+    r"^.{1,60}\b(says|said|wrote|writes):\s*$|"
+    r"^(leave a (reply|comment)|post a comment|add (a|your) comment|join the (discussion|conversation)|"
+    r"comments are closed|show comments|view comments|\d+ comments?\b.*|reply$|reply ↓$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -95,7 +105,11 @@ OWN_NAMES = [
     "punct_share", "separators", "url", "date", "bullet", "pattern", "commas_per_word", "very_short",
     "short", "mean_word_len",
 ]  # fmt: skip
-PAGE_NAMES = ["position", "in_prose_segment", "dup_in_page", "short_run", "prose_window", "page_log_lines"]
+PAGE_NAMES = [
+    "position", "in_prose_segment", "dup_in_page", "short_run", "prose_window", "page_log_lines",
+    "comment_mark", "after_comment_mark", "segment_distance", "prose_window_wide", "prose_before",
+    "prose_after", "words_vs_page_max",
+]  # fmt: skip
 HTML_NAMES = [
     "tag_p", "tag_li", "tag_h", "tag_td", "tag_a_or_span", "link_share", "boiler_class", "content_class",
     "in_extractor", "extractor_used",
@@ -131,6 +145,31 @@ def _short_runs(texts: list[str], short_words: int = 4) -> list[int]:
     return out
 
 
+def _context(texts: list[str], prose: list[bool], long_prose: list[float]) -> list[list[float]]:
+    """Block-level context per line: reader comments begun, distance from the main stretch of prose,
+    the prose density of a wide window, and how much of the page's prose lies before and after."""
+    n = len(texts)
+    marks = [1.0 if _COMMENT_MARK.match(t.strip()) else 0.0 for t in texts]
+    inside = [i for i, p in enumerate(prose) if p]
+    first, last = (inside[0], inside[-1]) if inside else (n, -1)
+    words = [word_count(t) for t in texts]
+    prose_words = [w * lp for w, lp in zip(words, long_prose, strict=True)]
+    total = sum(prose_words) or 1.0
+    most = max(words) or 1
+    out: list[list[float]] = []
+    seen_mark, before = 0.0, 0.0
+    for i in range(n):
+        lo, hi = max(0, i - 10), min(n, i + 11)
+        dist = 0 if first <= i <= last else (first - i if i < first else i - last)
+        out.append([
+            marks[i], seen_mark, math.log1p(dist), sum(long_prose[lo:hi]) / (hi - lo), before / total,
+            (total - before - prose_words[i]) / total if total else 0.0, words[i] / most,
+        ])  # fmt: skip
+        seen_mark = max(seen_mark, marks[i])
+        before += prose_words[i]
+    return out
+
+
 def line_features(page: PageLines) -> list[list[float]]:
     """One feature vector per line of `page`, in the order of `feature_names(page.blocks is not None)`."""
     texts = page.texts
@@ -144,6 +183,7 @@ def line_features(page: PageLines) -> list[list[float]]:
         counts[t] = counts.get(t, 0) + 1
     runs = _short_runs(texts)
     long_prose = [1.0 if word_count(t) >= 10 and _TERMINAL.search(t) else 0.0 for t in texts]
+    context = _context(texts, prose, long_prose)
     idx = {name: OWN_NAMES.index(name) for name in NEIGHBOUR}
     empty = [0.0] * len(NEIGHBOUR)
     rows: list[list[float]] = []
@@ -156,6 +196,7 @@ def line_features(page: PageLines) -> list[list[float]]:
             min(runs[i], 10) / 10,
             sum(long_prose[lo:hi]) / (hi - lo),
             math.log1p(n),
+            *context[i],
         ]
         for j in (i - 1, i + 1, i - 2, i + 2):
             row += [own[j][idx[k]] for k in NEIGHBOUR] if 0 <= j < n else empty
