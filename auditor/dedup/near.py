@@ -274,20 +274,13 @@ def _star_clusters(n: int, uf: _UnionFind, pairs: dict[tuple[int, int], Pair], t
     for group in members.values():
         group.sort(key=order.__getitem__)
         assigned: set[int] = set()
-
-        def join(m: int, c: int) -> None:
-            for t in twins.get(m, (m,)):
-                if t not in assigned:
-                    assigned.add(t)
-                    cluster[t] = c
-
         for c in group:
             if c in assigned:
                 continue
-            join(c, c)
+            _join(c, c, twins, assigned, cluster)
             for m in adj[c]:
                 if m not in assigned:
-                    join(m, c)
+                    _join(m, c, twins, assigned, cluster)
             if len(group) > SMALL_COMPONENT:
                 continue
             for m in group:
@@ -295,10 +288,18 @@ def _star_clusters(n: int, uf: _UnionFind, pairs: dict[tuple[int, int], Pair], t
                     continue
                 verified = verify(c, m)
                 if verified is not None:
-                    join(m, c)
+                    _join(m, c, twins, assigned, cluster)
                     key = (c, m) if c < m else (m, c)
                     pairs[key] = Pair(key[0], key[1], "near", *verified)
     return cluster
+
+
+def _join(m: int, c: int, twins: dict[int, list[int]], assigned: set[int], cluster: list[int]) -> None:
+    """m, and its exact copies, join the star of c."""
+    for t in twins.get(m, (m,)):
+        if t not in assigned:
+            assigned.add(t)
+            cluster[t] = c
 
 
 def _estimated_candidates(sigs: np.ndarray, sizes: np.ndarray, eligible: np.ndarray, bands: int, rows: int,
