@@ -108,7 +108,8 @@ def test_dedup_marks_the_original_of_each_cluster_of_copies():
     from auditor.dedup.near import DedupSettings, Record
 
     other = BASE.replace("Bristol", "Leeds").replace("depot", "library")[::-1]  # unrelated text, its own cluster
-    records = [Record("copy", _typos(_truncated(BASE), 0.05, 7)), Record("base", BASE), Record("alone", other)]
+    # a plain truncated copy: how noisy a copy may be and still cluster is dedup's to test, not this
+    records = [Record("copy", _truncated(BASE)), Record("base", BASE), Record("alone", other)]
     report = dedup_corpus(records, DedupSettings(), originals=True)
     rows = {r["id"]: r for r in report.rows}
     assert rows["base"]["cluster"] == rows["copy"]["cluster"]
