@@ -174,8 +174,11 @@ def _snapshot(dest: Path) -> dict[str, str]:
 
 def _ours(inputs: Path, out: Path, workers: int, env: dict[str, str] | None = None) -> dict:
     cmd = [sys.executable, "-m", "auditor"] if env else auditor_cmd()
-    secs, peak, cpu = _peak_rss([*cmd, "filter", str(inputs), "--out", str(out), "--workers",
-                                 str(workers), "--no-progress"], env=env)
+    # run inside the snapshot: `python -m` puts the working directory first on sys.path, so from
+    # the checkout it would import the working tree's auditor (others' edits) before PYTHONPATH's
+    cwd = Path(env["PYTHONPATH"]) if env else None
+    secs, peak, cpu = _peak_rss([*cmd, "filter", str(inputs.resolve()), "--out", str(out.resolve()), "--workers",
+                                 str(workers), "--no-progress"], cwd=cwd, env=env)
     summary = json.loads((out / "summary.json").read_text())
     return {"seconds": secs, "peak": peak, "cpu": cpu, "summary": summary}
 
