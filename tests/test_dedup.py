@@ -156,6 +156,20 @@ def test_a_page_with_an_article_among_other_articles_is_not_its_copy():
     assert res.cluster == [0, 0]
 
 
+def test_with_prose_opening_an_article_opening_is_a_copy_the_same_text_amid_others_is_not():
+    p = _paragraph_pool(8)
+    article_ = "\n\n".join(p[:5])
+    opening = "\n\n".join(p[:2])  # a teaser: the first two of five paragraphs
+    teasers = DedupSettings(prose_opening=0.75)
+    res = find_near_duplicates([Record("article", article_), Record("opening", opening, order=1)], teasers)
+    assert res.cluster == [0, 0]
+    res = find_near_duplicates([Record("article", article_), Record("opening", opening, order=1)], DedupSettings())
+    assert res.cluster == [0, 1]  # off by default: two fifths of a page is not its copy
+    amid = "\n\n".join([p[5], p[0], p[6], p[1], p[7]])
+    res = find_near_duplicates([Record("amid", amid), Record("opening", opening, order=1)], teasers)
+    assert res.cluster == [0, 1]
+
+
 def test_every_copy_is_verified_against_the_document_it_is_a_copy_of():
     rng = random.Random(2)
     base = article(rng, 10)
