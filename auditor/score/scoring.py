@@ -34,7 +34,8 @@ def machine_text_finding(prob: float, explanation: dict[str, Any], threshold: fl
         name="machine-text",
         severity=Severity.INFO,
         stage="score",
-        message=f"machine-text probability {prob:.3f}; at least {threshold} reported",
+        message=(f"machine-text probability {prob:.3f}; at least {threshold} reported (a ranking aid trained on "
+                 "short news continuations, uncalibrated on other text: see the model card)"),
         evidence={"check": "classifier", "value": round(prob, 4), "threshold": f">= {threshold}",
                   "unit": "probability", "source": "auditor mgt classifier (model.json beside the model)",
                   "features": explanation["features"]},
