@@ -10,8 +10,8 @@ from typing import Any
 
 from auditor.check.policy import SeedPolicy
 from auditor.clean import CleanSettings
-from auditor.dedup import DedupSettings
 from auditor.decide import FilterSettings
+from auditor.dedup import DedupSettings
 from auditor.errors import ConfigError
 from auditor.limits import Limits
 from auditor.sources import SourceSettings

@@ -9,8 +9,8 @@ from pathlib import Path
 from auditor.clean import clean_corpus
 from auditor.config import Settings
 from auditor.dedup import find_duplicates, repeated_passages
-from auditor.errors import ConfigError
 from auditor.document import AuditResult, Document, Finding, Severity
+from auditor.errors import ConfigError
 from auditor.io import read_inputs
 from auditor.limits import DocumentTimeout, apply_size_limit, deadline, timeout_finding
 from auditor.score import RuleSet, default_rules_dir, load_rules

@@ -27,7 +27,6 @@ import numpy as np
 from auditor.engine.records import Item
 from auditor.engine.work import BatchResult, Outcome, StageConfig, _error, merge_results, process_batch
 
-
 _STOP_S = 30.0  # seconds workers get to exit after the last result before they are terminated
 
 

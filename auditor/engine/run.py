@@ -22,11 +22,10 @@ import json
 import os
 import shutil
 import tempfile
-import time
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from array import array
 from typing import IO, Any
 
 import numpy as np

@@ -19,7 +19,7 @@ from auditor.errors import InputError
 from auditor.score.classifier import MachineTextModel, load_model
 from auditor.score.features import HumanLM, TrigramLM
 
-_LABELS = {0: 0, 1: 1, "0": 0, "1": 1, "human": 0, "machine": 1, False: 0, True: 1}
+_LABELS = {0: 0, 1: 1, "0": 0, "1": 1, "human": 0, "machine": 1}  # bools hash as 0 and 1: already covered
 
 
 def read_labelled(paths: list[Path]) -> tuple[list[str], np.ndarray, np.ndarray]:
