@@ -166,3 +166,81 @@ def test_cli_explain_shows_rule_or_model_per_removal(tmp_path):
     assert removed and all(r["reason"] for r in removed)
     assert {"share-buttons", "copyright"} <= {r["reason"] for r in removed}
     assert all("score" in r for r in removed if r["reason"] in ("line-model", "outside-main-text"))
+
+
+def _walk_tree_by_tree(model, rows):
+    """The plain per-tree walk of the exported trees (what LineModel.predict did before it stacked them)."""
+    import numpy as np
+
+    x = np.asarray(rows, dtype=np.float64)
+    raw = np.full(len(x), model.baseline)
+    ix = np.arange(len(x))
+    for t in model.trees:
+        node = np.zeros(len(x), dtype=np.int64)
+        for _ in range(t.depth):
+            go_left = x[ix, t.feature[node]] <= t.threshold[node]
+            nxt = np.where(go_left, t.left[node], t.right[node])
+            node = np.where(t.leaf[node], node, nxt)
+        raw += t.value[node]
+    return 1.0 / (1.0 + np.exp(-raw))
+
+
+def test_line_model_predicts_bit_identically_to_a_tree_by_tree_walk(model):
+    """LineModel.predict walks all trees at once in flat arrays; the probabilities must not change."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    rows = rng.normal(0, 3, (400, len(model.features)))
+    rows[::7, ::3] = np.nan  # NaN goes right (`x <= threshold` is false)
+    tree = model.trees[0]  # a value exactly at a threshold goes left
+    rows[1, tree.feature[0]] = tree.threshold[0]
+    real = line_features(PageLines(PAGE.split("\n")[:5] + PROSE))
+    for sample in (rows.tolist(), rows[:1].tolist(), real):
+        assert np.array_equal(model.predict(sample), _walk_tree_by_tree(model, sample))
+    assert len(model.predict([])) == 0
+    with pytest.raises(ModelError):
+        model.predict([[0.0, 1.0]])
+
+
+def test_features_of_a_labelled_page_are_those_of_its_lines_relabelled(model):
+    """classify_lines passes text.py's labels of the page on to line_features (blank lines, patterns
+    inside menu runs, a second prose block); they must equal what line_features works out alone."""
+    from auditor.clean.text import label_lines_with_reasons
+
+    page = "\n".join(["  Home ", "", "Share", "Log in", "Weather", "", *PROSE, "  ", "Tweet this", "More news",
+                      "Latest", "Tags: buses", "", PROSE[0], PROSE[1], "\t", "Copyright 2024 Example Media"])
+    labels, reasons, words = label_lines_with_reasons(page)
+    idx = [i for i, lab in enumerate(labels) if lab.line.stripped]
+    texts = [labels[i].line.stripped for i in idx]
+    labelled = ([labels[i].keep for i in idx], [reasons[i] for i in idx], [words[i] for i in idx])
+    assert line_features(PageLines(texts), labelled) == line_features(PageLines(texts))
+
+
+def test_pattern_prefilter_knows_every_character_that_folds_to_ascii():
+    """text.py skips a pattern on a line without its words in lower case, except in lines with a
+    character that IGNORECASE matches with an ASCII letter: the list must be complete."""
+    import re
+    import sys
+
+    from auditor.clean.text import _FOLDS_TO_ASCII
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    folds = [chr(c) for c in range(128, sys.maxunicode + 1) if letter.fullmatch(chr(c))]
+    assert folds and all(_FOLDS_TO_ASCII.fullmatch(c) for c in folds)
+
+
+def test_pattern_prefilter_never_changes_a_pattern_reason():
+    """Every pattern tried on every line (the plain loop) names what pattern_reason names."""
+    from auditor.clean.lines import word_count
+    from auditor.clean.text import PATTERNS, pattern_reason
+
+    lines = [*PAGE.split("\n"), "We use cookies to improve your experience.", "COOKIE POLICY: we use them",
+             "Cooкie settings", "This site uses coo\u212aies: accept", "\u017fhare on Twitter",
+             "\u0130f you log\u0131n",
+             "Forgot your password?", "Please LOG IN to comment", "(C) 2024 Example", "© Example Media",
+             "Your email address will not be published. Required fields are marked *",
+             "Example is not responsible for the content of external sites.", "Share this article", *PROSE]
+    for line in lines:
+        s = line.strip()
+        plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= 40 else ""
+        assert pattern_reason(line) == plain, line

@@ -177,7 +177,8 @@ def clean_corpus(docs: Iterable[Document], settings: CleanSettings, model: LineM
         model = load_line_model()
     for doc in docs:
         clean_document(doc, settings, model)
-    if settings.templates:
+    # a template line recurs in template_min_docs documents: fewer (the filter's one) can have none
+    if settings.templates and sum(d.readable for d in docs) >= settings.template_min_docs:
         templates = TemplateIndex(settings.template_min_docs, settings.template_max_words,
                                   settings.template_max_lines)
         for doc in docs:

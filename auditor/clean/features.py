@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from auditor.clean.lines import word_count
+from auditor.clean.lines import words_of
 from auditor.clean.text import _TERMINAL, label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).
@@ -26,7 +26,6 @@ STOP_WORDS = frozenset(
     "they you were her she there been one all we their has would when if so no will can more its who what them "
     "out up about into than do could our some said these my other any may only him over also new".split()
 )
-_WORD = re.compile(r"\w+", re.UNICODE)
 _ALPHA_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
@@ -71,32 +70,31 @@ class PageLines:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def _own(s: str) -> list[float]:
-    words = _WORD.findall(s)
+def _own(s: str, words: list[str], pattern: bool) -> list[float]:
+    """A line's own features; `words` its \\w+ words, `pattern` whether a boilerplate pattern names it."""
     n = len(words)
-    lower = [w.lower() for w in words]
     alpha = _ALPHA_WORD.findall(s)
     chars = len(s)
-    upper_first = sum(1 for w in alpha if w[0].isupper())
-    stop = sum(1 for w in lower if w in STOP_WORDS)
+    upper_first = sum([w[0].isupper() for w in alpha])
+    stop = sum(map(STOP_WORDS.__contains__, map(str.lower, words)))
     return [
         math.log1p(n),
         math.log1p(chars),
         1.0 if _TERMINAL.search(s) else 0.0,
         stop / n if n else 0.0,
         upper_first / len(alpha) if alpha else 0.0,
-        sum(1 for c in s if c.isupper()) / chars if chars else 0.0,
+        sum(map(str.isupper, s)) / chars if chars else 0.0,
         len(_DIGIT.findall(s)) / chars if chars else 0.0,
         len(_PUNCT.findall(s)) / chars if chars else 0.0,
         min(len(_SEPARATOR.findall(s)), 5) / 5,
         1.0 if _URLISH.search(s) else 0.0,
         1.0 if _DATEISH.search(s) else 0.0,
         1.0 if _BULLET.match(s) else 0.0,
-        1.0 if pattern_reason(s) else 0.0,
+        1.0 if pattern else 0.0,
         s.count(",") / n if n else 0.0,
         1.0 if n <= 4 else 0.0,
         1.0 if 5 <= n <= 9 else 0.0,
-        sum(len(w) for w in words) / n / 10 if n else 0.0,
+        sum(map(len, words)) / n / 10 if n else 0.0,
     ]
 
 
@@ -127,9 +125,9 @@ def feature_names(html: bool) -> list[str]:
     return names
 
 
-def _short_runs(texts: list[str], short_words: int = 4) -> list[int]:
+def _short_runs(texts: list[str], words: list[int], short_words: int = 4) -> list[int]:
     """For each line, the length of the run of consecutive short lines it belongs to (0 if long)."""
-    short = [word_count(t) <= short_words and not _TERMINAL.search(t) for t in texts]
+    short = [w <= short_words and not _TERMINAL.search(t) for t, w in zip(texts, words)]
     out = [0] * len(texts)
     i = 0
     while i < len(texts):
@@ -145,14 +143,13 @@ def _short_runs(texts: list[str], short_words: int = 4) -> list[int]:
     return out
 
 
-def _context(texts: list[str], prose: list[bool], long_prose: list[float]) -> list[list[float]]:
+def _context(texts: list[str], words: list[int], prose: list[bool], long_prose: list[float]) -> list[list[float]]:
     """Block-level context per line: reader comments begun, distance from the main stretch of prose,
     the prose density of a wide window, and how much of the page's prose lies before and after."""
     n = len(texts)
     marks = [1.0 if _COMMENT_MARK.match(t.strip()) else 0.0 for t in texts]
     inside = [i for i, p in enumerate(prose) if p]
     first, last = (inside[0], inside[-1]) if inside else (n, -1)
-    words = [word_count(t) for t in texts]
     prose_words = [w * lp for w, lp in zip(words, long_prose, strict=True)]
     total = sum(prose_words) or 1.0
     most = max(words) or 1
@@ -170,21 +167,34 @@ def _context(texts: list[str], prose: list[bool], long_prose: list[float]) -> li
     return out
 
 
-def line_features(page: PageLines) -> list[list[float]]:
-    """One feature vector per line of `page`, in the order of `feature_names(page.blocks is not None)`."""
+def line_features(page: PageLines, labelled: tuple[list[bool], list[str], list[list[str]]] | None = None,
+                  ) -> list[list[float]]:
+    """One feature vector per line of `page`, in the order of `feature_names(page.blocks is not None)`.
+
+    `labelled`: what text.py's labeller already found for these lines (a caller that labelled the
+    page they came from, blank lines and all: the same labels as of the lines joined), per line:
+    whether it keeps the line, the boilerplate pattern naming it, its words (see classify.py).
+    """
     texts = page.texts
     n = len(texts)
     if not n:
         return []
-    own = [_own(t) for t in texts]
-    prose = [lab.keep for lab in label_lines("\n".join(texts))]
+    if labelled is None:
+        prose = [lab.keep for lab in label_lines("\n".join(texts))]
+        reasons = [pattern_reason(t) for t in texts]
+        line_words = [words_of(t) for t in texts]
+    else:
+        prose, reasons, line_words = labelled
+    own = [_own(t, w, bool(r)) for t, w, r in zip(texts, line_words, reasons)]
+    words = [len(w) for w in line_words]
     counts: dict[str, int] = {}
     for t in texts:
         counts[t] = counts.get(t, 0) + 1
-    runs = _short_runs(texts)
-    long_prose = [1.0 if word_count(t) >= 10 and _TERMINAL.search(t) else 0.0 for t in texts]
-    context = _context(texts, prose, long_prose)
-    idx = {name: OWN_NAMES.index(name) for name in NEIGHBOUR}
+    runs = _short_runs(texts, words)
+    long_prose = [1.0 if w >= 10 and _TERMINAL.search(t) else 0.0 for t, w in zip(texts, words)]
+    context = _context(texts, words, prose, long_prose)
+    idx = [OWN_NAMES.index(name) for name in NEIGHBOUR]
+    near = [[o[k] for k in idx] for o in own]
     empty = [0.0] * len(NEIGHBOUR)
     rows: list[list[float]] = []
     for i, t in enumerate(texts):
@@ -199,7 +209,7 @@ def line_features(page: PageLines) -> list[list[float]]:
             *context[i],
         ]
         for j in (i - 1, i + 1, i - 2, i + 2):
-            row += [own[j][idx[k]] for k in NEIGHBOUR] if 0 <= j < n else empty
+            row += near[j] if 0 <= j < n else empty
         if page.blocks is not None:
             b = page.blocks[i]
             row += [

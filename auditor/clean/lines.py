@@ -40,5 +40,10 @@ def normalize_line(text: str) -> str:
     return _SPACE.sub(" ", t).strip()
 
 
+def words_of(text: str) -> list[str]:
+    """The words (\\w+ runs) of a text."""
+    return _WORD.findall(text)
+
+
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))

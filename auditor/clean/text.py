@@ -19,35 +19,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.clean.lines import Line, split_lines, word_count
+from auditor.clean.lines import Line, split_lines, word_count, words_of
 from auditor.document import Removal, Span
 
-# Each pattern matches a whole short line; the name is the reason given for the removal.
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (name, re.compile(rx, re.IGNORECASE))
-    for name, rx in [
-        ("share-buttons", r"^(share|tweet|pin|email|print|whatsapp|facebook|twitter|linkedin|reddit)\b.{0,80}$"),
-        ("share-buttons", r"^.{0,40}share (on|this|via|with) .{0,60}$"),
-        (
-            "login-prompt",
-            r"^.{0,60}\b(log ?in|sign ?in|sign ?up|log ?out|register|create an account|welcome back|"
-            r"forgot(ten)? (your )?password|reset (your )?password|retrieve your password|username or email)\b.{0,80}$",
-        ),
-        ("cookie-banner", r"^.{0,200}\b(cookies?)\b.{0,200}\b(use|uses|accept|consent|policy|settings|agree)\b.{0,200}$"),
-        ("cookie-banner", r"^.{0,200}\b(use|uses|accept|consent|policy|settings|agree)\b.{0,200}\bcookies?\b.{0,200}$"),
-        ("copyright", r"^.{0,80}(©|\(c\)|copyright\b|all rights reserved).{0,120}$"),
-        (
-            "navigation",
-            r"^(home|menu|search|skip to (main )?content|go to mobile version|view all results?|no results?|"
-            r"read more|load more|show more|next post|previous post|next article|previous article|related( posts| articles| stories)?|"
-            r"trending|latest|popular|most read|comments|leave a (reply|comment)|cancel reply|back to top|"
-            r"source link|advertisement|sponsored( content)?|subscribe( now)?|newsletter|follow us.*|categories|tags?:.*|"
-            r"reading time:.*|\d+ (min|mins|minutes?) read)\W*$",
-        ),
-        ("comment-form", r"^.{0,40}(your email address will not be published|required fields are marked|save my name, email).{0,80}$"),
-        ("site-disclaimer", r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
-    ]
-]
+# Each pattern matches a whole short line; the name is the reason given for the removal. With each
+# pattern, words that any line it matches contains (in lower case; none: always tried): a line without
+# any of them is not tried on the pattern (see _pattern_reason). Edit the two together.
+_TABLE: list[tuple[str, tuple[str, ...], str]] = [
+    ("share-buttons", (), r"^(share|tweet|pin|email|print|whatsapp|facebook|twitter|linkedin|reddit)\b.{0,80}$"),
+    ("share-buttons", ("share ",), r"^.{0,40}share (on|this|via|with) .{0,60}$"),
+    (
+        "login-prompt",
+        ("log", "sign", "register", "create an account", "welcome back", "password", "username or email"),
+        r"^.{0,60}\b(log ?in|sign ?in|sign ?up|log ?out|register|create an account|welcome back|"
+        r"forgot(ten)? (your )?password|reset (your )?password|retrieve your password|username or email)\b.{0,80}$",
+    ),
+    ("cookie-banner", ("cookie",),
+     r"^.{0,200}\b(cookies?)\b.{0,200}\b(use|uses|accept|consent|policy|settings|agree)\b.{0,200}$"),
+    ("cookie-banner", ("cookie",),
+     r"^.{0,200}\b(use|uses|accept|consent|policy|settings|agree)\b.{0,200}\bcookies?\b.{0,200}$"),
+    ("copyright", ("©", "(c)", "copyright", "all rights reserved"),
+     r"^.{0,80}(©|\(c\)|copyright\b|all rights reserved).{0,120}$"),
+    (
+        "navigation", (),
+        r"^(home|menu|search|skip to (main )?content|go to mobile version|view all results?|no results?|"
+        r"read more|load more|show more|next post|previous post|next article|previous article|related( posts| articles| stories)?|"
+        r"trending|latest|popular|most read|comments|leave a (reply|comment)|cancel reply|back to top|"
+        r"source link|advertisement|sponsored( content)?|subscribe( now)?|newsletter|follow us.*|categories|tags?:.*|"
+        r"reading time:.*|\d+ (min|mins|minutes?) read)\W*$",
+    ),
+    ("comment-form", ("your email address will not be published", "required fields are marked", "save my name, email"),
+     r"^.{0,40}(your email address will not be published|required fields are marked|save my name, email).{0,80}$"),
+    ("site-disclaimer", ("is not responsible for the content of external ",),
+     r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
+]  # fmt: skip
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
+_TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
+          for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE)]
+# The characters beyond ASCII that IGNORECASE matches with an ASCII letter (İ ı ſ K: Python's case
+# equivalences; tests/test_clean.py checks the list): in a line without them, the lower-cased line
+# holds every stretch of ASCII letters the patterns could match.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 _TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
 
@@ -63,21 +75,28 @@ class LineLabel:
 def pattern_reason(text: str) -> str:
     """The boilerplate pattern a line matches, or "" (only short lines are tested)."""
     s = text.strip()
-    if not s or word_count(s) > 40:
+    return _pattern_reason(s, word_count(s)) if s else ""
+
+
+def _pattern_reason(s: str, words: int) -> str:
+    """pattern_reason of a stripped non-blank line with `words` words."""
+    if words > 40:
         return ""
-    for name, rx in PATTERNS:
+    low = s.lower() if s.isascii() or not _FOLDS_TO_ASCII.search(s) else None
+    for name, rx, needs in _TRIES:
+        if needs is not None and low is not None and needs.search(low) is None:
+            continue  # a line without the pattern's words: it cannot match
         if rx.match(s):
             return name
     return ""
 
 
-def _weight(line: Line, reason: str) -> float:
-    s = line.stripped
+def _weight(s: str, n: int, reason: str) -> float:
+    """The weight of a line for the main stretch: `s` stripped, `n` its words."""
     if not s:
         return 0.0
     if reason:
         return -200.0
-    n = word_count(s)
     terminal = bool(_TERMINAL.search(s))
     if n >= 10 and (terminal or n >= 20):
         return float(len(s))  # prose
@@ -100,13 +119,23 @@ def _best_segment(weights: list[float]) -> tuple[int, int, float]:
 
 
 def label_lines(text: str, min_run: int = 3, short_words: int = 4) -> list[LineLabel]:
+    return label_lines_with_reasons(text, min_run, short_words)[0]
+
+
+def label_lines_with_reasons(text: str, min_run: int = 3,
+                             short_words: int = 4) -> tuple[list[LineLabel], list[str], list[list[str]]]:
+    """label_lines, with each line's boilerplate pattern (pattern_reason, before the main-stretch and
+    menu-run labels overwrite it) and its words (lines.words_of): what the line model's features need."""
     lines = split_lines(text)
-    reasons = [pattern_reason(ln.text) for ln in lines]
-    weights = [_weight(ln, r) for ln, r in zip(lines, reasons)]
+    stripped = [ln.text.strip() for ln in lines]
+    words = [words_of(s) for s in stripped]
+    counts = [len(w) for w in words]
+    reasons = [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts)]
+    weights = [_weight(s, n, r) for s, n, r in zip(stripped, counts, reasons)]
     first, last, main = _best_segment(weights)
     labels = [LineLabel(ln, True) for ln in lines]
     for i, lab in enumerate(labels):
-        if not lab.line.stripped:
+        if not stripped[i]:
             continue
         if reasons[i]:
             lab.keep, lab.reason = False, reasons[i]
@@ -130,8 +159,8 @@ def label_lines(text: str, min_run: int = 3, short_words: int = 4) -> list[LineL
     # Menu runs inside the main text: min_run consecutive short lines without sentence end.
     run: list[int] = []
     for i in list(range(first, last + 1)) + [-1]:
-        s = lines[i].stripped if i >= 0 else None
-        if s is not None and s and word_count(s) <= short_words and not _TERMINAL.search(s):
+        s = stripped[i] if i >= 0 else None
+        if s is not None and s and counts[i] <= short_words and not _TERMINAL.search(s):
             run.append(i)
             continue
         if s == "":
@@ -140,7 +169,7 @@ def label_lines(text: str, min_run: int = 3, short_words: int = 4) -> list[LineL
             for k in run:
                 labels[k].keep, labels[k].reason = False, "menu-run"
         run = []
-    return labels
+    return labels, reasons, words
 
 
 def strip_text(text: str, labels: list[LineLabel] | None = None) -> tuple[str, list[Removal]]:
