@@ -202,3 +202,21 @@ def test_score_scores_the_cleaned_text_as_audit_does_and_says_so(seeds_dir, tmp_
     assert res.exit_code == 0, res.output
     raw = [json.loads(x) for x in raw_out.read_text(encoding="utf-8").splitlines()]
     assert {r["scored_text"]["text"] for r in raw} == {"raw"}
+
+
+def test_predict_explain_matches_predict_proba_and_explain():
+    from auditor.score.classifier import load_model
+
+    model = load_model(None)
+    texts = [
+        "The council met on Tuesday to discuss the budget. " * 8,
+        "Short note.",
+        " ".join(f"word{i} is here in sentence {i}." for i in range(400)),  # several windows
+    ]
+    probs, explained = model.predict_explain(texts, threshold=0.0)
+    assert np.allclose(probs, model.predict_proba(texts))
+    assert set(explained) == {0, 1, 2}
+    for i, t in enumerate(texts):
+        assert explained[i] == model.explain(t)
+    none_probs, none = model.predict_explain(texts, threshold=1.01)
+    assert none == {} and np.allclose(none_probs, probs)

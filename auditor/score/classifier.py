@@ -148,10 +148,28 @@ class MachineTextModel:
 
     def explain(self, text: str, k: int = 5) -> dict[str, Any]:
         """The probability and the features that pushed it most, each with its contribution (logit)."""
+        _, windows = self._windows([normalize(text)])
+        return self._explain_windows(windows, *self.featurize(windows), k=k)
+
+    def predict_explain(self, texts: Sequence[str], threshold: float, k: int = 5) -> tuple[np.ndarray, dict[int, dict[str, Any]]]:
+        """`predict_proba(texts)`, and `explain` of each text at or above `threshold` (by index),
+        from one featurization of the texts' windows instead of a second one per explained text."""
+        if self.coef_ngrams_ is None or self.coef_dense_ is None:
+            raise ModelError("the model is not fitted")
+        owner, windows = self._windows(texts)
+        counts, dense = self.featurize(windows)
+        per_window = self.decision_features(counts, dense)
+        sums = np.bincount(owner, weights=per_window, minlength=len(texts))
+        probs = 1.0 / (1.0 + np.exp(-(sums / np.maximum(np.bincount(owner, minlength=len(texts)), 1))))
+        explained = {}
+        for i in np.flatnonzero(probs >= threshold):
+            rows = np.flatnonzero(owner == i)
+            explained[int(i)] = self._explain_windows([windows[j] for j in rows], counts[rows], dense[rows], k=k)
+        return probs, explained
+
+    def _explain_windows(self, windows: list[str], counts: sp.csr_matrix, dense: np.ndarray, k: int) -> dict[str, Any]:
         assert self.coef_ngrams_ is not None and self.coef_dense_ is not None
         assert self.dense_mean_ is not None and self.dense_scale_ is not None
-        _, windows = self._windows([normalize(text)])
-        counts, dense = self.featurize(windows)
         x = self._design(counts, dense)
         nw = len(windows)
         # contributions (logit) and raw values averaged over the windows, as the probability is

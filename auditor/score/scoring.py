@@ -49,9 +49,10 @@ def machine_text_findings(docs: list[Document], threshold: float, model: Machine
     if not scored:
         return
     model = model if model is not None else load_model(None)
-    for doc, p in zip(scored, model.predict_proba([d.text for d in scored]), strict=False):
-        if p >= threshold:
-            doc.findings.append(machine_text_finding(float(p), model.explain(doc.text), threshold))
+    probs, explained = model.predict_explain([d.text for d in scored], threshold)
+    for i, doc in enumerate(scored):
+        if i in explained:
+            doc.findings.append(machine_text_finding(float(probs[i]), explained[i], threshold))
 
 
 def texts_to_score(docs: Iterable[Document], settings: CleanSettings | None) -> list[Document]:
@@ -105,7 +106,12 @@ def _score_batch(
 ) -> Iterator[dict[str, Any]]:
     quality_rules = [r for r in rules if r.code.startswith("Q")]
     readable = [d for d in docs if d.readable and d.text.strip()]
-    probs = dict(zip((d.id for d in readable), model.predict_proba([d.text for d in readable]), strict=False)) if model else {}
+    probs: dict[str, float] = {}
+    explained: dict[str, dict[str, Any]] = {}
+    if model is not None:
+        p_all, by_index = model.predict_explain([d.text for d in readable], threshold)
+        probs = {d.id: float(p) for d, p in zip(readable, p_all, strict=True)}
+        explained = {readable[i].id: e for i, e in by_index.items()}
     templated = CHECKS["templated_signal_count"]
     for doc in docs:
         if doc.readable and doc.text.strip():
@@ -120,7 +126,7 @@ def _score_batch(
                 p = float(probs[doc.id])
                 scores = {"machine_text": round(p, 4), **scores}
                 if p >= threshold:
-                    findings.append(machine_text_finding(p, model.explain(doc.text), threshold))
+                    findings.append(machine_text_finding(p, explained[doc.id], threshold))
             doc.findings.extend(findings)
         else:
             scores = {"machine_text": None, "quality": None, "templated": None}
