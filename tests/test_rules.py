@@ -142,3 +142,14 @@ def test_audit_reports_the_classifier_as_evidence_without_changing_verdicts():
         assert m001.severity.value == "info" and 0 <= m001.evidence["value"] <= 1 and m001.evidence["features"]
         assert doc.verdict() == without[doc_id].verdict()
         assert not any(f.code == "M001" for f in without[doc_id].findings)
+
+
+def test_registered_checks_pickle_by_name_to_the_same_object():
+    import pickle
+
+    from auditor.score.checks import CHECKS
+    from auditor.score.source_checks import SOURCE_CHECKS
+
+    for registry in (CHECKS, SOURCE_CHECKS):
+        for check in registry.values():
+            assert pickle.loads(pickle.dumps(check)) is check

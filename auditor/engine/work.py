@@ -8,7 +8,6 @@ sets independent of how the work was spread.
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
 import json
 import traceback
@@ -25,40 +24,6 @@ from auditor.engine.lines import load_stacked
 from auditor.engine.records import Item
 from auditor.score import RuleSet
 from auditor.segment import normalize
-
-
-def _registered_check(registry: str, name: str) -> Any:
-    """A rule check, looked up by name in its registry (unpickling a StageConfig)."""
-    if registry == "source":
-        from auditor.score.source_checks import SOURCE_CHECKS
-
-        return SOURCE_CHECKS[name]
-    from auditor.score.checks import CHECKS
-
-    return CHECKS[name]
-
-
-def _reduce_check(chk: Any) -> Any:
-    """Checks travel to workers by name: a check's function is its memo wrapper under the
-    measuring function's name, which pickle cannot find by that name (the check's `raw`
-    field made every StageConfig unpicklable); a worker has the same registries."""
-    from auditor.score.checks import CHECKS
-    from auditor.score.source_checks import SOURCE_CHECKS
-
-    if CHECKS.get(chk.name) is chk:
-        return _registered_check, ("document", chk.name)
-    if SOURCE_CHECKS.get(chk.name) is chk:
-        return _registered_check, ("source", chk.name)
-    return chk.__reduce_ex__(4)
-
-
-def _register_reducers() -> None:
-    from auditor.score.checks import Check
-
-    copyreg.pickle(Check, _reduce_check)  # used by multiprocessing's pickler and by Ray's cloudpickle
-
-
-_register_reducers()
 
 
 @dataclass(frozen=True, slots=True)

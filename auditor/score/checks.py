@@ -87,6 +87,25 @@ class Check:
             found = s.memo[key] = self.raw(s, **options) if self.raw is not None else self.func(s, **options)
         return found  # type: ignore[no-any-return]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A registered check pickles by name (to process-pool and Ray workers, which have the same
+        registries): its `func` is a memo wrapper that pickle cannot find under its own name."""
+        from auditor.score.source_checks import SOURCE_CHECKS
+
+        for registry, checks in (("document", CHECKS), ("source", SOURCE_CHECKS)):
+            if checks.get(self.name) is self:
+                return _registered_check, (registry, self.name)
+        return Check, (self.name, self.func, self.params, self.unit, self.description, self.raw)
+
+
+def _registered_check(registry: str, name: str) -> Check:
+    """The check of that name in its registry (the other side of `Check.__reduce__`)."""
+    if registry == "source":
+        from auditor.score.source_checks import SOURCE_CHECKS
+
+        return SOURCE_CHECKS[name]
+    return CHECKS[name]
+
 
 CHECKS: dict[str, Check] = {}
 
