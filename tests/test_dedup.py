@@ -310,6 +310,22 @@ def test_reuse_matrix_grades_a_copy_above_a_revision_above_a_text_on_the_topic()
     assert m[0, 3] > m[1, 3] > m[2, 3] and m[0, 3] == pytest.approx(1.0)
 
 
+def test_reuse_via_a_third_text_links_two_cuts_from_one_larger_source():
+    from auditor.dedup.rewrites import reuse_matrix
+
+    rng = random.Random(4)
+    paras = [article(rng, 1) for _ in range(4)]
+    excerpt = "\n\n".join(paras[:2])  # the source as given: the first half of an article
+    a = "\n\n".join(paras[1:3])  # cut from the excerpt and from the article beyond it
+    b = "\n\n".join(paras[2:4])  # cut only from the part the excerpt lacks
+    other = article(random.Random(99), 2)
+    direct, via = reuse_matrix([excerpt, a, b, other]), reuse_matrix([excerpt, a, b, other], via=True)
+    assert np.allclose(via, via.T) and np.allclose(np.diag(via), 0)
+    assert max(direct[0, 2], direct[2, 0]) < 0.3 < via[0, 2]  # b reused the excerpt's article, through a
+    assert via[0, 3] == pytest.approx(max(direct[0, 3], direct[3, 0]), abs=0.05) and via[0, 3] < 0.3
+    assert via[0, 1] >= max(direct[0, 1], direct[1, 0])
+
+
 def test_story_similarity_ranks_the_same_story_first_with_and_without_background():
     from auditor.dedup.rewrites import story_similarity
 

@@ -1,4 +1,5 @@
-"""reuse: pair scores from word 3-gram containment and TF-IDF cosine (auditor.dedup), scored by score.py.
+"""reuse: pair scores from word 3-gram containment, TF-IDF cosine and graded reuse (auditor.dedup.rewrites:
+word n-gram containment averaged over n = 1..16, and the same with reuse through a third text), scored by score.py.
 
 Every pair also carries "original": the side auditor/dedup/provenance.py judges to be
 the source (score.py's direction_accuracy), decided from the two texts only.
@@ -31,8 +32,9 @@ def run(args: argparse.Namespace) -> dict:
 
         graded = reuse_matrix(texts)
         graded = np.maximum(graded, graded.T)  # a pair's score: the more reused side's share
+        via = reuse_matrix(texts, via=True)  # also what a pair shares through a third text
         for name, m in (("containment", cont), ("cosine", cos), ("combined", args.weight * cont + (1 - args.weight) * cos),
-                        ("graded", graded)):
+                        ("graded", graded), ("graded+via", via)):
             pred = Path(tmp) / f"{name}.jsonl"
             write_pairs(pred, ids, [(i, j, m[i, j]) for i in range(len(ids)) for j in range(i + 1, len(ids))])
             _add_originals(pred, origin)
