@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from auditor.dedup.index import DedupIndex, DedupIndexError
+from auditor.dedup.index import SAMPLE_ABOVE, DedupIndex, DedupIndexError, sketches
 from auditor.dedup.lsh import band_keys, candidate_pairs, choose_bands
 from auditor.dedup.minhash import MinHasher, to_hash32
 from auditor.dedup.near import DedupSettings, Record, find_near_duplicates
@@ -193,25 +193,68 @@ def test_index_matches_new_documents_and_rolls_back_an_interrupted_run(tmp_path)
     sh, mh = Shingler(settings.ngram), MinHasher(settings.num_perm, settings.seed)
 
     def sign(texts):
-        b = sh.hash_batch(texts)
-        return mh.signatures(b), np.array([len(s) for s in b.sets()])
+        b = sh.hash_batch(texts, lines=True)
+        return mh.signatures(b), np.array([len(s) for s in b.sets()]), sketches(b, settings.prose_line_words)
 
     idx = DedupIndex(tmp_path, settings)
-    sigs, sizes = sign([recs["base"], recs["other"]])
+    sigs, sizes, sk = sign([recs["base"], recs["other"]])
     with idx.transaction():
-        idx.add(["base", "other"], sigs, sizes, ["base", "other"])
+        idx.add(["base", "other"], sigs, sizes, ["base", "other"], sk)
     with pytest.raises(RuntimeError):
         with idx.transaction():
-            idx.add(["half"], sigs[:1], sizes[:1], ["half"])
+            idx.add(["half"], sigs[:1], sizes[:1], ["half"], sk[:1])
             raise RuntimeError("killed")
     assert len(idx) == 2
     idx.close()
     idx = DedupIndex(tmp_path, settings)  # reopened from disk
-    qs, qz = sign([recs["wrapped"], recs["tmpl1"]])
-    found = idx.query(qs, qz)
+    qs, qz, qk = sign([recs["wrapped"], recs["tmpl1"]])
+    found = idx.query(qs, qz, qk)
     assert found[0] is not None and found[0].id == "base" and found[1] is None
     with pytest.raises(DedupIndexError, match="num_perm"):
         DedupIndex(tmp_path, DedupSettings(num_perm=64))
+
+
+def test_index_and_in_memory_paths_agree_on_which_pages_are_copies(tmp_path):
+    """The index verifies a match with the same prose checks as the in-memory path: a page
+    sharing two paragraphs, or one site's template, is no copy on either path; copies inside
+    boilerplate, truncated or edited are copies on both (long texts: from sampled sketches)."""
+    rng = random.Random(5)
+    a, long = article(rng, 8), article(rng, 14)
+    template = "\n".join(f"{w.title()} news and more" for w in WORDS)
+    menu = "\n".join(f"Menu item {w}" for w in WORDS[:20])
+    pa, pl = a.split("\n\n"), long.split("\n\n")
+
+    def edit(text, rate):
+        return " ".join(rng.choice(WORDS) if rng.random() < rate else w for w in text.split(" "))
+
+    indexed = {"a": a, "long": long, "tmpl1": template + "\n\n" + article(rng, 2) + "\n\n" + template}
+    queries = {  # name -> the indexed page it copies, or None
+        "wrapped": ("a", menu + "\n\n" + edit(a, 0.05) + "\n\n" + menu),
+        "truncated": ("a", "\n\n".join(pa[:6])),
+        "long-edited": ("long", edit(long, 0.05)),
+        "long-cut": ("long", "\n\n".join(pl[:10])),
+        "two-paragraphs": (None, "\n\n".join([pa[1], pa[4], article(rng, 1)])),
+        "long-part": (None, "\n\n".join(pl[:6] + article(rng, 8).split("\n\n"))),
+        "spliced": (None, "\n\n".join(pa[:3] + article(rng, 5).split("\n\n"))),
+        "tmpl2": (None, template + "\n\n" + article(rng, 2) + "\n\n" + template),
+    }
+    settings = DedupSettings()
+    sh, mh = Shingler(settings.ngram), MinHasher(settings.num_perm, settings.seed)
+    b = sh.hash_batch(list(indexed.values()), lines=True)
+    assert len(b.sets()[1]) > SAMPLE_ABOVE  # the long page's sketch is a sample
+    idx = DedupIndex(tmp_path, settings)
+    with idx.transaction():
+        idx.add(list(indexed), mh.signatures(b), np.array([len(x) for x in b.sets()]), list(indexed),
+                sketches(b, settings.prose_line_words))
+    qb = sh.hash_batch([t for _, t in queries.values()], lines=True)
+    found = idx.query(mh.signatures(qb), np.array([len(x) for x in qb.sets()]),
+                      sketches(qb, settings.prose_line_words))
+    for (name, (want, text)), match in zip(queries.items(), found, strict=True):
+        recs = [Record(k, v, order=i) for i, (k, v) in enumerate(indexed.items())] + [Record(name, text, order=9)]
+        res = find_near_duplicates(recs, settings)
+        in_memory = [res.ids[p.a] for p in res.pairs if p.b == len(recs) - 1]
+        assert in_memory == ([want] if want else []), name
+        assert (match.id if match else None) == want, name
 
 
 def test_rewrites_are_mutual_nearest_neighbours():

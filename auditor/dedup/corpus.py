@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.dedup.index import DedupIndex
+from auditor.dedup.index import DedupIndex, sketches
 from auditor.dedup.near import DedupSettings, Record, find_near_duplicates
 
 
@@ -43,9 +43,10 @@ def dedup_corpus(records: Sequence[Record], settings: DedupSettings, index: Dedu
         report.pairs.append({"a": ids[p.a], "b": ids[p.b], "kind": p.kind, "jaccard": p.jaccard,
                              "containment": p.containment})
     if index is not None and ids:
-        assert res.signatures is not None and res.sizes is not None
+        assert res.signatures is not None and res.sizes is not None and res.batch is not None
+        sketched = sketches(res.batch, settings.prose_line_words)
         with index.transaction():
-            matches = index.query(res.signatures, res.sizes)
+            matches = index.query(res.signatures, res.sizes, sketched)
             # a cluster of new documents joins the indexed cluster its best member matched
             joined: dict[int, tuple[float, Any]] = {}
             for i, m in enumerate(matches):
@@ -63,7 +64,7 @@ def dedup_corpus(records: Sequence[Record], settings: DedupSettings, index: Dedu
                     sim[i], cont[i] = own.jaccard, own.containment
                     report.pairs.append({"a": ids[i], "b": own.id, "kind": "near-indexed",
                                          "jaccard": own.jaccard, "containment": own.containment})
-            index.add(ids, res.signatures, res.sizes, cluster)
+            index.add(ids, res.signatures, res.sizes, cluster, sketched)
     for i, doc_id in enumerate(ids):
         report.rows.append({"id": doc_id, "cluster": cluster[i], "duplicate_of": dup_of[i],
                             "similarity": sim[i] if dup_of[i] is not None else None,

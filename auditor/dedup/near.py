@@ -115,6 +115,7 @@ class NearDupResult:
     pairs: list[Pair] = field(default_factory=list)
     signatures: np.ndarray | None = None
     sizes: np.ndarray | None = None
+    batch: ShingleBatch | None = None  # the shingles with line word counts (the index sketches them)
 
     def best_pair(self) -> dict[int, Pair]:
         """For each dropped record, the verified pair to its cluster's kept record, or its strongest pair."""
@@ -250,7 +251,7 @@ def find_near_duplicates(records: Sequence[Record], settings: DedupSettings,
              for i in range(n)}
     cluster = _star_clusters(n, uf, pairs, twins, order, lambda a, b: _verify(batch, sets, a, b, settings))
     return NearDupResult([r.id for r in records], cluster, sorted(pairs.values(), key=lambda p: (p.a, p.b)),
-                         sigs, sizes)
+                         sigs, sizes, batch)
 
 
 SMALL_COMPONENT = 32  # members of a component this small are all checked against each kept one
