@@ -299,7 +299,6 @@ def score_cmd(
     from auditor.config import load_settings
     from auditor.io import read_inputs, write_jsonl
     from auditor.pipeline import rules_for
-    from auditor.score.classifier import load_model
     from auditor.score.scoring import score_documents, texts_to_score
 
     try:
@@ -307,7 +306,11 @@ def score_cmd(
             **_rule_settings(rules, no_default_rules, select, ignore),
         )
         rs = rules_for(settings)
-        mdl = None if no_model else load_model(model)
+        mdl = None
+        if not no_model:  # imported only when used: --no-model starts without scipy and the features
+            from auditor.score.classifier import load_model
+
+            mdl = load_model(model)
         docs = texts_to_score(read_inputs(paths), None if no_clean else settings.clean)
         records = score_documents(docs, rs, mdl, threshold)
         if str(output) == "-":

@@ -9,6 +9,7 @@ human news text (the shared benchmark's article bodies) and the seed corpus.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from itertools import repeat
@@ -17,7 +18,7 @@ import numpy as np
 
 from auditor.document import Span
 from auditor.score.checks import CHECKS, Measure, check
-from auditor.score.signals import TextStats
+from auditor.score.signals import _STRIP, TextStats
 from auditor.segment import Piece
 
 FORMULAIC_HEADINGS = [
@@ -89,16 +90,13 @@ def _is_heading(line: str) -> bool:
 def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[str], min_generic: int) -> Measure:
     """Headings that are stock section titles ("The Conclusion", "Key Takeaways") or built from
     at least `min_generic` generic title words ("Detailed Examination ... Implications")."""
-    stock = set(headings)
-    generic = set(generic_words)
+    stock, generic, most, encoded = _heading_options(tuple(headings), tuple(generic_words))
     cand = _heading_candidates(s)
     sl = s.stripped_lines
-    # A stock title's key has at least as many words as the line (marks only add splits).
-    most = max((len(h.split()) for h in stock), default=0)
     short = cand[s.line_word_counts[cand] <= most].tolist()
     why: dict[int, str] = {i: "stock title" for i in short if _heading_key(sl[i]) in stock}
     rest = [i for i in cand.tolist() if i not in why]
-    for i in _maybe_generic(s, rest, generic, min_generic):
+    for i in _maybe_generic(s, rest, encoded, min_generic):
         words = _lower_all(_WORD.findall(sl[i]))
         found = [w for w in words if w in generic]
         if len(found) >= min_generic and len(words) >= 3:
@@ -106,6 +104,19 @@ def formulaic_headings(s: TextStats, headings: list[str], generic_words: list[st
     hits = sorted(why)
     return Measure(len(hits), explain=lambda: (
         s.line_spans(hits[:20]), {"headings": [{"text": sl[i], "why": why[i]} for i in hits[:10]]}))
+
+
+@functools.lru_cache(maxsize=64)
+def _heading_options(
+    headings: tuple[str, ...], generic_words: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str], int, frozenset[bytes] | None]:
+    """What formulaic_headings derives from its options, once per set of options, not per text:
+    the stock titles, the generic words, the most words a stock title's key has (a line with more
+    cannot be one: marks only add splits) and the generic words as bytes (None: not all ASCII)."""
+    generic = frozenset(generic_words)
+    most = max((len(h.split()) for h in headings), default=0)
+    encoded = frozenset(w.encode() for w in generic) if all(w.isascii() for w in generic) else None
+    return frozenset(headings), generic, most, encoded
 
 
 def _heading_candidates(s: TextStats) -> np.ndarray:
@@ -129,21 +140,21 @@ def _heading_candidates(s: TextStats) -> np.ndarray:
 _BULLET_START = "-•*‣◦–"  # _BULLET's marks; its other branch starts with a digit (\d: str.isdecimal)
 
 
-def _maybe_generic(s: TextStats, index: list[int], generic: set[str], min_generic: int) -> list[int]:
+def _maybe_generic(s: TextStats, index: list[int], generic: frozenset[bytes] | None, min_generic: int) -> list[int]:
     """The lines among `index` that may hold `min_generic` generic words. A generic word (ASCII
     letters) that `_WORD` finds is a whole run of ASCII letters in the lowercased line, so counting
     such runs (bytes.translate and split: C speed, no regex) bounds the count from above; only the
     lines that reach `min_generic` are checked word by word."""
     if min_generic <= 0:
         return index
+    if generic is None:  # words not all ASCII: no bound from ASCII runs for these
+        return index if index else []
     if not index or not generic:
         return []
-    if any(not w.isascii() for w in generic):  # no bound from ASCII runs for these
-        return index
     sl = s.stripped_lines
     runs = b" " + "\n".join([sl[i] for i in index]).lower().encode("ascii", "replace").translate(_LETTERS_ONLY)
     runs = runs.replace(b"\n", b" \n ") + b" "
-    present = {w.encode() for w in generic} & set(runs.split())
+    present = generic & set(runs.split())
     if not present:
         return []
     found: list[int] = []
@@ -218,13 +229,31 @@ def generic_phrase_tables(s: TextStats, max_cell_words: int, min_phrase_share: f
 
 
 # ---------------------------------------------------------------- stock phrases
+@functools.lru_cache(maxsize=64)
+def _phrase_keys(phrases: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Per phrase, a word whose absence from the text's lowercased words (`TextStats.vocab`) proves
+    the phrase absent (None: no such word, search it). An inner word of the phrase (a space on both
+    sides, no apostrophe: the search replaces ’ by ') is a whole whitespace token of the lowered
+    text wherever the phrase occurs, so its punctuation-stripped form is in the vocabulary; the
+    longest is taken (rarest, as a rule). Saves ~50 substring scans of every text."""
+    keys: list[str | None] = []
+    for ph in phrases:
+        inner = [w.strip(_STRIP) for w in ph.split(" ")[1:-1]]
+        inner = [w for w in inner if w and "'" not in w and "’" not in w and not any(c.isspace() for c in w)]
+        keys.append(max(inner, key=len) if inner else None)
+    return tuple(keys)
+
+
 @check("stock_phrase_rate", "per 1,000 words", phrases=STOCK_PHRASES, min_count=2)
 def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measure:
     """Stock phrases and hedges ("it is crucial to", "underscores the need") per 1,000 words;
     0 when fewer than `min_count` occur (one is chance)."""
-    low = s.text.lower().replace("’", "'")
+    low = s.lower.replace("’", "'") if "’" in s.text else s.lower  # s.lower is s.text.lower()
+    vocab = s.vocab
     spans: list[Span] = []
-    for ph in phrases:
+    for ph, key in zip(phrases, _phrase_keys(tuple(phrases)), strict=True):
+        if key is not None and key not in vocab:  # the phrase cannot occur (see _phrase_keys)
+            continue
         start = low.find(ph)
         while start != -1:
             spans.append(Span(start, start + len(ph)))

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.clean import CleanSettings, clean_corpus
 from auditor.document import Document, Finding, Severity
 from auditor.score.checks import CHECKS
-from auditor.score.classifier import MachineTextModel, load_model
 from auditor.score.rules import RuleSet
 from auditor.score.signals import TextStats
+
+if TYPE_CHECKING:  # the classifier (scipy, its features) is imported only where a model is used:
+    # `auditor score --no-model` starts faster without it (the scoring benchmark counts start-up)
+    from auditor.score.classifier import MachineTextModel
 
 MACHINE_TEXT_CODE = "M001"
 TEMPLATED_SIGNALS = 5
@@ -48,7 +51,10 @@ def machine_text_findings(docs: list[Document], threshold: float, model: Machine
     scored = [d for d in docs if d.readable and d.text.strip()]
     if not scored:
         return
-    model = model if model is not None else load_model(None)
+    if model is None:
+        from auditor.score.classifier import load_model
+
+        model = load_model(None)
     probs, explained = model.predict_explain([d.text for d in scored], threshold)
     for i, doc in enumerate(scored):
         if i in explained:

@@ -212,6 +212,12 @@ class TextStats:
         lw, vocab = self.lower_words, self._vocab
         return np.fromiter(map(vocab.setdefault, lw, count()), dtype=np.int64, count=len(lw))
 
+    @property
+    def vocab(self) -> dict[str, int]:
+        """The distinct `lower_words` (the keys), with their ids."""
+        self.word_ids  # noqa: B018 - fills the vocabulary
+        return self._vocab
+
     def has_lower_words(self, words: list[str]) -> int:
         """How many of the given words are among `lower_words` (distinct)."""
         self.word_ids  # noqa: B018 - fills the vocabulary
