@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.clean.features import PageLines, line_features
+from auditor.clean.features import PageLines, feature_matrix
 from auditor.clean.model import LineModel
 from auditor.clean.text import LineLabel, label_lines, label_lines_with_reasons
 
@@ -34,14 +34,14 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
     """One label per line of `text` (blank lines kept), with the rule or model that removed it."""
     if model is None:
         return label_lines(text)
-    labels, reasons, words = label_lines_with_reasons(text)
+    labels, reasons, _words = label_lines_with_reasons(text)
     idx = [i for i, lab in enumerate(labels) if lab.line.stripped]
     if len(idx) < MIN_MODEL_LINES:
         return labels
     # The features label the non-blank lines joined; blank lines weigh nothing in text.py's labeller,
     # so its labels of these lines are those it gave them here: passed on, not worked out again.
-    labelled = ([labels[i].keep for i in idx], [reasons[i] for i in idx], [words[i] for i in idx])
-    probs = model.predict(line_features(PageLines([labels[i].line.stripped for i in idx]), labelled))
+    labelled = ([labels[i].keep for i in idx], [reasons[i] for i in idx])
+    probs = model.predict(feature_matrix(PageLines([labels[i].line.stripped for i in idx]), labelled))
     fenced = _fenced([labels[i] for i in idx])
     for i, p, behind_fence in zip(idx, probs, fenced):
         lab = labels[i]

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from auditor.clean.lines import words_of
-from auditor.clean.text import _TERMINAL, label_lines, pattern_reason
+import numpy as np
+
+from auditor.clean.text import _FOLDS_TO_ASCII, label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).
 STOP_WORDS = frozenset(
@@ -70,34 +72,6 @@ class PageLines:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def _own(s: str, words: list[str], pattern: bool) -> list[float]:
-    """A line's own features; `words` its \\w+ words, `pattern` whether a boilerplate pattern names it."""
-    n = len(words)
-    alpha = _ALPHA_WORD.findall(s)
-    chars = len(s)
-    upper_first = sum([w[0].isupper() for w in alpha])
-    stop = sum(map(STOP_WORDS.__contains__, map(str.lower, words)))
-    return [
-        math.log1p(n),
-        math.log1p(chars),
-        1.0 if _TERMINAL.search(s) else 0.0,
-        stop / n if n else 0.0,
-        upper_first / len(alpha) if alpha else 0.0,
-        sum(map(str.isupper, s)) / chars if chars else 0.0,
-        len(_DIGIT.findall(s)) / chars if chars else 0.0,
-        len(_PUNCT.findall(s)) / chars if chars else 0.0,
-        min(len(_SEPARATOR.findall(s)), 5) / 5,
-        1.0 if _URLISH.search(s) else 0.0,
-        1.0 if _DATEISH.search(s) else 0.0,
-        1.0 if _BULLET.match(s) else 0.0,
-        1.0 if pattern else 0.0,
-        s.count(",") / n if n else 0.0,
-        1.0 if n <= 4 else 0.0,
-        1.0 if 5 <= n <= 9 else 0.0,
-        sum(map(len, words)) / n / 10 if n else 0.0,
-    ]
-
-
 OWN_NAMES = [
     "log_words", "log_chars", "terminal", "stop_share", "title_share", "upper_share", "digit_share",
     "punct_share", "separators", "url", "date", "bullet", "pattern", "commas_per_word", "very_short",
@@ -125,105 +99,354 @@ def feature_names(html: bool) -> list[str]:
     return names
 
 
-def _short_runs(texts: list[str], words: list[int], short_words: int = 4) -> list[int]:
-    """For each line, the length of the run of consecutive short lines it belongs to (0 if long)."""
-    short = [w <= short_words and not _TERMINAL.search(t) for t, w in zip(texts, words)]
-    out = [0] * len(texts)
-    i = 0
-    while i < len(texts):
-        if not short[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(texts) and short[j]:
-            j += 1
-        for k in range(i, j):
-            out[k] = j - i
-        i = j
+# Per-character classes, as bit flags: the regex character classes the features count, decided per
+# character (tests/test_clean_features.py checks them against the regexes over all of Unicode).
+_UPPER, _DECIMAL, _WORD_CHAR, _SPACE, _ALPHA, _SEP, _TERM, _BULLET_START = (1 << k for k in range(8))
+_SEPARATORS = "|»›•·/>"  # _SEPARATOR's characters
+_TERMINALS = ".!?…\"”’»)"  # _TERMINAL's characters (text.py)
+_BULLET_MARKS = "-*•·>»▪●◦"  # _BULLET's marks
+
+
+def _char_flags(c: str) -> int:
+    """The classes of one character: isupper (str.isupper), \\d (isdecimal), \\w (isalnum or _),
+    \\s (isspace), [^\\W\\d_] (isalnum, not decimal), a separator, a sentence end, a bullet's start."""
+    word = c.isalnum() or c == "_"
+    return (
+        (_UPPER if c.isupper() else 0) | (_DECIMAL if c.isdecimal() else 0) | (_WORD_CHAR if word else 0)
+        | (_SPACE if c.isspace() else 0) | (_ALPHA if c.isalnum() and not c.isdecimal() else 0)
+        | (_SEP if c in _SEPARATORS else 0) | (_TERM if c in _TERMINALS else 0)
+        | (_BULLET_START if c in _BULLET_MARKS or c.isdecimal() else 0)
+    )
+
+
+_ASCII_FLAGS = np.array([_char_flags(chr(i)) for i in range(128)], dtype=np.uint8)
+_ASCII_FLAGS.flags.writeable = False
+# log1p of the small integers (word, character and distance counts): math.log1p's own values,
+# looked up, so that the vectorised features are those of the per-line code to the last bit.
+_LOG1P = np.array([math.log1p(i) for i in range(4096)], dtype=np.float64)
+_LOG1P.flags.writeable = False
+_STOP_MAX = max(map(len, STOP_WORDS))
+
+
+def _stop_code(w: str) -> int:
+    code = 0
+    for k in range(_STOP_MAX):
+        code = code * 32 + (ord(w[k]) - 96 if k < len(w) else 0)
+    return code
+
+
+_STOP_CODES = np.array(sorted(map(_stop_code, STOP_WORDS)), dtype=np.int64)
+_STOP_CODES.flags.writeable = False
+# Words _COMMENT_MARK cannot match without (under the same IGNORECASE): lines without one skip it.
+# Prefilters, found in the lower-cased page (see _lowered): a line without one of the words cannot match.
+_COMMENT_WORDS = ("comment", "respons", "repl", "reaction", "says", "said", "wrote", "writes", "join the")
+_URL_WORDS = ("http", "www.", ".com", "@")
+
+
+def _flags(doc: str) -> tuple[np.ndarray, np.ndarray]:
+    """The class flags (uint8) and the code point of each character of `doc`."""
+    if doc.isascii():
+        cp = np.frombuffer(doc.encode("ascii"), dtype=np.uint8)
+        return _ASCII_FLAGS.take(cp), cp
+    cp = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    out = np.empty(len(cp), dtype=np.uint8)
+    low = cp < 128
+    out[low] = _ASCII_FLAGS.take(cp[low])
+    uniq, inverse = np.unique(cp[~low], return_inverse=True)  # the page's few distinct non-ASCII characters
+    out[~low] = np.array([_char_flags(chr(c)) for c in uniq.tolist()], dtype=np.uint8).take(inverse)
+    return out, cp
+
+
+def _lowered(doc: str) -> str | None:
+    """doc.lower() where it maps each character to one, and no character of `doc` is one of those that
+    IGNORECASE matches with an ASCII letter: then an ASCII word of a case-insensitive pattern occurs in
+    `doc` only where its lower case occurs in the result, at the same position. None otherwise."""
+    if doc.isascii():
+        return doc.lower()
+    if _FOLDS_TO_ASCII.search(doc):
+        return None
+    low = doc.lower()
+    return low if len(low) == len(doc) else None
+
+
+def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: _Segments, low: str | None) -> list[int]:
+    """The lines _DATEISH may match: each of its forms holds a digit, "/", "." or "-" and a digit
+    (12/03/2020, 2020-03-12), or an ASCII letter or "." then " " and a digit ("March 12, 2020"); with no
+    character that IGNORECASE folds to ASCII (`low` not None), [a-z] matches ASCII letters alone."""
+    if low is None or len(cp) < 3:
+        return list(range(len(seg.starts)))
+    digit = (f & _DECIMAL) != 0
+    mid = cp[1:-1]
+    before = cp[:-2] | 0x20
+    letter_or_dot = ((before >= 97) & (before <= 122)) | (cp[:-2] == 46)
+    dated = digit[2:] & (((mid == 32) & letter_or_dot) | (digit[:-2] & ((mid == 47) | (mid == 46) | (mid == 45))))
+    return np.unique(seg.lines_of((np.flatnonzero(dated) + 1).tolist())).tolist()
+
+
+def _stop_word_starts(cp: np.ndarray, word: np.ndarray, word_start: np.ndarray) -> np.ndarray:
+    """Per character: does a word (\\w+ run) start here whose lower case is a stop word. Stop words are
+    ASCII letters without a k, and only ASCII letters and the Kelvin sign lower-case to ASCII letters
+    (tests/test_clean_features.py), so a stop word is a run of 1-5 ASCII letters: coded 5 bits a letter."""
+    starts = np.flatnonzero(word_start)
+    word_end = word.copy()
+    word_end[:-1] &= ~word[1:]
+    length = np.flatnonzero(word_end) - starts + 1
+    short = length <= _STOP_MAX
+    starts, length = starts[short], length[short]
+    letters = np.zeros(len(cp) + _STOP_MAX, dtype=np.int64)  # a-z (either case) 1..26, else 0
+    low = cp.astype(np.int64) | 0x20
+    letters[: len(cp)] = np.where((low >= 97) & (low <= 122), low - 96, 0)
+    code = np.zeros(len(starts), dtype=np.int64)
+    ok = np.ones(len(starts), dtype=bool)
+    for k in range(_STOP_MAX):
+        within = k < length
+        c = letters.take(starts + k)
+        ok &= ~within | (c > 0)
+        code = code * 32 + np.where(within, c, 0)
+    at = np.minimum(np.searchsorted(_STOP_CODES, code), len(_STOP_CODES) - 1)
+    out = np.zeros(len(cp), dtype=bool)
+    out[starts[ok & (_STOP_CODES.take(at) == code)]] = True
     return out
 
 
-def _context(texts: list[str], words: list[int], prose: list[bool], long_prose: list[float]) -> list[list[float]]:
+def _log1p(a: np.ndarray) -> np.ndarray:
+    """math.log1p of each non-negative integer of `a`."""
+    out = _LOG1P.take(np.minimum(a, len(_LOG1P) - 1))
+    big = a >= len(_LOG1P)
+    if big.any():
+        out[big] = [math.log1p(v) for v in a[big].tolist()]
+    return out
+
+
+def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, 0.0 where den is 0 (the per-line code's `x / n if n else 0.0`)."""
+    return np.divide(num, den, out=np.zeros(len(num)), where=den > 0)
+
+
+@dataclass(slots=True)
+class _Segments:
+    """Lines as [start, end) spans of their texts joined by "\\n", for per-line sums of per-character flags."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def count(self, per_char: np.ndarray) -> np.ndarray:
+        cs = np.zeros(len(per_char) + 1, dtype=np.int64)
+        np.cumsum(per_char, out=cs[1:])
+        return cs.take(self.ends) - cs.take(self.starts)
+
+    def lines_of(self, positions: list[int]) -> np.ndarray:
+        """The line index of each character position."""
+        return np.searchsorted(self.starts, np.asarray(positions, dtype=np.int64), side="right") - 1
+
+    def with_words(self, low: str | None, words: tuple[str, ...]) -> list[int]:
+        """The lines where the lower-cased page `low` holds one of `words` (all lines when None)."""
+        if low is None:
+            return list(range(len(self.starts)))
+        ends = self.ends.tolist()
+        found: set[int] = set()
+        for w in words:
+            at = low.find(w)
+            while at >= 0:
+                line = int(self.lines_of([at])[0])
+                found.add(line)
+                at = low.find(w, ends[line])  # the next line
+        return sorted(found)
+
+    def matching(self, rx: re.Pattern[str], texts: list[str], candidates: list[int], strip: bool = False,
+                 ) -> np.ndarray:
+        """Per line: does `rx` find a match in it (`rx.match` of the stripped line with `strip`); tried only
+        on the `candidates`, the lines a prefilter says it may match."""
+        out = np.zeros(len(self.starts), dtype=bool)
+        for i in candidates:
+            out[i] = (rx.match(texts[i].strip()) if strip else rx.search(texts[i])) is not None
+        return out
+
+
+@dataclass(slots=True)
+class _OwnColumns:
+    """The OWN_NAMES features of every line, as columns, and the per-line facts the page features reuse."""
+
+    matrix: np.ndarray  # (lines, len(OWN_NAMES))
+    words: np.ndarray  # \w+ words per line
+    terminal: np.ndarray  # bool: _TERMINAL finds a sentence end
+
+
+def _own_columns(texts: list[str], doc: str, low: str | None, seg: _Segments, reasons: list[str]) -> _OwnColumns:
+    """Each line's own features, for all lines at once from the flags of the joined text `doc`: what the
+    per-line regexes count, counted per character and summed per line (see the reference in
+    tests/test_clean_features.py)."""
+    n = len(texts)
+    f, cp = _flags(doc)
+    word = (f & _WORD_CHAR) != 0
+    alpha = (f & _ALPHA) != 0
+    space = (f & _SPACE) != 0
+    # starts of maximal runs (the lines' "\n" separators are in no run)
+    word_start = word.copy()
+    word_start[1:] &= ~word[:-1]
+    alpha_start = alpha.copy()
+    alpha_start[1:] &= ~alpha[:-1]
+    words = seg.count(word_start)
+    n_alpha = seg.count(alpha_start)
+    chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    stop = seg.count(_stop_word_starts(cp, word, word_start))
+    # first and last character that is not space, per line (-1 / len(doc) where none)
+    pos = np.arange(len(f), dtype=np.int64)
+    last_solid = np.maximum.accumulate(np.where(space, -1, pos)) if len(f) else pos
+    first_solid = np.minimum.accumulate(np.where(space, len(f), pos)[::-1])[::-1] if len(f) else pos
+    nonempty = seg.ends > seg.starts
+    at_end = last_solid.take(np.maximum(seg.ends - 1, 0)) if len(f) else np.full(n, -1)
+    terminal = nonempty & (at_end >= seg.starts)
+    terminal[terminal] = (f.take(at_end[terminal]) & _TERM) != 0  # rstrip()'s last character ends a sentence
+    at_start = first_solid.take(np.minimum(seg.starts, max(len(f) - 1, 0))) if len(f) else np.full(n, 0)
+    may_bullet = nonempty & (at_start < seg.ends)
+    may_bullet[may_bullet] = (f.take(at_start[may_bullet]) & _BULLET_START) != 0
+    bullet = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(may_bullet).tolist():  # the few lines opening with a mark or a digit
+        bullet[i] = _BULLET.match(texts[i]) is not None
+    cols = [
+        _log1p(words),
+        _log1p(chars),
+        terminal,
+        _share(stop, words),
+        _share(seg.count(alpha_start & ((f & _UPPER) != 0)), n_alpha),
+        _share(seg.count((f & _UPPER) != 0), chars),
+        _share(seg.count((f & _DECIMAL) != 0), chars),
+        _share(seg.count(~(word | space)), chars),
+        np.minimum(seg.count((f & _SEP) != 0), 5) / 5,
+        seg.matching(_URLISH, texts, seg.with_words(low, _URL_WORDS)),
+        seg.matching(_DATEISH, texts, _date_candidates(cp, f, seg, low)),
+        bullet,
+        np.fromiter(map(bool, reasons), dtype=bool, count=n),
+        _share(seg.count(cp == 44), words),  # commas
+        words <= 4,
+        (words >= 5) & (words <= 9),
+        _share(seg.count(word), words) / 10,
+    ]
+    matrix = np.empty((n, len(cols)), dtype=np.float64)
+    for k, col in enumerate(cols):
+        matrix[:, k] = col
+    return _OwnColumns(matrix, words, terminal)
+
+
+def _window_share(flags: np.ndarray, before: int, after: int) -> np.ndarray:
+    """Per line: the share of lines i-before..i+after (clipped to the page) with `flags` set."""
+    n = len(flags)
+    cs = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(flags, out=cs[1:])
+    i = np.arange(n)
+    lo, hi = np.maximum(0, i - before), np.minimum(n, i + after + 1)
+    return (cs.take(hi) - cs.take(lo)) / (hi - lo)
+
+
+def _short_runs(short: np.ndarray) -> np.ndarray:
+    """For each line, the length of the run of consecutive short lines it belongs to (0 if long)."""
+    starts = short.copy()
+    starts[1:] &= ~short[:-1]
+    run = np.cumsum(starts)  # run number of each short line (1-based)
+    lengths = np.bincount(run[short], minlength=int(run[-1]) + 1 if len(run) else 1)
+    return np.where(short, lengths.take(run), 0)
+
+
+def _context(texts: list[str], low: str | None, seg: _Segments, words: np.ndarray, prose: np.ndarray,
+             long_prose: np.ndarray) -> list[np.ndarray]:
     """Block-level context per line: reader comments begun, distance from the main stretch of prose,
     the prose density of a wide window, and how much of the page's prose lies before and after."""
     n = len(texts)
-    marks = [1.0 if _COMMENT_MARK.match(t.strip()) else 0.0 for t in texts]
-    inside = [i for i, p in enumerate(prose) if p]
-    first, last = (inside[0], inside[-1]) if inside else (n, -1)
-    prose_words = [w * lp for w, lp in zip(words, long_prose, strict=True)]
-    total = sum(prose_words) or 1.0
-    most = max(words) or 1
-    out: list[list[float]] = []
-    seen_mark, before = 0.0, 0.0
-    for i in range(n):
-        lo, hi = max(0, i - 10), min(n, i + 11)
-        dist = 0 if first <= i <= last else (first - i if i < first else i - last)
-        out.append([
-            marks[i], seen_mark, math.log1p(dist), sum(long_prose[lo:hi]) / (hi - lo), before / total,
-            (total - before - prose_words[i]) / total if total else 0.0, words[i] / most,
-        ])  # fmt: skip
-        seen_mark = max(seen_mark, marks[i])
-        before += prose_words[i]
-    return out
+    marks = seg.matching(_COMMENT_MARK, texts, seg.with_words(low, _COMMENT_WORDS), strip=True)
+    seen_mark = np.zeros(n, dtype=bool)  # a mark on an earlier line
+    seen_mark[1:] = np.logical_or.accumulate(marks)[:-1]
+    inside = np.flatnonzero(prose)
+    first, last = (int(inside[0]), int(inside[-1])) if len(inside) else (n, -1)
+    i = np.arange(n)
+    dist = np.where(i < first, first - i, np.where(i > last, i - last, 0))
+    prose_words = words * long_prose
+    before = np.cumsum(prose_words) - prose_words
+    total = float(prose_words.sum()) or 1.0
+    most = int(words.max()) or 1
+    return [marks, seen_mark, _log1p(dist), _window_share(long_prose, 10, 10), before / total,
+            (total - before - prose_words) / total, words / most]
 
 
-def line_features(page: PageLines, labelled: tuple[list[bool], list[str], list[list[str]]] | None = None,
-                  ) -> list[list[float]]:
-    """One feature vector per line of `page`, in the order of `feature_names(page.blocks is not None)`.
+def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | None = None) -> np.ndarray:
+    """The features of all lines of `page` at once: a (lines, features) array, columns in the order of
+    `feature_names(page.blocks is not None)`.
 
     `labelled`: what text.py's labeller already found for these lines (a caller that labelled the
     page they came from, blank lines and all: the same labels as of the lines joined), per line:
-    whether it keeps the line, the boilerplate pattern naming it, its words (see classify.py).
+    whether it keeps the line and the boilerplate pattern naming it (see classify.py); further
+    items are ignored.
     """
     texts = page.texts
     n = len(texts)
     if not n:
-        return []
+        return np.zeros((0, len(feature_names(page.blocks is not None))))
     if labelled is None:
-        prose = [lab.keep for lab in label_lines("\n".join(texts))]
+        prose_list = [lab.keep for lab in label_lines("\n".join(texts))]
         reasons = [pattern_reason(t) for t in texts]
-        line_words = [words_of(t) for t in texts]
     else:
-        prose, reasons, line_words = labelled
-    own = [_own(t, w, bool(r)) for t, w, r in zip(texts, line_words, reasons)]
-    words = [len(w) for w in line_words]
-    counts: dict[str, int] = {}
-    for t in texts:
-        counts[t] = counts.get(t, 0) + 1
-    runs = _short_runs(texts, words)
-    long_prose = [1.0 if w >= 10 and _TERMINAL.search(t) else 0.0 for t, w in zip(texts, words)]
-    context = _context(texts, words, prose, long_prose)
-    idx = [OWN_NAMES.index(name) for name in NEIGHBOUR]
-    near = [[o[k] for k in idx] for o in own]
-    empty = [0.0] * len(NEIGHBOUR)
-    rows: list[list[float]] = []
-    for i, t in enumerate(texts):
-        lo, hi = max(0, i - 3), min(n, i + 4)
-        row = own[i] + [
-            i / max(1, n - 1),
-            1.0 if prose[i] else 0.0,
-            min(counts[t] - 1, 3) / 3,
-            min(runs[i], 10) / 10,
-            sum(long_prose[lo:hi]) / (hi - lo),
-            math.log1p(n),
-            *context[i],
-        ]
-        for j in (i - 1, i + 1, i - 2, i + 2):
-            row += near[j] if 0 <= j < n else empty
-        if page.blocks is not None:
-            b = page.blocks[i]
-            row += [
-                1.0 if b.tag == "p" else 0.0,
-                1.0 if b.tag in ("li", "dd", "dt") else 0.0,
-                1.0 if b.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "title") else 0.0,
-                1.0 if b.tag in ("td", "th", "tr") else 0.0,
-                1.0 if b.tag in ("a", "span", "") else 0.0,
-                b.link_share,
-                1.0 if b.boiler_class else 0.0,
-                1.0 if b.content_class else 0.0,
-                1.0 if b.in_extractor else 0.0,
-                1.0 if page.extractor_used else 0.0,
-            ]
-            row += [1.0 if 0 <= j < n and page.blocks[j].in_extractor else 0.0 for j in (i - 1, i + 1)]
-        rows.append(row)
+        prose_list, reasons = labelled[0], labelled[1]
+    doc = "\n".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    ends = np.cumsum(lengths + 1) - 1
+    seg = _Segments(ends - lengths, ends)
+    low = _lowered(doc)
+    own = _own_columns(texts, doc, low, seg, reasons)
+    words = own.words
+    prose = np.fromiter(prose_list, dtype=bool, count=n)
+    counts = Counter(texts)
+    dups = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
+    long_prose = (words >= 10) & own.terminal
+    cols = [
+        np.arange(n) / max(1, n - 1),
+        prose,
+        np.minimum(dups - 1, 3) / 3,
+        np.minimum(_short_runs((words <= 4) & ~own.terminal), 10) / 10,
+        _window_share(long_prose, 3, 3),
+        np.full(n, math.log1p(n)),
+        *_context(texts, low, seg, words, prose, long_prose),
+    ]
+    width = len(feature_names(page.blocks is not None))
+    out = np.zeros((n, width), dtype=np.float64)
+    k = own.matrix.shape[1]
+    out[:, :k] = own.matrix
+    for col in cols:
+        out[:, k] = col
+        k += 1
+    near = own.matrix[:, [OWN_NAMES.index(name) for name in NEIGHBOUR]]
+    m = len(NEIGHBOUR)
+    for shift in (-1, 1, -2, 2):  # prev, next, prev2, next2; zeros beyond the page
+        if shift < 0:
+            out[-shift:, k : k + m] = near[: n + shift]
+        else:
+            out[: n - shift, k : k + m] = near[shift:]
+        k += m
+    if page.blocks is not None:
+        out[:, k:] = _block_columns(page)
+    return out
+
+
+def _block_columns(page: PageLines) -> list[list[float]]:
+    blocks = page.blocks or []
+    n = len(blocks)
+    rows = []
+    for i, b in enumerate(blocks):
+        rows.append([
+            1.0 if b.tag == "p" else 0.0,
+            1.0 if b.tag in ("li", "dd", "dt") else 0.0,
+            1.0 if b.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "title") else 0.0,
+            1.0 if b.tag in ("td", "th", "tr") else 0.0,
+            1.0 if b.tag in ("a", "span", "") else 0.0,
+            b.link_share,
+            1.0 if b.boiler_class else 0.0,
+            1.0 if b.content_class else 0.0,
+            1.0 if b.in_extractor else 0.0,
+            1.0 if page.extractor_used else 0.0,
+            *(1.0 if 0 <= j < n and blocks[j].in_extractor else 0.0 for j in (i - 1, i + 1)),
+        ])  # fmt: skip
     return rows
+
+
+def line_features(page: PageLines, labelled: tuple[list[bool], list[str]] | None = None) -> list[list[float]]:
+    """feature_matrix as one list of floats per line."""
+    return feature_matrix(page, labelled).tolist()

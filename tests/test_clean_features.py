@@ -1,0 +1,142 @@
+"""The line features, computed for a whole page at once (features.feature_matrix), equal those of a
+plain per-line computation (the reference below, the shape the features were first written in)."""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from auditor.clean import features as F
+from auditor.clean.features import PageLines, feature_matrix, line_features
+from auditor.clean.lines import words_of
+from auditor.clean.text import _TERMINAL, label_lines, pattern_reason
+
+
+def _own(s: str) -> list[float]:
+    words = words_of(s)
+    n = len(words)
+    alpha = F._ALPHA_WORD.findall(s)
+    chars = len(s)
+    stop = sum(w.lower() in F.STOP_WORDS for w in words)
+    return [
+        math.log1p(n), math.log1p(chars), 1.0 if _TERMINAL.search(s) else 0.0, stop / n if n else 0.0,
+        sum(w[0].isupper() for w in alpha) / len(alpha) if alpha else 0.0,
+        sum(c.isupper() for c in s) / chars if chars else 0.0,
+        len(F._DIGIT.findall(s)) / chars if chars else 0.0, len(F._PUNCT.findall(s)) / chars if chars else 0.0,
+        min(len(F._SEPARATOR.findall(s)), 5) / 5, 1.0 if F._URLISH.search(s) else 0.0,
+        1.0 if F._DATEISH.search(s) else 0.0, 1.0 if F._BULLET.match(s) else 0.0,
+        1.0 if pattern_reason(s) else 0.0, s.count(",") / n if n else 0.0, 1.0 if n <= 4 else 0.0,
+        1.0 if 5 <= n <= 9 else 0.0, sum(len(w) for w in words) / n / 10 if n else 0.0,
+    ]  # fmt: skip
+
+
+def reference(texts: list[str]) -> list[list[float]]:
+    n = len(texts)
+    prose = [lab.keep for lab in label_lines("\n".join(texts))]
+    own = [_own(t) for t in texts]
+    words = [len(words_of(t)) for t in texts]
+    short = [w <= 4 and not _TERMINAL.search(t) for t, w in zip(texts, words)]
+    runs = [0] * n
+    for i in range(n):
+        if short[i]:
+            lo = hi = i
+            while lo > 0 and short[lo - 1]:
+                lo -= 1
+            while hi < n - 1 and short[hi + 1]:
+                hi += 1
+            runs[i] = hi - lo + 1
+    long_prose = [1.0 if w >= 10 and _TERMINAL.search(t) else 0.0 for t, w in zip(texts, words)]
+    marks = [1.0 if F._COMMENT_MARK.match(t.strip()) else 0.0 for t in texts]
+    inside = [i for i, p in enumerate(prose) if p]
+    first, last = (inside[0], inside[-1]) if inside else (n, -1)
+    prose_words = [w * lp for w, lp in zip(words, long_prose)]
+    total = sum(prose_words) or 1.0
+    idx = [F.OWN_NAMES.index(name) for name in F.NEIGHBOUR]
+    rows = []
+    for i, t in enumerate(texts):
+        lo, hi = max(0, i - 3), min(n, i + 4)
+        wlo, whi = max(0, i - 10), min(n, i + 11)
+        dist = 0 if first <= i <= last else (first - i if i < first else i - last)
+        before = sum(prose_words[:i])
+        row = own[i] + [
+            i / max(1, n - 1), 1.0 if prose[i] else 0.0, min(texts.count(t) - 1, 3) / 3, min(runs[i], 10) / 10,
+            sum(long_prose[lo:hi]) / (hi - lo), math.log1p(n), marks[i], max(marks[:i], default=0.0),
+            math.log1p(dist), sum(long_prose[wlo:whi]) / (whi - wlo), before / total,
+            (total - before - prose_words[i]) / total, words[i] / (max(words) or 1),
+        ]  # fmt: skip
+        for j in (i - 1, i + 1, i - 2, i + 2):
+            row += [own[j][k] for k in idx] if 0 <= j < n else [0.0] * len(idx)
+        rows.append(row)
+    return rows
+
+
+PROSE = "The council voted on Tuesday to expand the bus network into the northern districts of the town."
+PAGES = {
+    "one line": ["Just one line here."],
+    "empty strings": ["", "", ""],
+    "blank only": [" ", "\t", "\u3000"],
+    "menu then prose": ["Home", "News", "Sport", PROSE, PROSE + " It did.", "Share on Facebook", "Related Posts"],
+    "unicode": ["Ünïcödé ŝtüff — «quoted» text, it says “hello”.", "日本語のテキストです。", "Σίσυφος ΣΟΦΟΣ.",
+                "ǅemal Ⅻ ½ ² ٣ 𝟘 _under_ score", "\u00a0padded\u2003", PROSE],
+    "folds to ascii": ["İstanbul cookie policy: accept", "\u212aelvin sign in", "\u017fhare on twitter",
+                       "ı log in now", "The \u212aey said: ſays", PROSE],
+    "unstripped and CR": ["  leading", "trailing.  ", "\tcarriage\r", "a\r\nb", "x" * 5000 + ".", PROSE],
+    "many patterns": ["Share this on Facebook | Twitter | Email » Print", "Log in or register. We use cookies.",
+                      "© 2020 All rights reserved", "Read more", "12/03/2020 www.example.com @user.name",
+                      "March 3, 2021", "2020-01-02", "- bullet one", "• bullet", "12) numbered", "34 comments",
+                      "John says:", "Leave a Reply", "Join the discussion", "http://x.org", PROSE, PROSE],
+    "long lines": [("word " * 3000).strip(), "The " * 2000 + "end.", "a" * 10000, PROSE],
+    "stop words": ["THE Of AnD tO a In iS tHaT", "there their these them then thence", "a_b the_ 3the i I", PROSE],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_features_equal_the_per_line_reference(name):
+    texts = PAGES[name]
+    got = feature_matrix(PageLines(texts))
+    want = np.asarray(reference(texts), dtype=np.float64)
+    assert got.shape == (len(texts), len(F.feature_names(False)))
+    assert np.array_equal(got, want), [F.feature_names(False)[k] for k in np.nonzero(got != want)[1]]
+    assert line_features(PageLines(texts)) == want.tolist()
+
+
+def test_no_lines_no_features():
+    assert feature_matrix(PageLines([])).shape == (0, len(F.feature_names(False)))
+    assert line_features(PageLines([])) == []
+
+
+def test_character_classes_are_those_of_the_regexes_over_all_of_unicode():
+    """feature_matrix counts regex character classes per character: the flags must be the regexes'."""
+    chars = "".join(map(chr, range(sys.maxunicode + 1)))
+    flags, cp = F._flags(chars)
+    assert len(flags) == len(chars) and cp[0x10FFFF] == 0x10FFFF
+
+    def where(rx: str) -> np.ndarray:
+        out = np.zeros(len(chars), dtype=bool)
+        out[[m.start() for m in re.finditer(rx, chars)]] = True
+        return out
+
+    def flag(bit: int) -> np.ndarray:
+        return (flags & bit) != 0
+
+    assert np.array_equal(flag(F._WORD_CHAR), where(r"\w"))
+    assert np.array_equal(flag(F._SPACE), where(r"\s"))
+    assert np.array_equal(flag(F._DECIMAL), where(r"\d"))
+    assert np.array_equal(flag(F._ALPHA), where(r"[^\W\d_]"))
+    assert np.array_equal(flag(F._SEP), where(F._SEPARATOR.pattern))
+    assert np.array_equal(flag(F._UPPER), np.array([c.isupper() for c in chars]))
+    assert np.array_equal(flag(F._TERM), where(_TERMINAL.pattern.removesuffix(r"\s*$")))
+    assert np.array_equal(flag(F._BULLET_START), where(r"[-*•·>»▪●◦]|\d"))
+
+
+def test_only_ascii_letters_and_the_kelvin_sign_lower_case_to_ascii_letters():
+    """Stop words are found as runs of ASCII letters (features._stop_word_starts): no other character
+    lower-cases to ASCII letters, and the Kelvin sign's k is in no stop word."""
+    ascii_lower = set("abcdefghijklmnopqrstuvwxyz")
+    odd = [c for c in map(chr, range(128, sys.maxunicode + 1)) if set(c.lower()) <= ascii_lower and c.lower()]
+    assert odd == ["\u212a"] and not any("k" in w for w in F.STOP_WORDS)
+    assert max(map(len, F.STOP_WORDS)) == F._STOP_MAX
