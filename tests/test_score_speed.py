@@ -90,3 +90,77 @@ def test_a_check_is_measured_once_per_text_and_options():
     assert chk.func(s, **chk.params) is first  # T100 reused the T101 measure instead of measuring again
     other = chk.func(s, **{**chk.params, "min_generic": 1})
     assert other is not first
+
+
+def _rule_findings_without_bounds(rules, text):
+    """Every document rule measured in full (no bound may skip one), as dicts."""
+    s = TextStats(text)
+    out = []
+    for r in rules:
+        if r.scope != "document":
+            continue
+        value = r.measure(s).value
+        if (r.min is not None and value < r.min) or (r.max is not None and value > r.max):
+            out.append(r.evaluate(TextStats(text)).to_dict())
+    return out
+
+
+BOUND_TEXTS = [
+    "",
+    "word",
+    "a b c d e " * 30,  # every n-gram repeats: the 5..10-gram rules all fire
+    "one two three four five six seven eight nine ten eleven " * 2 + "fresh words follow here now",
+    " ".join(f"w{i}" for i in range(400)) + " a b c d a b c d",  # repeated 4-grams, no repeated 5-gram
+    "x y z w v u " * 3 + " ".join(f"t{i}" for i in range(300)),  # 6-grams repeat, 7-grams once, 0.1 share
+]
+
+
+@pytest.mark.parametrize("text", BOUND_TEXTS + _random_texts(11, 40))
+def test_rules_skipped_by_a_bound_would_not_have_fired(text):
+    from auditor.score import load_rules
+
+    rules = load_rules()
+    s = TextStats(text)
+    fired = [f.to_dict() for f in rules.evaluate(None, s)]  # type: ignore[arg-type]
+    assert fired == _rule_findings_without_bounds(rules, text)
+
+
+def test_duplicated_ngram_share_never_grows_with_n():
+    # the bound's premise: a word inside a repeated n-gram is inside a repeated (n-1)-gram
+    for text in BOUND_TEXTS + _random_texts(5, 60):
+        lower = _reference_tokens(text)[2]
+        values = [duplicated_ngram_chars(lower, n) for n in range(1, 12)]
+        assert values == sorted(values, reverse=True)
+
+
+@pytest.mark.parametrize("text", [
+    "", "It is crucial to act. it’s crucial to plan; IT IS ESSENTIAL TO see",
+    "bit is crucial tone (it is worth noting)", "delve into, delves into a myriad of things multifaceted",
+    "a testament to\na testament to", "in today’s fast-paced world, in today's fast-paced one",
+    "it is\u00a0crucial to", "ΟΔΟΣ it is important to note, it is important to note.",
+])
+def test_stock_phrases_found_as_by_searching_every_phrase(text):
+    from auditor.score.checks_template import STOCK_PHRASES
+
+    low = text.lower().replace("’", "'")
+    expected = sorted(
+        (at, at + len(ph)) for ph in STOCK_PHRASES for at in range(len(low)) if low.startswith(ph, at)
+    )
+    chk = CHECKS["stock_phrase_rate"]
+    m = chk.func(TextStats(text), **chk.params)
+    assert m.detail["count"] == len(expected)
+    assert [(sp.start, sp.end) for sp in m.spans] == expected[:20]
+
+
+@pytest.mark.parametrize("text", [
+    "Our privacy policy.\nJavaScript is off here now.\nno policy\nPrivacy Policy and Terms of Use apply here.",
+    "x\n\nuse cookies\n  we USE COOKIES today.\n", "İ privacy policy\nΣ javascript", "plain text. with nothing.",
+])
+def test_c4_policy_and_javascript_lines_as_line_by_line(text):
+    from auditor.score.checks_web import C4_POLICY, _c4_codes, _c4_reason
+
+    s = TextStats(text)
+    expected = [_c4_reason(line, True, 3, 1000, C4_POLICY) for line in s.stripped_lines]
+    from auditor.score.checks_web import _C4_REASONS
+
+    assert [_C4_REASONS[c] for c in _c4_codes(s).tolist()] == expected

@@ -7,6 +7,7 @@ bounds is decided by the rule's `min`/`max`, which every check accepts.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ class Check:
     unit: str
     description: str
     raw: Callable[..., Measure] | None = None  # the measuring function itself, without the memo
+    # (low, high) bounds on the value from what the text's stats already hold, or None: lets a rule
+    # that cannot fire skip the measure (`Rule.evaluate`); never changes a value or a finding
+    bound: Callable[[TextStats, dict[str, Any]], tuple[float, float] | None] | None = None
 
     def measured(self, s: TextStats, key: tuple[Any, ...], options: dict[str, Any]) -> Measure:
         """`func(s, **options)` for a caller that holds `memo_key(name, options)` already (a rule
@@ -95,7 +99,7 @@ class Check:
         for registry, checks in (("document", CHECKS), ("source", SOURCE_CHECKS)):
             if checks.get(self.name) is self:
                 return _registered_check, (registry, self.name)
-        return Check, (self.name, self.func, self.params, self.unit, self.description, self.raw)
+        return Check, (self.name, self.func, self.params, self.unit, self.description, self.raw, self.bound)
 
 
 def _registered_check(registry: str, name: str) -> Check:
@@ -245,6 +249,29 @@ def top_ngram_char_ratio(s: TextStats, n: int) -> Measure:
 def duplicated_ngram_char_ratio(s: TextStats, n: int) -> Measure:
     """Share of characters inside word n-grams that occur more than once."""
     return Measure(_ratio(fast_duplicated_ngram_chars(s, n), s.lower_word_chars))
+
+
+def _duplicated_ngram_bound(s: TextStats, options: dict[str, Any]) -> tuple[float, float] | None:
+    """The share for n is at most the share for any m < n: every word inside a repeated n-gram is
+    inside a repeated m-gram (its first m words, or its last m for the tail). So the measures for
+    smaller n already taken bound it, as does the one for n - 1 where its n-grams are at hand (the
+    Gopher 2..4-gram rules number them): most texts then skip the 5..10-gram work altogether."""
+    n = options.get("n")
+    if not isinstance(n, int) or set(options) != {"n"}:
+        return None
+    high = None
+    for m in range(1, n):
+        found = s.memo.get(("duplicated_ngram_char_ratio", ("n", m)))
+        if found is not None:
+            high = found.value if high is None else min(high, found.value)
+    if n >= 2 and s.has_grams(n - 1) and ("duplicated_ngram_char_ratio", ("n", n - 1)) not in s.memo:
+        value = duplicated_ngram_char_ratio(s, n=n - 1).value  # remembered, as the rule for n - 1 would
+        high = value if high is None else min(high, value)
+    return None if high is None else (0.0, high)
+
+
+CHECKS["duplicated_ngram_char_ratio"] = dataclasses.replace(
+    CHECKS["duplicated_ngram_char_ratio"], bound=_duplicated_ngram_bound)
 
 
 # Further check families register themselves on import (they use `check` and `Measure` above).

@@ -73,9 +73,11 @@ def _c4_codes(
         # Later reasons first, so that the first reason that applies is the one left.
         low = s.lower
         if "javascript" in low or any(p in low for p in policy):  # a line's lowercase is part of the text's
-            lows = list(map(str.lower, sl))
-            codes[[any(p in t for p in policy) for t in lows]] = 5
-            codes[s.lines_mask(map(str.__contains__, lows, repeat("javascript")))] = 4
+            # The lines lowered and joined: lower() keeps every newline where it is, and its one
+            # context rule (final sigma) stops at a newline, so each line lowers as it would alone.
+            joined = "\n".join(sl).lower()
+            codes[_lines_holding(joined, [p for p in policy if p in low])] = 5
+            codes[_lines_holding(joined, ["javascript"])] = 4
         codes[s.line_word_counts < min_words] = 3
         if terminal_punct:
             ended = s.lines_mask(map(str.endswith, sl, repeat(END_PUNCTUATION)))
@@ -90,6 +92,23 @@ def _c4_codes(
                 codes[i] = _C4_REASONS.index(why)
     s.memo[key] = codes
     return codes
+
+
+def _lines_holding(joined: str, needles: list[str]) -> list[int]:
+    """Indices of the lines of `joined` (lines joined by newlines) that contain any of the needles
+    (none of which holds a newline): str.find over the whole, the line told by the newlines before."""
+    hits: list[int] = []
+    for needle in needles:
+        if "\n" in needle:  # cannot be in one line, but the joined text could hold it
+            continue
+        at = joined.find(needle)
+        while at != -1:
+            hits.append(at)
+            at = joined.find(needle, at + 1)
+    if not hits:
+        return []
+    newlines = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10)
+    return sorted(set(np.searchsorted(newlines, np.asarray(hits, dtype=np.int64)).tolist()))
 
 
 def c4_kept_lines(

@@ -58,6 +58,8 @@ class Rule:
         return self.check.func(stats, **{k: v for k, v in self.params.items() if k not in ("min", "max")})
 
     def evaluate(self, stats: TextStats) -> Finding | None:
+        if self.check.bound is not None and self.key and self._cannot_fire(stats):
+            return None
         measure = self.measure(stats)
         value = measure.value
         low = self.min is not None and value < self.min
@@ -74,6 +76,15 @@ class Rule:
             evidence={"check": self.check.name, "value": _round(value), "threshold": self.threshold,
                       "unit": self.check.unit, "source": self.source, **measure.detail},
         )
+
+
+    def _cannot_fire(self, stats: TextStats) -> bool:
+        """Whether the check's bounds, from what `stats` already holds, keep the value within the rule's."""
+        bounds = self.check.bound(stats, self.options) if self.check.bound is not None else None
+        if bounds is None:
+            return False
+        low, high = bounds
+        return (self.min is None or low >= self.min) and (self.max is None or high <= self.max)
 
 
 def _fmt(x: float) -> str:

@@ -223,6 +223,10 @@ class TextStats:
         self.word_ids  # noqa: B018 - fills the vocabulary
         return sum(map(self._vocab.__contains__, set(words)))
 
+    def has_grams(self, n: int) -> bool:
+        """Whether the repeated n-grams for this n are already worked out."""
+        return n in self._grams
+
     def repeated_ngrams(self, n: int) -> Grams:
         """The word n-grams (over `lower_words`) that may occur more than once, with their counts.
 
