@@ -107,6 +107,25 @@ def test_copies_are_found_templates_are_not_merged_and_every_copy_names_the_kept
             assert best[i].jaccard > 0 and max(best[i].jaccard, best[i].containment) >= 0.4
 
 
+def test_a_copy_of_a_page_of_short_lines_is_found_but_template_pages_with_own_titles_are_not():
+    """The shared-prose gate (shared text must be prose) holds only where a page has a passage
+    of its own: a list page copied with scattered typos and reflowed lines is a copy; two
+    pages of one template that differ by a few short lines of their own are not."""
+    rng = random.Random(7)
+    items = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6))) for _ in range(60)]
+    notes = [" ".join(rng.choice(WORDS) for _ in range(14)) + "." for _ in range(6)]
+    page = "\n".join(items[:30] + notes + items[30:])
+    copy = "\n\n".join(" ".join(rng.choice(WORDS) if rng.random() < 0.04 else w for w in line.split(" "))
+                        for line in page.split("\n"))
+    template = "\n".join(items[:40] + notes)
+    one = template + "\n" + "\n".join(" ".join(rng.choice(WORDS) for _ in range(5)) for _ in range(4))
+    two = template + "\n" + "\n".join(" ".join(rng.choice(WORDS) for _ in range(5)) for _ in range(4))
+    res = find_near_duplicates([Record("page", page), Record("copy", copy, order=1)], DedupSettings())
+    assert res.cluster == [0, 0]
+    res = find_near_duplicates([Record("one", one), Record("two", two, order=1)], DedupSettings())
+    assert res.cluster == [0, 1]
+
+
 @pytest.mark.parametrize("policy, kept", [("length", "wrapped"), ("earliest", "base"), ("quality", "base")])
 def test_keep_policy_chooses_who_is_kept(policy, kept):
     records, _ = _corpus()

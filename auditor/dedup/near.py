@@ -199,6 +199,27 @@ def _has_prose(batch: ShingleBatch, i: int, min_words: int) -> bool:
     return bool(len(lw)) and bool(np.quantile(lw, 0.9) >= min_words)
 
 
+# A passage of its own: this many consecutive shingles the other text lacks (about 15 words).
+# Scattered edits (typos, swapped words) leave runs of at most `ngram` shingles each, two close
+# edits twice that; a title, a paragraph or a wrapper of one's own is longer. Measured on
+# make_neardup seeds 1/2/3 (gate always applied -> gate skipped without such a passage): F1
+# 0.979/0.962/0.964 -> 0.982/0.962/0.965, original_accuracy 0.895/0.921/0.914 -> 0.902/0.923/0.916,
+# precision unchanged (8: seed 1 original_accuracy 0.897; counting only shingles of prose lines
+# as a passage, at 16, let template pages whose own part is a few short lines through: P 0.983).
+OWN_PASSAGE = 12
+
+
+def _own_passage(batch: ShingleBatch, i: int, other: np.ndarray) -> bool:
+    """Whether text i has a passage of its own: OWN_PASSAGE consecutive shingles the other text
+    lacks. Two articles in one template each have one (their titles and bodies); a copy whose
+    differences are scattered edits, or a reflowed list page, has none."""
+    own = ~_member(batch.of(i), other)
+    if int(own.sum()) < OWN_PASSAGE:
+        return False
+    edges = np.diff(own.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return bool((np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)).max() >= OWN_PASSAGE)
+
+
 def find_near_duplicates(records: Sequence[Record], settings: DedupSettings,
                          shingler: Shingler | None = None, hasher: MinHasher | None = None) -> NearDupResult:
     """Cluster records into exact and near-duplicate groups; choose one to keep per group."""
@@ -347,7 +368,8 @@ def _verify(batch: ShingleBatch, sets: list[np.ndarray], a: int, b: int,
     """(Jaccard, containment) of a verified pair of copies, else None.
 
     Jaccard or containment over all shingles first; then, unless the two are near-exact,
-    the shared-prose gate (what they share is prose, not one site's menu lines), and what
+    the shared-prose gate (what they share is prose, not one site's menu lines; skipped when
+    neither text has a passage of its own, `_own_passage`), and what
     makes a copy a copy rather than two pages that share a passage or two: most of the
     smaller text's prose is inside the other (`prose_containment`: a copy inside
     boilerplate still passes), and most of the larger text's prose is inside the smaller
@@ -366,7 +388,10 @@ def _verify(batch: ShingleBatch, sets: list[np.ndarray], a: int, b: int,
         return None
     if jac < 0.9 and settings.prose_line_words > 0:  # a near-exact copy needs no gate
         gate = settings.prose_line_words
-        if _has_prose(batch, a, gate) or _has_prose(batch, b, gate):
+        # what two pages share must be prose, unless neither has a passage of its own (a copy
+        # of a page of short lines, a list or a forum thread, with scattered edits)
+        if (_has_prose(batch, a, gate) or _has_prose(batch, b, gate)) and (
+                _own_passage(batch, a, sb) or _own_passage(batch, b, sa)):
             if not (_shared_is_prose(batch, a, sb, gate) and _shared_is_prose(batch, b, sa, gate)):
                 return None
         inside, cover, lead = _prose_shares(batch, a, b, sa, sb, gate)
