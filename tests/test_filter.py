@@ -375,3 +375,44 @@ def test_closing_the_pool_is_bounded_when_a_worker_never_exits():
     close_pool(pool, timeout=0.5)
     assert time.monotonic() - t0 < 15
     assert procs and not any(p.is_alive() for p in procs)
+
+
+def test_streaming_index_verifies_a_bounded_number_of_candidates_most_similar_first(tmp_path):
+    """A document with many candidates (pages sharing paragraphs with it) reads and verifies at most
+    `max_verify` of them, the most similar by estimate, so the dedup step's cost per document does
+    not grow with the corpus; its true copy, the most similar, is still found."""
+    import tempfile
+
+    import numpy as np
+
+    from auditor.dedup import DedupSettings
+    from auditor.dedup.lsh import choose_bands
+    from auditor.engine.index import ShingleStore, StreamingIndex
+    from auditor.engine.work import Signer
+
+    rng = random.Random(5)
+    shared = [_article(rng, 60) for _ in range(3)]
+    # pages that each share two of the three paragraphs with the last one, plus prose of their own
+    pages = [shared[k % 3] + "\n\n" + shared[(k + 1) % 3] + "\n\n" + _article(rng, 150) for k in range(12)]
+    source = "\n\n".join(shared) + "\n\n" + _article(rng, 40)
+    words = source.split(" ")
+    words[5] = "changed"
+    texts = [*pages, source, " ".join(words)]
+    settings = DedupSettings()
+    sigs, sizes, batch = Signer(settings).sign(texts)
+    lines = np.minimum(batch.line_words, 255).astype(np.uint8)
+    sh = [(batch.of(i), lines[batch.offsets[i]: batch.offsets[i + 1]]) for i in range(len(texts))]
+    bands, rows = choose_bands(settings.lsh_threshold, settings.num_perm)
+    with tempfile.TemporaryFile() as f:
+        store = ShingleStore(f)
+        reads: list[int] = []
+        real_read = store.read
+        store.read = lambda k: (reads.append(k), real_read(k))[1]  # type: ignore[method-assign]
+        index = StreamingIndex(settings.num_perm, bands, rows, settings.jaccard, settings.containment,
+                               settings.min_shingles, settings=settings, store=store, max_verify=3)
+        exact = np.arange(len(texts), dtype=np.uint64)
+        index.match_batch(sigs[:-1], sizes[:-1], exact[:-1], keep=[True] * (len(texts) - 1), shingles=sh[:-1])
+        reads.clear()
+        matches, _ = index.match_batch(sigs[-1:], sizes[-1:], exact[-1:], keep=[True], shingles=sh[-1:])
+    assert len(reads) <= 3
+    assert matches[0] is not None and matches[0].kept == len(texts) - 2

@@ -31,7 +31,7 @@ from typing import IO, Any
 import numpy as np
 
 from auditor.document import Severity
-from auditor.engine.index import RowStore, ShingleStore, StreamingIndex, restore_index
+from auditor.engine.index import RowFile, RowStore, ShingleStore, StreamingIndex, restore_index
 from auditor.engine.work import BatchResult, Outcome, StageConfig
 from auditor.errors import AuditorError
 from auditor.io.writers import atomic_writer
@@ -177,7 +177,7 @@ class FilterRun:
         self.index = new_index(self.config, self._open("shingles"), self._open("sigs"))
         log = np.fromfile(self.work / _part("index"), dtype=np.int64).reshape(-1, 3)  # exact, size, shingles
         exact = log[:, 0].copy().view(np.uint64)
-        sigs = np.fromfile(self.work / _part("sigs"), dtype=np.uint32).reshape(-1, self.config.dedup.num_perm)
+        sigs = RowFile(self._files["sigs"], self.config.dedup.num_perm)  # read a step at a time
         self.index_ids = IdLog(self._open("ids"))
         kept = self.index_ids.restore()
         restore_index(self.index, sigs, log[:, 1].copy(), exact, log[:, 2].copy(), kept)
