@@ -164,3 +164,26 @@ def test_c4_policy_and_javascript_lines_as_line_by_line(text):
     from auditor.score.checks_web import _C4_REASONS
 
     assert [_C4_REASONS[c] for c in _c4_codes(s).tolist()] == expected
+
+
+@pytest.mark.parametrize("text", TEXTS + BOUND_TEXTS + _random_texts(13, 80))
+def test_ngrams_worked_out_without_the_smaller_n_equal_the_definitions(text):
+    lower = _reference_tokens(text)[2]
+    for n in range(2, 11):
+        s = TextStats(text)  # fresh: no smaller n worked out, so n > 2 is numbered directly
+        assert fast_duplicated_ngram_chars(s, n) == duplicated_ngram_chars(lower, n)
+        assert fast_top_ngram_chars(TextStats(text), n) == top_ngram_chars(lower, n)
+        assert fast_top_ngram_chars(s, n + 1) == top_ngram_chars(lower, n + 1)  # then built on n
+
+
+@pytest.mark.parametrize("text", BOUND_TEXTS + _random_texts(17, 60))
+def test_ngram_bounds_hold(text):
+    from auditor.score.checks import _duplicated_ngram_bound, _top_ngram_bound
+
+    lower = _reference_tokens(text)[2]
+    chars = sum(map(len, lower))
+    for n in range(1, 11):
+        low, high = _top_ngram_bound(TextStats(text), {"n": n})
+        assert low <= (top_ngram_chars(lower, n) / chars if chars else 0.0) <= high
+        low, high = _duplicated_ngram_bound(TextStats(text), {"n": n})
+        assert low <= (duplicated_ngram_chars(lower, n) / chars if chars else 0.0) <= high

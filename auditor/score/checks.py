@@ -251,6 +251,31 @@ def duplicated_ngram_char_ratio(s: TextStats, n: int) -> Measure:
     return Measure(_ratio(fast_duplicated_ngram_chars(s, n), s.lower_word_chars))
 
 
+def _top_ngram_bound(s: TextStats, options: dict[str, Any]) -> tuple[float, float] | None:
+    """The most frequent n-gram occurs at most as often as the rarest of its words (each occurrence
+    puts each of its words at a distinct place), so its characters times its count are at most, over
+    every window of n words, the window's characters times its rarest word's count (0 under 2: a
+    top n-gram seen once counts 0). Word counts, no n-grams: most texts skip the n-gram work."""
+    n = options.get("n")
+    if not isinstance(n, int) or n < 1 or set(options) != {"n"}:
+        return None
+    if s.has_grams(n):  # the measure itself is at hand
+        return None
+    counts, cum = s.word_count_profile
+    windows = len(counts) - n + 1
+    if windows <= 0:
+        return (0.0, 0.0)
+    rarest = counts[:windows].copy()
+    for k in range(1, n):
+        np.minimum(rarest, counts[k : k + windows], out=rarest)
+    chars = cum[n:] - cum[:windows]
+    best = int((chars * rarest)[rarest >= 2].max(initial=0))
+    return (0.0, _ratio(best, s.lower_word_chars))
+
+
+CHECKS["top_ngram_char_ratio"] = dataclasses.replace(CHECKS["top_ngram_char_ratio"], bound=_top_ngram_bound)
+
+
 def _duplicated_ngram_bound(s: TextStats, options: dict[str, Any]) -> tuple[float, float] | None:
     """The share for n is at most the share for any m < n: every word inside a repeated n-gram is
     inside a repeated m-gram (its first m words, or its last m for the tail). So the measures for
@@ -267,6 +292,11 @@ def _duplicated_ngram_bound(s: TextStats, options: dict[str, Any]) -> tuple[floa
     if n >= 2 and s.has_grams(n - 1) and ("duplicated_ngram_char_ratio", ("n", n - 1)) not in s.memo:
         value = duplicated_ngram_char_ratio(s, n=n - 1).value  # remembered, as the rule for n - 1 would
         high = value if high is None else min(high, value)
+    if high is None and n >= 1:
+        # Every word of a repeated n-gram occurs at least twice, so the n-gram lies in a run of at
+        # least n consecutive words that each occur twice or more: those runs' characters bound it.
+        starts, ends, chars = s.repeated_word_runs
+        high = _ratio(int(chars[(ends - starts) >= n].sum()), s.lower_word_chars)
     return None if high is None else (0.0, high)
 
 

@@ -223,6 +223,54 @@ class TextStats:
         self.word_ids  # noqa: B018 - fills the vocabulary
         return sum(map(self._vocab.__contains__, set(words)))
 
+    @cached_property
+    def word_count_profile(self) -> tuple[np.ndarray, np.ndarray]:
+        """(at each place, how often its word occurs in the text; cumulative `lower_word_lengths`
+        with a leading 0), for the bounds that spare texts the n-gram work."""
+        ids = self.word_ids
+        counts = np.bincount(ids)[ids] if len(ids) else np.zeros(0, dtype=np.int64)
+        cum = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(self.lower_word_lengths, out=cum[1:])
+        return counts, cum
+
+    @cached_property
+    def repeated_word_runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, ends, characters) of the maximal runs of consecutive words that each occur at
+        least twice in the text."""
+        counts, cum = self.word_count_profile
+        edges = np.diff(np.concatenate(([0], (counts >= 2).view(np.int8), [0])).astype(np.int8))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        return starts, ends, cum[ends] - cum[starts]
+
+    def _ngrams_direct(self, n: int) -> Grams:
+        """`repeated_ngrams(n)` without the smaller n: a repeated n-gram starts only where the next
+        n words each occur twice or more, and its first k words repeat there for every k < n, so
+        the n-grams are numbered word by word over those places, dropping the places whose first
+        k words have become unique (np.unique numbers the pairs, as in `repeated_ngrams`)."""
+        ids = self.word_ids
+        windows = len(ids) - n + 1
+        if windows <= 0:
+            return Grams.empty()
+        counts, _ = self.word_count_profile
+        rare = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(counts < 2, out=rare[1:])
+        cand = np.flatnonzero(rare[n:] - rare[:windows] == 0)  # no word seen once in the window
+        gid = ids[cand]
+        width = int(ids.max()) + 1 if len(ids) else 1
+        for k in range(1, n):
+            if len(cand) == 0:
+                return Grams.empty()
+            _, gid, seen = np.unique(gid * width + ids[cand + k], return_inverse=True, return_counts=True)
+            gid = gid.reshape(-1)
+            keep = seen[gid] > 1
+            if not keep.all():
+                cand = cand[keep]
+                _, gid = np.unique(gid[keep], return_inverse=True)
+                gid = gid.reshape(-1)
+        if len(cand) == 0:
+            return Grams.empty()
+        return Grams(cand, gid, np.bincount(gid)[gid])
+
     def has_grams(self, n: int) -> bool:
         """Whether the repeated n-grams for this n are already worked out."""
         return n in self._grams
@@ -236,6 +284,9 @@ class TextStats:
         if n in self._grams:
             return self._grams[n]
         ids = self.word_ids
+        if n > 2 and n - 1 not in self._grams:  # nothing to build on (bounds spared the smaller n)
+            out = self._grams[n] = self._ngrams_direct(n)
+            return out
         if n == 1:
             counts = np.bincount(ids) if len(ids) else np.zeros(0, dtype=np.int64)
             out = Grams(np.arange(len(ids)), ids, counts[ids])
