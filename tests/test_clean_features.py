@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 
+from auditor.clean import chars as C
 from auditor.clean import features as F
 from auditor.clean.features import PageLines, feature_matrix, line_features
 from auditor.clean.lines import words_of
@@ -112,7 +113,7 @@ def test_no_lines_no_features():
 def test_character_classes_are_those_of_the_regexes_over_all_of_unicode():
     """feature_matrix counts regex character classes per character: the flags must be the regexes'."""
     chars = "".join(map(chr, range(sys.maxunicode + 1)))
-    flags, cp = F._flags(chars)
+    flags, cp = C.char_classes(chars)
     assert len(flags) == len(chars) and cp[0x10FFFF] == 0x10FFFF
 
     def where(rx: str) -> np.ndarray:
@@ -123,14 +124,14 @@ def test_character_classes_are_those_of_the_regexes_over_all_of_unicode():
     def flag(bit: int) -> np.ndarray:
         return (flags & bit) != 0
 
-    assert np.array_equal(flag(F._WORD_CHAR), where(r"\w"))
-    assert np.array_equal(flag(F._SPACE), where(r"\s"))
-    assert np.array_equal(flag(F._DECIMAL), where(r"\d"))
-    assert np.array_equal(flag(F._ALPHA), where(r"[^\W\d_]"))
-    assert np.array_equal(flag(F._SEP), where(F._SEPARATOR.pattern))
-    assert np.array_equal(flag(F._UPPER), np.array([c.isupper() for c in chars]))
-    assert np.array_equal(flag(F._TERM), where(_TERMINAL.pattern.removesuffix(r"\s*$")))
-    assert np.array_equal(flag(F._BULLET_START), where(r"[-*•·>»▪●◦]|\d"))
+    assert np.array_equal(flag(C.WORD_CHAR), where(r"\w"))
+    assert np.array_equal(flag(C.SPACE), where(r"\s"))
+    assert np.array_equal(flag(C.DECIMAL), where(r"\d"))
+    assert np.array_equal(flag(C.ALPHA), where(r"[^\W\d_]"))
+    assert np.array_equal(flag(C.SEP), where(F._SEPARATOR.pattern))
+    assert np.array_equal(flag(C.UPPER), np.array([c.isupper() for c in chars]))
+    assert np.array_equal(flag(C.TERM), where(_TERMINAL.pattern.removesuffix(r"\s*$")))
+    assert np.array_equal(flag(C.BULLET_START), where(r"[-*•·>»▪●◦]|\d"))
 
 
 def test_only_ascii_letters_and_the_kelvin_sign_lower_case_to_ascii_letters():
@@ -140,3 +141,28 @@ def test_only_ascii_letters_and_the_kelvin_sign_lower_case_to_ascii_letters():
     odd = [c for c in map(chr, range(128, sys.maxunicode + 1)) if set(c.lower()) <= ascii_lower and c.lower()]
     assert odd == ["\u212a"] and not any("k" in w for w in F.STOP_WORDS)
     assert max(map(len, F.STOP_WORDS)) == F._STOP_MAX
+
+
+PATTERN_PAGE = [
+    "Home", "  Share on Facebook ", "Tweet", "pinned to the top of the page, this note explains the rules.",
+    "Log in", "Forgot your password?", "We use cookies to improve your experience.", "COOKIE POLICY: we use them",
+    "© 2024 Example Media", "(C) Example", "Read more", "5 min read", "Tags: buses, trains", "Leave a Reply",
+    "Your email address will not be published.", "Example is not responsible for the content of external sites.",
+    PROSE, "", "   ", "Search", "Related Posts", "Latest news from the town hall, tagged and filed.",
+]
+
+
+@pytest.mark.parametrize("extra", ["", "\u017fhare on Twitter", "\u0130f you log in", "Cooкie settings: accept",
+                                   "Ünïcödé Σ SIGN IN"])
+def test_page_pattern_reasons_equal_each_lines_pattern_reason(extra):
+    """text.py finds pattern reasons for a whole page (a pattern tried only on lines whose lower case
+    holds one of its words); they must be pattern_reason's of each line, with characters that fold
+    to ASCII (the whole page falls back to the per-line test) and without."""
+    from auditor.clean.text import label_lines_with_reasons
+
+    page = "\n".join([*PATTERN_PAGE, extra, *PATTERN_PAGE[::-1]])
+    _labels, reasons, counts = label_lines_with_reasons(page)
+    lines = page.split("\n")
+    assert reasons == [pattern_reason(line) for line in lines]
+    assert counts == [len(words_of(line)) for line in lines]
+    assert sum(map(bool, reasons)) >= 20

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from auditor.clean.features import PageLines, feature_matrix
 from auditor.clean.model import LineModel
-from auditor.clean.text import LineLabel, label_lines, label_lines_with_reasons
+from auditor.clean.text import LineLabel, label_lines, label_page
 
 # The model judges a line by its page (position, neighbours, prose stretch); a text of one
 # or two lines is no page, and the rules alone judge it.
@@ -34,18 +34,19 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
     """One label per line of `text` (blank lines kept), with the rule or model that removed it."""
     if model is None:
         return label_lines(text)
-    labels, reasons, _words = label_lines_with_reasons(text)
-    idx = [i for i, lab in enumerate(labels) if lab.line.stripped]
+    page = label_page(text)
+    labels, reasons = page.labels, page.reasons
+    idx = [i for i, s in enumerate(page.stripped) if s]
     if len(idx) < MIN_MODEL_LINES:
         return labels
     # The features label the non-blank lines joined; blank lines weigh nothing in text.py's labeller,
     # so its labels of these lines are those it gave them here: passed on, not worked out again.
     labelled = ([labels[i].keep for i in idx], [reasons[i] for i in idx])
-    probs = model.predict(feature_matrix(PageLines([labels[i].line.stripped for i in idx]), labelled))
+    probs = model.predict(feature_matrix(PageLines([page.stripped[i] for i in idx]), labelled))
     fenced = _fenced([labels[i] for i in idx])
-    for i, p, behind_fence in zip(idx, probs, fenced):
+    for i, p, behind_fence in zip(idx, probs.tolist(), fenced):
         lab = labels[i]
-        lab.score = float(p)
+        lab.score = p
         if _named(lab):
             continue  # a named boilerplate pattern: the rule's word stands
         restore = p >= thresholds.keep_outside and not behind_fence

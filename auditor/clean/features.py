@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.clean.text import _FOLDS_TO_ASCII, label_lines, pattern_reason
+from auditor.clean.chars import (
+    ALPHA, BULLET_START, DECIMAL, SEP, SPACE, TERM, UPPER, WORD_CHAR, Segments, char_classes, lowered,
+)
+from auditor.clean.text import label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).
 STOP_WORDS = frozenset(
@@ -99,28 +102,6 @@ def feature_names(html: bool) -> list[str]:
     return names
 
 
-# Per-character classes, as bit flags: the regex character classes the features count, decided per
-# character (tests/test_clean_features.py checks them against the regexes over all of Unicode).
-_UPPER, _DECIMAL, _WORD_CHAR, _SPACE, _ALPHA, _SEP, _TERM, _BULLET_START = (1 << k for k in range(8))
-_SEPARATORS = "|»›•·/>"  # _SEPARATOR's characters
-_TERMINALS = ".!?…\"”’»)"  # _TERMINAL's characters (text.py)
-_BULLET_MARKS = "-*•·>»▪●◦"  # _BULLET's marks
-
-
-def _char_flags(c: str) -> int:
-    """The classes of one character: isupper (str.isupper), \\d (isdecimal), \\w (isalnum or _),
-    \\s (isspace), [^\\W\\d_] (isalnum, not decimal), a separator, a sentence end, a bullet's start."""
-    word = c.isalnum() or c == "_"
-    return (
-        (_UPPER if c.isupper() else 0) | (_DECIMAL if c.isdecimal() else 0) | (_WORD_CHAR if word else 0)
-        | (_SPACE if c.isspace() else 0) | (_ALPHA if c.isalnum() and not c.isdecimal() else 0)
-        | (_SEP if c in _SEPARATORS else 0) | (_TERM if c in _TERMINALS else 0)
-        | (_BULLET_START if c in _BULLET_MARKS or c.isdecimal() else 0)
-    )
-
-
-_ASCII_FLAGS = np.array([_char_flags(chr(i)) for i in range(128)], dtype=np.uint8)
-_ASCII_FLAGS.flags.writeable = False
 # log1p of the small integers (word, character and distance counts): math.log1p's own values,
 # looked up, so that the vectorised features are those of the per-line code to the last bit.
 _LOG1P = np.array([math.log1p(i) for i in range(4096)], dtype=np.float64)
@@ -138,44 +119,18 @@ def _stop_code(w: str) -> int:
 _STOP_CODES = np.array(sorted(map(_stop_code, STOP_WORDS)), dtype=np.int64)
 _STOP_CODES.flags.writeable = False
 # Words _COMMENT_MARK cannot match without (under the same IGNORECASE): lines without one skip it.
-# Prefilters, found in the lower-cased page (see _lowered): a line without one of the words cannot match.
+# Prefilters, found in the lower-cased page (see chars.lowered): a line without one of the words cannot match.
 _COMMENT_WORDS = ("comment", "respons", "repl", "reaction", "says", "said", "wrote", "writes", "join the")
 _URL_WORDS = ("http", "www.", ".com", "@")
 
 
-def _flags(doc: str) -> tuple[np.ndarray, np.ndarray]:
-    """The class flags (uint8) and the code point of each character of `doc`."""
-    if doc.isascii():
-        cp = np.frombuffer(doc.encode("ascii"), dtype=np.uint8)
-        return _ASCII_FLAGS.take(cp), cp
-    cp = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    out = np.empty(len(cp), dtype=np.uint8)
-    low = cp < 128
-    out[low] = _ASCII_FLAGS.take(cp[low])
-    uniq, inverse = np.unique(cp[~low], return_inverse=True)  # the page's few distinct non-ASCII characters
-    out[~low] = np.array([_char_flags(chr(c)) for c in uniq.tolist()], dtype=np.uint8).take(inverse)
-    return out, cp
-
-
-def _lowered(doc: str) -> str | None:
-    """doc.lower() where it maps each character to one, and no character of `doc` is one of those that
-    IGNORECASE matches with an ASCII letter: then an ASCII word of a case-insensitive pattern occurs in
-    `doc` only where its lower case occurs in the result, at the same position. None otherwise."""
-    if doc.isascii():
-        return doc.lower()
-    if _FOLDS_TO_ASCII.search(doc):
-        return None
-    low = doc.lower()
-    return low if len(low) == len(doc) else None
-
-
-def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: _Segments, low: str | None) -> list[int]:
+def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | None) -> list[int]:
     """The lines _DATEISH may match: each of its forms holds a digit, "/", "." or "-" and a digit
     (12/03/2020, 2020-03-12), or an ASCII letter or "." then " " and a digit ("March 12, 2020"); with no
     character that IGNORECASE folds to ASCII (`low` not None), [a-z] matches ASCII letters alone."""
     if low is None or len(cp) < 3:
         return list(range(len(seg.starts)))
-    digit = (f & _DECIMAL) != 0
+    digit = (f & DECIMAL) != 0
     mid = cp[1:-1]
     before = cp[:-2] | 0x20
     letter_or_dot = ((before >= 97) & (before <= 122)) | (cp[:-2] == 46)
@@ -224,46 +179,6 @@ def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 @dataclass(slots=True)
-class _Segments:
-    """Lines as [start, end) spans of their texts joined by "\\n", for per-line sums of per-character flags."""
-
-    starts: np.ndarray
-    ends: np.ndarray
-
-    def count(self, per_char: np.ndarray) -> np.ndarray:
-        cs = np.zeros(len(per_char) + 1, dtype=np.int64)
-        np.cumsum(per_char, out=cs[1:])
-        return cs.take(self.ends) - cs.take(self.starts)
-
-    def lines_of(self, positions: list[int]) -> np.ndarray:
-        """The line index of each character position."""
-        return np.searchsorted(self.starts, np.asarray(positions, dtype=np.int64), side="right") - 1
-
-    def with_words(self, low: str | None, words: tuple[str, ...]) -> list[int]:
-        """The lines where the lower-cased page `low` holds one of `words` (all lines when None)."""
-        if low is None:
-            return list(range(len(self.starts)))
-        ends = self.ends.tolist()
-        found: set[int] = set()
-        for w in words:
-            at = low.find(w)
-            while at >= 0:
-                line = int(self.lines_of([at])[0])
-                found.add(line)
-                at = low.find(w, ends[line])  # the next line
-        return sorted(found)
-
-    def matching(self, rx: re.Pattern[str], texts: list[str], candidates: list[int], strip: bool = False,
-                 ) -> np.ndarray:
-        """Per line: does `rx` find a match in it (`rx.match` of the stripped line with `strip`); tried only
-        on the `candidates`, the lines a prefilter says it may match."""
-        out = np.zeros(len(self.starts), dtype=bool)
-        for i in candidates:
-            out[i] = (rx.match(texts[i].strip()) if strip else rx.search(texts[i])) is not None
-        return out
-
-
-@dataclass(slots=True)
 class _OwnColumns:
     """The OWN_NAMES features of every line, as columns, and the per-line facts the page features reuse."""
 
@@ -272,15 +187,15 @@ class _OwnColumns:
     terminal: np.ndarray  # bool: _TERMINAL finds a sentence end
 
 
-def _own_columns(texts: list[str], doc: str, low: str | None, seg: _Segments, reasons: list[str]) -> _OwnColumns:
+def _own_columns(texts: list[str], doc: str, low: str | None, seg: Segments, reasons: list[str]) -> _OwnColumns:
     """Each line's own features, for all lines at once from the flags of the joined text `doc`: what the
     per-line regexes count, counted per character and summed per line (see the reference in
     tests/test_clean_features.py)."""
     n = len(texts)
-    f, cp = _flags(doc)
-    word = (f & _WORD_CHAR) != 0
-    alpha = (f & _ALPHA) != 0
-    space = (f & _SPACE) != 0
+    f, cp = char_classes(doc)
+    word = (f & WORD_CHAR) != 0
+    alpha = (f & ALPHA) != 0
+    space = (f & SPACE) != 0
     # starts of maximal runs (the lines' "\n" separators are in no run)
     word_start = word.copy()
     word_start[1:] &= ~word[:-1]
@@ -290,17 +205,14 @@ def _own_columns(texts: list[str], doc: str, low: str | None, seg: _Segments, re
     n_alpha = seg.count(alpha_start)
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     stop = seg.count(_stop_word_starts(cp, word, word_start))
-    # first and last character that is not space, per line (-1 / len(doc) where none)
+    terminal = seg.last_solid_is(f, TERM)  # rstrip()'s last character ends a sentence
+    # the first character that is not space, per line (len(doc) where none)
     pos = np.arange(len(f), dtype=np.int64)
-    last_solid = np.maximum.accumulate(np.where(space, -1, pos)) if len(f) else pos
     first_solid = np.minimum.accumulate(np.where(space, len(f), pos)[::-1])[::-1] if len(f) else pos
     nonempty = seg.ends > seg.starts
-    at_end = last_solid.take(np.maximum(seg.ends - 1, 0)) if len(f) else np.full(n, -1)
-    terminal = nonempty & (at_end >= seg.starts)
-    terminal[terminal] = (f.take(at_end[terminal]) & _TERM) != 0  # rstrip()'s last character ends a sentence
     at_start = first_solid.take(np.minimum(seg.starts, max(len(f) - 1, 0))) if len(f) else np.full(n, 0)
     may_bullet = nonempty & (at_start < seg.ends)
-    may_bullet[may_bullet] = (f.take(at_start[may_bullet]) & _BULLET_START) != 0
+    may_bullet[may_bullet] = (f.take(at_start[may_bullet]) & BULLET_START) != 0
     bullet = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(may_bullet).tolist():  # the few lines opening with a mark or a digit
         bullet[i] = _BULLET.match(texts[i]) is not None
@@ -309,11 +221,11 @@ def _own_columns(texts: list[str], doc: str, low: str | None, seg: _Segments, re
         _log1p(chars),
         terminal,
         _share(stop, words),
-        _share(seg.count(alpha_start & ((f & _UPPER) != 0)), n_alpha),
-        _share(seg.count((f & _UPPER) != 0), chars),
-        _share(seg.count((f & _DECIMAL) != 0), chars),
+        _share(seg.count(alpha_start & ((f & UPPER) != 0)), n_alpha),
+        _share(seg.count((f & UPPER) != 0), chars),
+        _share(seg.count((f & DECIMAL) != 0), chars),
         _share(seg.count(~(word | space)), chars),
-        np.minimum(seg.count((f & _SEP) != 0), 5) / 5,
+        np.minimum(seg.count((f & SEP) != 0), 5) / 5,
         seg.matching(_URLISH, texts, seg.with_words(low, _URL_WORDS)),
         seg.matching(_DATEISH, texts, _date_candidates(cp, f, seg, low)),
         bullet,
@@ -348,7 +260,7 @@ def _short_runs(short: np.ndarray) -> np.ndarray:
     return np.where(short, lengths.take(run), 0)
 
 
-def _context(texts: list[str], low: str | None, seg: _Segments, words: np.ndarray, prose: np.ndarray,
+def _context(texts: list[str], low: str | None, seg: Segments, words: np.ndarray, prose: np.ndarray,
              long_prose: np.ndarray) -> list[np.ndarray]:
     """Block-level context per line: reader comments begun, distance from the main stretch of prose,
     the prose density of a wide window, and how much of the page's prose lies before and after."""
@@ -389,8 +301,8 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
     doc = "\n".join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     ends = np.cumsum(lengths + 1) - 1
-    seg = _Segments(ends - lengths, ends)
-    low = _lowered(doc)
+    seg = Segments(ends - lengths, ends)
+    low = lowered(doc)
     own = _own_columns(texts, doc, low, seg, reasons)
     words = own.words
     prose = np.fromiter(prose_list, dtype=bool, count=n)

@@ -19,14 +19,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.clean.lines import Line, split_lines, word_count, words_of
+import numpy as np
+
+from auditor.clean.chars import FOLDS_TO_ASCII, TERM, WORD_CHAR, Segments, char_classes, lowered
+from auditor.clean.lines import Line, split_lines, word_count
 from auditor.document import Removal, Span
 
 # Each pattern matches a whole short line; the name is the reason given for the removal. With each
 # pattern, words that any line it matches contains (in lower case; none: always tried): a line without
-# any of them is not tried on the pattern (see _pattern_reason). Edit the two together.
+# any of them is not tried on the pattern (see _pattern_reason and _pattern_reasons). Edit the two together.
 _TABLE: list[tuple[str, tuple[str, ...], str]] = [
-    ("share-buttons", (), r"^(share|tweet|pin|email|print|whatsapp|facebook|twitter|linkedin|reddit)\b.{0,80}$"),
+    ("share-buttons", ("share", "tweet", "pin", "email", "print", "whatsapp", "facebook", "twitter", "linkedin", "reddit"),
+     r"^(share|tweet|pin|email|print|whatsapp|facebook|twitter|linkedin|reddit)\b.{0,80}$"),
     ("share-buttons", ("share ",), r"^.{0,40}share (on|this|via|with) .{0,60}$"),
     (
         "login-prompt",
@@ -41,7 +45,12 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
     ("copyright", ("©", "(c)", "copyright", "all rights reserved"),
      r"^.{0,80}(©|\(c\)|copyright\b|all rights reserved).{0,120}$"),
     (
-        "navigation", (),
+        "navigation",
+        ("home", "menu", "search", "skip to", "go to mobile version", "view all result", "no result", "read more",
+         "load more", "show more", "next post", "previous post", "next article", "previous article", "related",
+         "trending", "latest", "popular", "most read", "comments", "leave a ", "cancel reply", "back to top",
+         "source link", "advertisement", "sponsored", "subscribe", "newsletter", "follow us", "categories", "tag",
+         "reading time:", " min"),
         r"^(home|menu|search|skip to (main )?content|go to mobile version|view all results?|no results?|"
         r"read more|load more|show more|next post|previous post|next article|previous article|related( posts| articles| stories)?|"
         r"trending|latest|popular|most read|comments|leave a (reply|comment)|cancel reply|back to top|"
@@ -56,10 +65,9 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
           for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE)]
-# The characters beyond ASCII that IGNORECASE matches with an ASCII letter (İ ı ſ K: Python's case
-# equivalences; tests/test_clean.py checks the list): in a line without them, the lower-cased line
-# holds every stretch of ASCII letters the patterns could match.
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+# In a line without these (chars.FOLDS_TO_ASCII), the lower-cased line holds every stretch of ASCII
+# letters the patterns could match.
+_FOLDS_TO_ASCII = FOLDS_TO_ASCII
 
 _TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
 
@@ -91,13 +99,42 @@ def _pattern_reason(s: str, words: int) -> str:
     return ""
 
 
-def _weight(s: str, n: int, reason: str) -> float:
-    """The weight of a line for the main stretch: `s` stripped, `n` its words."""
+def _pattern_reasons(text: str, stripped: list[str], counts: list[int], seg: Segments) -> list[str]:
+    """_pattern_reason of every line of `text` (its `stripped` lines with their word `counts`): each
+    pattern is tried only on the lines where the lower-cased text holds one of its words."""
+    low = lowered(text)
+    if low is None:  # a character that folds to ASCII, or one that lower-cases to two
+        return [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts)]
+    candidates = [set(seg.with_words(low, needs)) if needs else set(range(len(stripped)))
+                  for (_, needs, _) in _TABLE]
+    out = [""] * len(stripped)
+    for i in sorted(set().union(*candidates)):
+        s = stripped[i]
+        if not s or counts[i] > 40:
+            continue
+        for (name, rx), lines in zip(PATTERNS, candidates):
+            if i in lines and rx.match(s):
+                out[i] = name
+                break
+    return out
+
+
+def _words_and_ends(text: str, seg: Segments) -> tuple[list[int], list[bool]]:
+    """Per line of `text`: its number of words (\\w+ runs, lines.word_count) and whether it ends a
+    sentence (_TERMINAL finds one: its last character that is not space is a sentence end)."""
+    flags = char_classes(text)[0]
+    word = (flags & WORD_CHAR) != 0
+    start = word.copy()
+    start[1:] &= ~word[:-1]
+    return seg.count(start).tolist(), seg.last_solid_is(flags, TERM).tolist()
+
+
+def _weight(s: str, n: int, reason: str, terminal: bool) -> float:
+    """The weight of a line for the main stretch: `s` stripped, `n` its words, `terminal` it ends a sentence."""
     if not s:
         return 0.0
     if reason:
         return -200.0
-    terminal = bool(_TERMINAL.search(s))
     if n >= 10 and (terminal or n >= 20):
         return float(len(s))  # prose
     if n >= 3 and terminal:
@@ -123,15 +160,32 @@ def label_lines(text: str, min_run: int = 3, short_words: int = 4) -> list[LineL
 
 
 def label_lines_with_reasons(text: str, min_run: int = 3,
-                             short_words: int = 4) -> tuple[list[LineLabel], list[str], list[list[str]]]:
+                             short_words: int = 4) -> tuple[list[LineLabel], list[str], list[int]]:
     """label_lines, with each line's boilerplate pattern (pattern_reason, before the main-stretch and
-    menu-run labels overwrite it) and its words (lines.words_of): what the line model's features need."""
+    menu-run labels overwrite it) and its word count: what the line model's features need."""
+    page = label_page(text, min_run, short_words)
+    return page.labels, page.reasons, page.counts
+
+
+@dataclass(slots=True)
+class LabelledPage:
+    """The rules' labels of a text's lines, with what was found on the way, per line."""
+
+    labels: list[LineLabel]
+    stripped: list[str]  # the line without surrounding space
+    reasons: list[str]  # the boilerplate pattern naming it (before other labels overwrote the reason)
+    counts: list[int]  # its words
+
+
+def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPage:
+    """label_lines_with_reasons, as a LabelledPage."""
     lines = split_lines(text)
     stripped = [ln.text.strip() for ln in lines]
-    words = [words_of(s) for s in stripped]
-    counts = [len(w) for w in words]
-    reasons = [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts)]
-    weights = [_weight(s, n, r) for s, n, r in zip(stripped, counts, reasons)]
+    seg = Segments(np.fromiter((ln.start for ln in lines), dtype=np.int64, count=len(lines)),
+                   np.fromiter((ln.end for ln in lines), dtype=np.int64, count=len(lines)))
+    counts, ends = _words_and_ends(text, seg)
+    reasons = _pattern_reasons(text, stripped, counts, seg)
+    weights = [_weight(s, n, r, t) for s, n, r, t in zip(stripped, counts, reasons, ends)]
     first, last, main = _best_segment(weights)
     labels = [LineLabel(ln, True) for ln in lines]
     for i, lab in enumerate(labels):
@@ -160,7 +214,7 @@ def label_lines_with_reasons(text: str, min_run: int = 3,
     run: list[int] = []
     for i in list(range(first, last + 1)) + [-1]:
         s = stripped[i] if i >= 0 else None
-        if s is not None and s and counts[i] <= short_words and not _TERMINAL.search(s):
+        if s is not None and s and counts[i] <= short_words and not ends[i]:
             run.append(i)
             continue
         if s == "":
@@ -169,7 +223,7 @@ def label_lines_with_reasons(text: str, min_run: int = 3,
             for k in run:
                 labels[k].keep, labels[k].reason = False, "menu-run"
         run = []
-    return labels, reasons, words
+    return LabelledPage(labels, stripped, reasons, counts)
 
 
 def strip_text(text: str, labels: list[LineLabel] | None = None) -> tuple[str, list[Removal]]:
