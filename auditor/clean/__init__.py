@@ -13,12 +13,22 @@ are removed as template lines (template.py). Every removal names its rule or mod
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.clean.classify import Thresholds, classify_lines
-from auditor.clean.html import ExtractionTimeout, extract_main_text, html_to_plain, parse_html, render, time_limit
-from auditor.clean.lines import split_lines, word_count
+from auditor.clean.html import (
+    ExtractionTimeout,
+    extract_main_text,
+    html_to_plain,
+    page_link_share,
+    parse_html,
+    render,
+    time_limit,
+    trim_link_ends,
+)  # fmt: skip
+from auditor.clean.lines import Line, split_lines, word_count, words_of
 from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
 from auditor.clean.text import label_lines, strip_text
@@ -61,9 +71,10 @@ def _agreement(kept_a: list[bool], kept_b: list[bool], words: list[int]) -> floa
 
 def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None) -> None:
     tree = parse_html(doc.raw)
-    rendering = render(tree)
+    rendering = render(tree, links=True)
     plain = "\n".join(rendering.lines)
     doc.clean_info["raw_text"] = plain
+    link_share = page_link_share(rendering)  # before trafilatura prunes the tree
     timed_out = False
     try:
         with time_limit(settings.html_timeout_s):
@@ -85,26 +96,73 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
                           "unit": "seconds"},
             ))  # fmt: skip
         return
+    by_extractor = _extractor_marks(plain, text)
+    if model is not None and _part_of_prose_page(word_count(text), word_count(plain), link_share):
+        labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
+        lm_text, lm_removals = strip_text(plain, labels)
+        if _line_model_covers(text, lm_text):
+            nonblank = [lab for lab in labels if lab.line.stripped]
+            doc.text, doc.removals = lm_text, lm_removals
+            doc.clean_info["method"] = "line-model (trafilatura kept only part of a prose page)"
+            doc.clean_info["confidence"] = _agreement(
+                [keep for keep, _ in by_extractor], [lab.keep for lab in nonblank],
+                [word_count(lab.line.stripped) for lab in nonblank],
+            )
+            return
+    text, trimmed = trim_link_ends(text, rendering)
+    if trimmed:
+        by_extractor = _extractor_marks(plain, text)
     # The second opinion for the confidence is the rule labeller (text.py): the line model
     # would cost as much time as trafilatura itself (measured on aeb), the rules a tenth.
     labels = label_lines(plain)
-    kept = _lines_in(text)
-    removals: list[Removal] = []
-    by_extractor: list[bool] = []
-    for lab in labels:
-        if not lab.line.stripped:
-            continue
-        keep = " ".join(lab.line.stripped.split()) in kept
-        by_extractor.append(keep)
-        if not keep:
-            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text, "trafilatura"))
+    removals = [Removal(Span(line.start, line.end, "raw"), line.text,
+                        "link-line" if " ".join(line.stripped.split()) in trimmed else "trafilatura")
+                for keep, line in by_extractor if not keep]  # fmt: skip
     nonblank = [lab for lab in labels if lab.line.stripped]
     doc.text = text
     doc.removals = removals
     doc.clean_info["method"] = "trafilatura"
     doc.clean_info["confidence"] = _agreement(
-        by_extractor, [lab.keep for lab in nonblank], [word_count(lab.line.stripped) for lab in nonblank]
+        [keep for keep, _ in by_extractor], [lab.keep for lab in nonblank],
+        [word_count(lab.line.stripped) for lab in nonblank],
     )
+
+
+def _extractor_marks(plain: str, text: str) -> list[tuple[bool, Line]]:
+    """Per non-blank line of the rendering: did trafilatura keep it?"""
+    kept = _lines_in(text)
+    return [(" ".join(ln.stripped.split()) in kept, ln) for ln in split_lines(plain) if ln.stripped]
+
+
+# When trafilatura keeps only a part of a page that is prose from top to bottom (a blog page,
+# a list of posts, a long essay split over containers), the line model on the whole rendering
+# does better; on news pages with one article container trafilatura is the better judge.
+# Measured on the shared sets (benchmarks/run.py extraction, README): the line model's output
+# must hold most of trafilatura's (PROSE_COVER of its 4-grams) and be PROSE_GAIN times longer,
+# on a page with at most MAX_PAGE_LINKS of its characters in links (link density as in
+# Kohlschütter et al. 2010). The two cheap tests run first, so the model runs on few pages.
+PROSE_COVER = 0.8
+PROSE_GAIN = 1.3
+MAX_PAGE_LINKS = 0.15
+
+
+def _part_of_prose_page(extracted_words: int, page_words: int, link_share: float) -> bool:
+    # the line model keeps at most the whole page, so PROSE_GAIN needs trafilatura below page / gain
+    return link_share <= MAX_PAGE_LINKS and extracted_words * PROSE_GAIN <= page_words
+
+
+def _line_model_covers(extracted: str, by_model: str) -> bool:
+    ext, mod = shingles(extracted), shingles(by_model)
+    total = sum(ext.values())
+    if not total or word_count(by_model) < PROSE_GAIN * word_count(extracted):
+        return False
+    return sum((ext & mod).values()) / total >= PROSE_COVER
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Word n-grams of the lowercased text, counted (the extraction benchmark's unit)."""
+    words = words_of(text.lower())
+    return Counter(tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)))
 
 
 def _lines_in(text: str) -> set[str]:

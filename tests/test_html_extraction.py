@@ -1,0 +1,98 @@
+"""HTML pages: which extractor's output is trusted, per page, from evidence the page itself gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.clean import CleanSettings, clean_document, load_line_model
+from auditor.clean.html import page_link_share, parse_html, render
+from auditor.document import Document
+
+# A blog-style page: the text runs over several containers, no single article element.
+POSTS = [
+    "We spent the first week of the trip walking along the coast, stopping in small villages to eat and rest.",
+    "The weather was kinder than the forecasts had promised, and most mornings began with a clear blue sky.",
+    "On the fourth day we reached the lighthouse, which has been closed to visitors since the storm last year.",
+    "A fisherman told us that the harbour had been rebuilt twice in his lifetime, each time a little higher.",
+    "The second week was spent inland, where the paths climb through old forests and over windy open moors.",
+    "We met very few other walkers there, and the only sound for hours at a time was the wind in the trees.",
+    "By the end of the trip we had covered almost two hundred miles, most of it on paths we had never seen.",
+    "Next year we hope to go back and walk the northern half of the route, which is said to be even wilder.",
+]
+BLOG = (
+    "<html><head><title>Walking notes</title></head><body>"
+    + "".join(f'<div class="post"><p>{p}</p></div>' for p in POSTS)
+    + "</body></html>"
+)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_line_model()
+
+
+def _first_paragraph_only(tree, **kw):  # noqa: ANN001, ANN003
+    """trafilatura when it settles on one container of a page whose text is spread over many."""
+    return POSTS[0] + "\n" + POSTS[1]
+
+
+def test_part_of_a_prose_page_is_left_to_the_line_model(monkeypatch, model):
+    monkeypatch.setattr("auditor.clean.extract_main_text", _first_paragraph_only)
+    doc = Document("blog", BLOG, kind="html")
+    clean_document(doc, CleanSettings(min_html_words=5), model)
+    assert doc.clean_info["method"] == "line-model (trafilatura kept only part of a prose page)"
+    for p in POSTS:  # the whole prose page, not trafilatura's part of it
+        assert p in doc.text
+    assert 0.0 <= doc.clean_info["confidence"] < 1.0  # the two methods disagree on most lines
+    for r in doc.removals:
+        assert doc.raw_text[r.span.start : r.span.end] == r.text
+
+
+def test_link_heavy_page_keeps_trafilaturas_choice(monkeypatch, model):
+    # The same prose, but most of the page is links (a portal, a list of teasers): no switch.
+    links = "".join(f'<li><a href="/p{i}">{p}</a></li>' for i, p in enumerate(POSTS[2:]))
+    html = f"<html><body><p>{POSTS[0]}</p><p>{POSTS[1]}</p><ul>{links}</ul></body></html>"
+    monkeypatch.setattr("auditor.clean.extract_main_text", _first_paragraph_only)
+    doc = Document("portal", html, kind="html")
+    clean_document(doc, CleanSettings(min_html_words=5), model)
+    assert doc.clean_info["method"] == "trafilatura"
+    assert POSTS[5] not in doc.text
+    assert {r.reason for r in doc.removals} == {"trafilatura"}
+
+
+def test_whole_page_from_trafilatura_is_kept_without_the_model(monkeypatch, model):
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: "\n".join(POSTS))
+    called = []
+    monkeypatch.setattr("auditor.clean.classify_lines", lambda *a, **kw: called.append(1) or [])
+    doc = Document("blog", BLOG, kind="html")
+    clean_document(doc, CleanSettings(), model)
+    assert doc.clean_info["method"] == "trafilatura" and not called  # the cheap tests spare the model
+    assert doc.text.split("\n") == POSTS
+
+
+def test_page_link_share_counts_characters_inside_links():
+    html = "<html><body><p>abcdefghij</p><p><a href='/x'>abcdefghij</a></p></body></html>"
+    assert page_link_share(render(parse_html(html), facts=True)) == pytest.approx(0.5)
+    assert page_link_share(render(parse_html("<html><body></body></html>"), facts=True)) == 0.0
+
+
+def test_link_lists_at_the_ends_of_trafilaturas_output_are_trimmed_and_named(monkeypatch, model):
+    related = ["Ten more walks for the summer", "Our guide to coastal paths"]
+    body = "".join(f"<p>{p}</p>" for p in POSTS[:3])
+    links = "".join(f'<li><a href="/r{i}">{r}</a></li>' for i, r in enumerate(related))
+    mention = f'<p>{POSTS[3]} <a href="/harbour">See the harbour</a></p>'  # a link inside prose stays
+    article = [*POSTS[:3], f"{POSTS[3]} See the harbour"]
+    html = f"<html><body><article>{body}{mention}<ul>{links}</ul></article></body></html>"
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: "\n".join([*article, *related]))
+    doc = Document("news", html, kind="html")
+    clean_document(doc, CleanSettings(), model)
+    assert doc.text.split("\n") == article
+    assert {r.text: r.reason for r in doc.removals} == {r: "link-line" for r in related}
+
+
+def test_trim_link_ends_leaves_a_page_without_link_lines_alone():
+    from auditor.clean.html import trim_link_ends
+
+    rendering = render(parse_html(BLOG), links=True)
+    text = "\n".join(POSTS)
+    assert trim_link_ends(text, rendering) == (text, set())
