@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from auditor.clean import CleanSettings, clean_document, load_line_model
-from auditor.clean.html import page_link_share, parse_html, render
+from auditor.clean.html import page_link_share, parse_html, render, trim_furniture_ends
+from auditor.clean.text import pattern_reason
 from auditor.document import Document
 
 # A blog-style page: the text runs over several containers, no single article element.
@@ -90,9 +91,15 @@ def test_link_lists_at_the_ends_of_trafilaturas_output_are_trimmed_and_named(mon
     assert {r.text: r.reason for r in doc.removals} == {r: "link-line" for r in related}
 
 
-def test_trim_link_ends_leaves_a_page_without_link_lines_alone():
-    from auditor.clean.html import trim_link_ends
-
+def test_trimming_leaves_a_page_without_furniture_at_its_ends_alone():
     rendering = render(parse_html(BLOG), links=True)
     text = "\n".join(POSTS)
-    assert trim_link_ends(text, rendering) == (text, set())
+    assert trim_furniture_ends(text, rendering, pattern_reason) == (text, {})
+
+
+def test_named_boilerplate_at_the_ends_is_trimmed_with_its_pattern_name():
+    rendering = render(parse_html(BLOG), links=True)
+    text = "\n".join(["Share on Facebook", *POSTS[:2], "Share on Twitter"])
+    out, cut = trim_furniture_ends(text, rendering, pattern_reason)
+    assert out.split("\n") == POSTS[:2]
+    assert cut == {"Share on Facebook": "share-buttons", "Share on Twitter": "share-buttons"}

@@ -26,12 +26,12 @@ from auditor.clean.html import (
     parse_html,
     render,
     time_limit,
-    trim_link_ends,
+    trim_furniture_ends,
 )  # fmt: skip
 from auditor.clean.lines import Line, split_lines, word_count, words_of
 from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
-from auditor.clean.text import label_lines, strip_text
+from auditor.clean.text import label_lines, pattern_reason, strip_text
 from auditor.document import Document, Finding, Removal, Severity, Span
 
 
@@ -109,14 +109,14 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
                 [word_count(lab.line.stripped) for lab in nonblank],
             )
             return
-    text, trimmed = trim_link_ends(text, rendering)
+    text, trimmed = trim_furniture_ends(text, rendering, pattern_reason)
     if trimmed:
         by_extractor = _extractor_marks(plain, text)
     # The second opinion for the confidence is the rule labeller (text.py): the line model
     # would cost as much time as trafilatura itself (measured on aeb), the rules a tenth.
     labels = label_lines(plain)
     removals = [Removal(Span(line.start, line.end, "raw"), line.text,
-                        "link-line" if " ".join(line.stripped.split()) in trimmed else "trafilatura")
+                        trimmed.get(" ".join(line.stripped.split()), "trafilatura"))
                 for keep, line in by_extractor if not keep]  # fmt: skip
     nonblank = [lab for lab in labels if lab.line.stripped]
     doc.text = text

@@ -9,6 +9,7 @@ and then handed to trafilatura, which prunes the tree as it extracts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -138,30 +139,38 @@ def page_link_share(rendering: Rendering) -> float:
 
 # A line with at least this share of its characters in links, at the start or the end of
 # trafilatura's output, is a link list that came along with the article ("Related", "More
-# from", tag and category links). Measured on the shared sets with the cases below (the
-# trafilatura-path pages of aeb, cleaneval-dev and cleaneval-final all gained a little; the
-# same cut anywhere in the output cost cleaneval-dev 0.01: link lists inside a page are content).
+# from", tag and category links); so is a line there that a boilerplate pattern names
+# ("Share on ...", "Order Reprints", a copyright line). Measured on the shared sets (README):
+# aeb, cleaneval-dev and cleaneval-final all gained a little; the same cut anywhere in the
+# output cost cleaneval-dev 0.01 (link lists inside a page are content there).
 LINK_LINE_SHARE = 0.5
 
 
-def trim_link_ends(text: str, rendering: Rendering) -> tuple[str, set[str]]:
-    """`text` without its leading and trailing link-dominated lines, and those lines (whitespace-normalised).
+def trim_furniture_ends(
+    text: str, rendering: Rendering, named: Callable[[str], str] = lambda _: ""
+) -> tuple[str, dict[str, str]]:
+    """`text` without its leading and trailing page furniture, and the lines cut (whitespace-normalised)
+    with why: "link-line", or the pattern name `named` gives a line ("" when none).
 
     A line's link share comes from the rendering line with the same words (`render(..., links=True)`).
     """
     share: dict[str, float] = {}
     for line, block in zip(rendering.lines, rendering.blocks, strict=True):
         share.setdefault(normal_tokens(line), block.link_share)
+
+    def why(line: str) -> str:
+        return "link-line" if share.get(normal_tokens(line), 0.0) >= LINK_LINE_SHARE else named(line)
+
     lines = [ln for ln in text.split("\n") if ln.strip()]
+    cut: dict[str, str] = {}
     start, end = 0, len(lines)
-    while end > start and share.get(normal_tokens(lines[end - 1]), 0.0) >= LINK_LINE_SHARE:
+    while end > start and (reason := why(lines[end - 1])):
         end -= 1
-    while start < end and share.get(normal_tokens(lines[start]), 0.0) >= LINK_LINE_SHARE:
+        cut[" ".join(lines[end].split())] = reason
+    while start < end and (reason := why(lines[start])):
+        cut[" ".join(lines[start].split())] = reason
         start += 1
-    if start == 0 and end == len(lines):
-        return text, set()
-    trimmed = {" ".join(ln.split()) for ln in lines[:start] + lines[end:]}
-    return "\n".join(lines[start:end]), trimmed
+    return ("\n".join(lines[start:end]), cut) if cut else (text, cut)
 
 
 def normal_tokens(text: str) -> str:
