@@ -105,8 +105,14 @@ def _pattern_reasons(text: str, stripped: list[str], counts: list[int], seg: Seg
     low = lowered(text)
     if low is None:  # a character that folds to ASCII, or one that lower-cases to two
         return [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts)]
-    candidates = [set(seg.with_words(low, needs)) if needs else set(range(len(stripped)))
-                  for (_, needs, _) in _TABLE]
+    opening: list[str] | None = None
+    candidates: list[set[int]] = []
+    for _, needs, rx in _TABLE:
+        if rx.startswith("^("):  # the line opens with one of the words (navigation: or with a number)
+            opening = [t.lower() for t in stripped] if opening is None else opening
+            candidates.append({i for i, t in enumerate(opening) if t.startswith(needs) or t[:1].isdecimal()})
+        else:
+            candidates.append(set(seg.with_words(low, needs)) if needs else set(range(len(stripped))))
     out = [""] * len(stripped)
     for i in sorted(set().union(*candidates)):
         s = stripped[i]
