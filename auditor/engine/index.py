@@ -229,9 +229,9 @@ class StreamingIndex:
     # The candidates of a filler page grow with the index (the first 40,000 nd200k pages, which
     # reuse a few thousand paragraphs: a mean of 3.4 per document verified at 10,000 indexed,
     # 7.2 at 20,000, 11.3 at 30,000, 15.4 at 40,000) and each costs a read and the prose gate,
-    # so without a cap the dedup step's CPU per document grew linearly (0.56 ms at 10,000 to
-    # 3.3 ms at 60,000). The match found was the top estimate in 198 of 217 matches, within
-    # the top 8 in 214 (README: what the cap changes).
+    # so without a cap the dedup step's CPU per document grew linearly (0.53 ms over the first
+    # 10,000 to 2.9 ms over the 50,000th-60,000th; 1.2-1.45 with the cap). The match found was
+    # the top estimate in 198 of 217 matches, within the top 8 in 214 (README: what it changes).
     max_verify: int = MAX_VERIFY
     _chunks: list[np.ndarray] = field(default_factory=list)  # b-bit signatures, _CHUNK_ROWS x num_perm uint8
     _sizes: list[np.ndarray] = field(default_factory=list)
