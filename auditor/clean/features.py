@@ -9,6 +9,13 @@ classifiers from the literature: Kohlschütter et al. 2010 ("Boilerplate detecti
 using shallow text features": word counts, link density, neighbours), Finn et al.
 2001 (Body Text Extraction: the densest stretch of prose) and jusText
 (Pomikálek 2011: stop-word density, length classes).
+
+The features of a page are computed for all its lines at once (feature_matrix): the
+character classes the per-line regexes counted are counted per character and summed per
+line (auditor/clean/chars.py), the other regexes run only on the lines a prefilter names,
+and the page features are NumPy shifts and cumulative sums. The values are those of the
+plain per-line code to the last bit (tests/test_clean_features.py holds that code as the
+reference); a regex per line had been most of plain-text cleaning's time.
 """
 
 from __future__ import annotations
@@ -118,8 +125,8 @@ def _stop_code(w: str) -> int:
 
 _STOP_CODES = np.array(sorted(map(_stop_code, STOP_WORDS)), dtype=np.int64)
 _STOP_CODES.flags.writeable = False
-# Words _COMMENT_MARK cannot match without (under the same IGNORECASE): lines without one skip it.
-# Prefilters, found in the lower-cased page (see chars.lowered): a line without one of the words cannot match.
+# Prefilters, found in the lower-cased page (see chars.lowered): a line without one of the words cannot
+# match the pattern (_COMMENT_MARK, _URLISH), so the pattern is not tried on it.
 _COMMENT_WORDS = ("comment", "respons", "repl", "reaction", "says", "said", "wrote", "writes", "join the")
 _URL_WORDS = ("http", "www.", ".com", "@")
 
