@@ -11,14 +11,13 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.errors import ModelError
-from auditor.score.classifier import MachineTextModel, default_model_dir, load_model
+from auditor.score.classifier import MachineTextModel, _Trees, default_model_dir, load_model
 from auditor.score.features import (
-    PROFILE_NAMES,
-    HumanLM,
+    FEATURE_NAMES,
+    STYLE_NAMES,
     TrigramLM,
-    dense_features,
+    featurize,
     later_half,
-    profile_features,
     style_features,
     tokens,
 )
@@ -46,7 +45,7 @@ def corpus(n: int, seed: int = 0) -> tuple[list[str], list[int]]:
 @pytest.fixture(scope="module")
 def small_model():
     texts, labels = corpus(40)
-    return MachineTextModel(C=0.5, lm=HumanLM.fit(HUMAN * 5), kn=TrigramLM.fit(HUMAN * 5)).fit(texts, labels)
+    return MachineTextModel(C=0.5, kn=TrigramLM.fit(HUMAN * 5)).fit(texts, labels)
 
 
 def test_fit_separates_and_explains_with_named_features(small_model):
@@ -54,7 +53,7 @@ def test_fit_separates_and_explains_with_named_features(small_model):
     p = small_model.predict_proba(texts)
     assert p[np.array(labels) == 1].min() > p[np.array(labels) == 0].max()
     ex = small_model.explain(texts[1], k=400)  # every feature: the text's n-grams and the dense profile
-    assert 0.5 < ex["probability"] <= 1 and len(ex["features"]) > len(PROFILE_NAMES)
+    assert 0.5 < ex["probability"] <= 1 and len(ex["features"]) > len(FEATURE_NAMES)
     assert [abs(f["contribution"]) for f in ex["features"]] == sorted((abs(f["contribution"]) for f in ex["features"]), reverse=True)
     assert any(f["feature"].startswith("words '") for f in ex["features"])
 
@@ -75,17 +74,21 @@ def test_a_foreign_or_missing_model_is_a_model_error(tmp_path):
         load_model(tmp_path)
     (tmp_path / "model.json").write_text('{"format": "other"}')
     np.savez(tmp_path / "model.npz", x=np.zeros(2))
-    with pytest.raises(ModelError, match="not an auditor.mgt/2 model"):
+    with pytest.raises(ModelError, match="not an auditor.mgt/3 model"):
         load_model(tmp_path)
 
 
 def test_long_texts_are_judged_in_windows_of_the_training_length(small_model):
-    texts, _ = corpus(12, seed=3)
+    texts, _ = corpus(40, seed=3)
     long_text = " ".join(texts)
+    words = long_text.split()
+    runs = round(len(words) / small_model.window_words)
+    assert runs > small_model.max_windows
     owner, windows = small_model._windows([texts[0], long_text])
     sizes = [len(w.split()) for w in windows[1:]]
-    assert owner[0] == 0 and len(windows) - 1 == round(len(long_text.split()) / small_model.window_words)
-    assert max(sizes) - min(sizes) <= 1 and " ".join(windows[1:]) == " ".join(long_text.split())
+    # at most max_windows equal runs, spread from the text's first run to its last
+    assert owner[0] == 0 and len(windows) - 1 == small_model.max_windows and max(sizes) - min(sizes) <= 1
+    assert long_text.startswith(windows[1]) and long_text.endswith(windows[-1])
     # the probability is the mean window logit, and explain() reports the same probability
     z = small_model.decision_features(*small_model.featurize(windows[1:]))
     p = small_model.predict_proba([long_text])[0]
@@ -93,11 +96,42 @@ def test_long_texts_are_judged_in_windows_of_the_training_length(small_model):
     assert small_model.explain(long_text)["probability"] == pytest.approx(p, abs=1e-4)
 
 
-def test_dense_features_ignore_line_breaks():
-    lm = HumanLM.fit(HUMAN)
-    a = dense_features(" ".join("First line.\n\nSecond line here.".split()), lm)
-    b = dense_features(" ".join("First line. Second line here.".split()), lm)
-    assert np.allclose(a, b)
+def test_features_ignore_line_breaks(small_model):
+    a = small_model.featurize(["First line.\n\nSecond line here."])
+    b = small_model.featurize(["First line. Second line here."])
+    assert np.allclose(a[1], b[1]) and (a[0] != b[0]).nnz == 0
+
+
+def test_batched_trigram_lookup_equals_one_sequence_at_a_time():
+    kn = TrigramLM.fit(HUMAN, prune=1)
+    seqs = [tokens(h) for h in HUMAN] + [[], ["police"], ["the", "council"], tokens("unseen words entirely")]
+    l3, l2, l1, s3, s2, _ = kn.logprobs_many(seqs)
+    at = np.cumsum([0] + [len(q) for q in seqs])
+    for i, q in enumerate(seqs):
+        one = kn.logprobs_many([q])
+        for many, single in zip((l3, l2, l1, s3, s2), one, strict=False):
+            assert np.array_equal(many[at[i] : at[i + 1]], single)
+    assert s3[: len(seqs[0])].all()  # every trigram of a training line was seen (prune=1)
+
+
+def test_trees_as_plain_arrays_equal_scikit_learn_and_explain_their_logit():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 6))
+    x[::9, 2] = np.nan  # missing values follow each node's learned direction
+    y = (x[:, 0] + np.nan_to_num(x[:, 2]) * x[:, 1] > 0).astype(int)
+    h = HistGradientBoostingClassifier(max_iter=30, early_stopping=False, random_state=0).fit(x, y)
+    trees = _Trees.from_sklearn(h)
+    assert np.allclose(trees.decision(x), h.decision_function(x), atol=1e-9)
+    again = _Trees.from_arrays(trees.arrays(), trees.baseline)
+    assert np.array_equal(again.decision(x[:50]), trees.decision(x[:50]))
+    # per-feature path contributions add up to the logit minus the trees' expected logit
+    m = MachineTextModel(trees_=trees)
+    contrib = m._tree_contributions(x[:50])
+    expected = trees.expected[trees.roots].sum() + trees.baseline
+    assert np.allclose(contrib.sum(axis=1) + expected, trees.decision(x[:50]))
+    assert np.abs(contrib[:, 0]).mean() > np.abs(contrib[:, 5]).mean()  # x0 matters, x5 is noise
 
 
 def test_trigram_model_is_a_distribution_and_prefers_what_it_saw():
@@ -123,13 +157,13 @@ def test_cohesion_features_tell_a_drifting_continuation_from_a_consistent_one():
     opening = "Network Rail said the Dawlish line would reopen on Friday after repairs to the sea wall. "
     consistent = opening + "Network Rail engineers worked on the Dawlish sea wall for weeks. The line reopens on Friday."
     drifting = opening + "Meanwhile Apple unveiled a phone in California. Fans queued outside Tokyo stores overnight."
-    idx = {n: i for i, n in enumerate(PROFILE_NAMES)}
+    idx = {n: i for i, n in enumerate(STYLE_NAMES)}
     a, _, _ = style_features(consistent, opening_words=15)
     b, _, _ = style_features(drifting, opening_words=15)
     for name in ("later_words_in_opening", "later_names_in_opening"):
         assert a[idx[name]] > b[idx[name]]
     assert later_half("a b c d e f") == "d e f"
-    assert len(profile_features(consistent, TrigramLM.fit(HUMAN))) == len(PROFILE_NAMES)
+    assert featurize([consistent, drifting], TrigramLM.fit(HUMAN))[1].shape == (2, len(FEATURE_NAMES))
 
 
 @pytest.mark.skipif(not (default_model_dir() / "model.npz").exists(), reason="no shipped model")

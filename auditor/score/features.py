@@ -1,9 +1,16 @@
-"""Numbers the machine-text classifier reads from one text.
+"""Numbers the machine-text classifier reads from one text (a window of about 150 words).
 
-Two kinds: hashed word 1-2-gram counts (what is said, the bag of words), and a
-dense profile of how it is said: surprisal under a small bigram model of human
-text, the word-frequency profile under that model's unigrams, compression ratio,
-repetition, sentence lengths, punctuation rates.
+Two kinds: hashed word 1-2-gram counts (what is said, the bag of words), and a dense
+profile of how it is said: surprisal under a Kneser-Ney trigram model of human text
+(level, spread, quantiles, probability buckets, how often the human model had seen the
+trigram and bigram, how much context helps, burstiness across sentences), compression
+ratio, repetition, sentence lengths, cohesion and novelty across sentences, function-word
+and punctuation rates, and the same style and surprisal measures again on the text after
+its opening.
+
+Speed: each window is tokenised once; the trigram model is looked up for all windows of a
+batch at once (sorted hashed keys + np.searchsorted), and the word n-gram hashes are
+derived from the same token hashes, so no n-gram string is ever built or hashed.
 
 Whitespace is collapsed before anything is measured: line breaks say how a text
 was stored, not who wrote it (in the shared xsum set the human side had its
@@ -17,23 +24,19 @@ import math
 import re
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 import xxhash
 
 TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _SENT = re.compile(r"(?<=[.!?])\s+")
+_DIGIT = re.compile(r"\d")
+_UPPER = re.compile(r"[A-Z]")
 HASH_BITS = 18  # word 1-2-gram hashing space of the classifier
-LM_BITS = 20  # bigram hashing space of the human-text model
-
-DENSE_NAMES = [
-    "bigram_logprob_mean", "bigram_logprob_std", "bigram_logprob_p10", "bigram_surprising_share",
-    "unigram_logfreq_mean", "unigram_unseen_share", "compression_ratio", "type_token_ratio",
-    "sentence_words_mean", "sentence_words_std", "repeated_bigram_share", "quote_rate", "comma_rate",
-    "digit_rate", "capital_rate", "log_words",
-]
 
 
 def normalize(text: str) -> str:
@@ -42,95 +45,6 @@ def normalize(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return TOKEN.findall(text.lower())
-
-
-def _h(s: str, bits: int) -> int:
-    return xxhash.xxh32_intdigest(s.encode("utf-8")) & ((1 << bits) - 1)
-
-
-@dataclass(slots=True)
-class HumanLM:
-    """A bigram model of human text, kept as hashed counts (no text can be read back from it).
-
-    p(b | a) = 0.7 c(a b) / c(a) + 0.3 p(b) when the bigram was seen, else 0.3 p(b);
-    p(b) = (c(b) + 1) / (N + V): a crude interpolation, enough for surprisal profiles.
-    """
-
-    unigrams: np.ndarray  # hashed unigram counts, 2**LM_BITS
-    bigrams: np.ndarray  # hashed bigram counts, 2**LM_BITS
-    total: int
-    vocab: int
-
-    @classmethod
-    def fit(cls, texts: list[str]) -> HumanLM:
-        uni = np.zeros(1 << LM_BITS, dtype=np.uint32)
-        bi = np.zeros(1 << LM_BITS, dtype=np.uint32)
-        seen: set[int] = set()
-        total = 0
-        for text in texts:
-            for line in text.split("\n"):
-                w = ["<s>", *tokens(line)]
-                for a, b in zip(w, w[1:], strict=False):
-                    hb = _h(b, LM_BITS)
-                    uni[hb] += 1
-                    seen.add(hb)
-                    bi[_h(a + " " + b, LM_BITS)] += 1
-                total += len(w) - 1
-        uni[_h("<s>", LM_BITS)] = max(1, int(uni.max()))
-        return cls(uni, bi, total, len(seen))
-
-    def logprobs(self, toks: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(bigram log-probabilities, unigram counts) of each token after the first."""
-        w = ["<s>", *toks]
-        ua = np.array([self.unigrams[_h(x, LM_BITS)] for x in w], dtype=np.float64)
-        bab = np.array([self.bigrams[_h(a + " " + b, LM_BITS)] for a, b in zip(w, w[1:], strict=False)], dtype=np.float64)
-        pu = (ua[1:] + 1) / (self.total + self.vocab)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cond = np.where(ua[:-1] > 0, bab / np.maximum(ua[:-1], 1), 0.0)
-        p = np.where(bab > 0, 0.7 * cond + 0.3 * pu, 0.3 * pu)
-        return np.log(p), ua[1:]
-
-
-def dense_features(text: str, lm: HumanLM) -> np.ndarray:
-    """The dense profile of one (whitespace-normalised) text, in the order of DENSE_NAMES."""
-    toks = tokens(text)
-    words = [t for t in toks if t[0].isalnum()]
-    nw = max(1, len(words))
-    if toks:
-        lp, uc = lm.logprobs(toks)
-    else:
-        lp, uc = np.zeros(1), np.zeros(1)
-    ulog = np.log((uc + 1) / (lm.total + lm.vocab))
-    raw = text.encode("utf-8")
-    sents = [s for s in _SENT.split(text) if s]
-    sl = np.array([len(s.split()) for s in sents], dtype=np.float64) if sents else np.zeros(1)
-    big = Counter(zip(words, words[1:], strict=False))
-    rep2 = sum(v for v in big.values() if v > 1) / nw
-    nchar = max(1, len(text))
-    return np.array([
-        lp.mean(), lp.std(), np.percentile(lp, 10), float((lp < -12).mean()),
-        ulog.mean(), float((uc == 0).mean()),
-        len(zlib.compress(raw, 6)) / max(1, len(raw)),
-        len(set(words)) / nw,
-        sl.mean(), sl.std(), rep2,
-        (text.count('"') + text.count("“") + text.count("”")) / nw, text.count(",") / nw,
-        sum(c.isdigit() for c in text) / nchar, sum(c.isupper() for c in text) / nchar,
-        math.log1p(len(words)),
-    ], dtype=np.float64)
-
-
-def ngram_hashes(text: str) -> Counter[int]:
-    """Hashed word 1- and 2-gram counts of a (normalised) text."""
-    w = [t for t in tokens(text) if t[0].isalnum()]
-    grams = w + [a + " " + b for a, b in zip(w, w[1:], strict=False)]
-    return Counter(_h(g, HASH_BITS) for g in grams)
-
-
-def ngram_names(text: str) -> dict[int, str]:
-    """hash -> the n-gram of this text it came from (to name a text's strongest n-grams)."""
-    w = [t for t in tokens(text) if t[0].isalnum()]
-    grams = w + [a + " " + b for a, b in zip(w, w[1:], strict=False)]
-    return {_h(g, HASH_BITS): g for g in grams}
 
 
 # ---------------------------------------------------------------- trigram model of human text
@@ -229,8 +143,23 @@ class TrigramLM:
         )
 
     def logprobs(self, toks: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        th = np.concatenate([[_BOS, _BOS], token_hashes(toks)])
-        u, v, w = th[:-2], th[1:-1], th[2:]
+        """(log p3, log p2, log p1) of each token of one sequence."""
+        l3, l2, l1, _, _, _ = self.logprobs_many([toks])
+        return l3, l2, l1
+
+    def logprobs_many(self, seqs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        """(log p3, log p2, log p1, trigram seen, bigram seen, token hashes) of every token of
+        several sequences, concatenated; each sequence starts from its own <s> <s> context.
+        One lookup per table for the whole batch: per-call NumPy overhead is paid once."""
+        lens = np.array([len(s) for s in seqs], dtype=np.int64)
+        w = token_hashes([t for s in seqs for t in s])
+        starts = np.cumsum(lens) - lens
+        v = np.empty_like(w)
+        u = np.empty_like(w)
+        v[1:], u[2:] = w[:-1], w[:-2]
+        u[(starts + 1)[lens >= 2]] = _BOS
+        v[starts[lens >= 1]] = _BOS
+        u[starts[lens >= 1]] = _BOS
         c3 = self.tri.get(_key(u, v, w))
         ctx = self.ctx.get(_key(u, v))
         c2 = self.bi.get(_key(v, w))
@@ -240,7 +169,7 @@ class TrigramLM:
         with np.errstate(divide="ignore", invalid="ignore"):
             p2 = np.where(vs[:, 0] > 0, np.maximum(c2 - d, 0) / vs[:, 0] + d * vs[:, 1] / vs[:, 0] * p1, p1)
             p3 = np.where(ctx[:, 0] > 0, np.maximum(c3 - d, 0) / ctx[:, 0] + d * ctx[:, 1] / ctx[:, 0] * p2, p2)
-        return np.log(p3), np.log(p2), np.log(p1)
+        return np.log(p3), np.log(p2), np.log(p1), c3 > 0, c2 > 0, w
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"kn_tri_keys": self.tri.keys, "kn_tri": self.tri.values, "kn_ctx_keys": self.ctx.keys,
@@ -251,31 +180,6 @@ class TrigramLM:
     def from_arrays(cls, a: Any, vocab: int) -> TrigramLM:
         return cls(_Table(a["kn_tri_keys"], a["kn_tri"]), _Table(a["kn_ctx_keys"], a["kn_ctx"]),
                    _Table(a["kn_bi_keys"], a["kn_bi"]), _Table(a["kn_uni_keys"], a["kn_uni"]), vocab)
-
-
-KN_NAMES = [
-    "kn_logprob_mean", "kn_logprob_std", "kn_logprob_p10", "kn_logprob_median", "kn_trigram_gain", "kn_bigram_gain",
-    "kn_share_p_gt_e-2", "kn_share_p_gt_e-4", "kn_share_p_gt_e-6", "kn_share_p_lt_e-10", "kn_word_logprob_mean",
-    "kn_sentence_surprisal_std", "kn_sentence_surprisal_range", "kn_unigram_logprob_mean", "kn_unigram_logprob_std",
-]
-
-
-def kn_features(text: str, lm: TrigramLM) -> list[float]:
-    """Surprisal profile under the human trigram model: level, spread, GLTR-like probability
-    buckets (Gehrmann et al. 2019 bucket tokens by rank; we bucket by probability), how much
-    context helps, and burstiness across sentences (human text varies more, as in DetectGPT's
-    and GPTZero's 'burstiness')."""
-    toks = tokens(text) or ["<s>"]
-    l3, l2, l1 = lm.logprobs(toks)
-    isw = np.array([t[0].isalnum() for t in toks])
-    ends = [i + 1 for i, t in enumerate(toks) if t in ".!?"]
-    bounds = [0, *ends, len(toks)]
-    sm = [l3[a:b].mean() for a, b in zip(bounds, bounds[1:], strict=False) if b - a > 3]
-    return [
-        l3.mean(), l3.std(), float(np.percentile(l3, 10)), float(np.median(l3)), (l3 - l2).mean(), (l2 - l1).mean(),
-        (l3 > -2).mean(), (l3 > -4).mean(), (l3 > -6).mean(), (l3 < -10).mean(), l3[isw].mean() if isw.any() else 0.0,
-        float(np.std(sm)) if len(sm) > 1 else 0.0, float(max(sm) - min(sm)) if sm else 0.0, l1.mean(), l1.std(),
-    ]
 
 
 # ---------------------------------------------------------------- stylometry that survives topic
@@ -319,35 +223,46 @@ def style_features(text: str, opening_words: int = 30) -> tuple[list[float], np.
     Cohesion: overlap of adjacent sentences and the share of each sentence's content words
     not seen before (novelty; a continuation that drifts off topic keeps introducing new
     words); how much of the text after its opening reuses the opening's words and names.
+    Each word is found, lowercased and classed once (the sentence split only removes
+    whitespace, so the sentences' words, in order, are the text's words).
     """
-    ws = _WORD.findall(text)
-    n = max(1, len(ws))
     sents = [s for s in _SENT_START.split(text) if s.strip()]
-    sw = [_content(_WORD.findall(s)) for s in sents]
+    per = [_WORD.findall(s) for s in sents]
+    ws = [w for p in per for w in p]
+    low = [w.lower() for w in ws]
+    isc = [w[0].isalpha() and lw not in _FIDX for w, lw in zip(ws, low, strict=True)]
+    n = max(1, len(ws))
+    sw: list[list[str]] = []
+    k = 0
+    for p in per:
+        sw.append([low[j] for j in range(k, k + len(p)) if isc[j]])
+        k += len(p)
     adj: list[float] = []
     nov: list[float] = []
     seen: set[str] = set()
+    prev: set[str] = set()
     for i, s in enumerate(sw):
         ss = set(s)
         if i and ss:
-            prev = set(sw[i - 1])
             adj.append(len(ss & prev) / len(ss | prev))
             nov.append(len(ss - seen) / len(ss))
         seen |= ss
-    head = set(_content(ws[:opening_words]))
-    later = _content(ws[opening_words:])
+        prev = ss
+    ow = min(opening_words, len(ws))
+    head = {low[j] for j in range(ow) if isc[j]}
+    later = [low[j] for j in range(ow, len(ws)) if isc[j]]
     caps = [w for w in ws[1:] if w[0].isupper()]
-    later_caps = [w for w in ws[opening_words:] if w[0].isupper()]
-    head_caps = {w for w in ws[:opening_words] if w[0].isupper()}
-    cw = _content(ws)
+    later_caps = [w for w in ws[ow:] if w[0].isupper()]
+    head_caps = {w for w in ws[:ow] if w[0].isupper()}
+    cw = [lw for lw, c in zip(low, isc, strict=True) if c]
     cc = Counter(cw)
-    sl = np.array([len(_WORD.findall(s)) for s in sents], dtype=np.float64) if sents else np.zeros(1)
+    sl = np.array([len(p) for p in per], dtype=np.float64) if sents else np.zeros(1)
     wl = np.array([len(w) for w in ws], dtype=np.float64) if ws else np.zeros(1)
     fv = np.zeros(len(_FIDX))
-    for w in ws:
-        j = _FIDX.get(w.lower())
+    for w, c in Counter(low).items():
+        j = _FIDX.get(w)
         if j is not None:
-            fv[j] += 1
+            fv[j] = c
     fv /= n
     pv = np.array([text.count(c) for c in PUNCTUATION], dtype=np.float64) / n
     dense = [
@@ -358,26 +273,139 @@ def style_features(text: str, opening_words: int = 30) -> tuple[list[float], np.
         len(set(caps)) / n, len(caps) / n, sum(v == 1 for v in cc.values()) / max(1, len(cc)),
         sum(v for v in cc.values() if v > 1) / max(1, len(cw)),
         sl.mean(), sl.std(), sl.std() / max(1.0, sl.mean()), len(sents) / n, wl.mean(), wl.std(), float(fv.sum()),
-        float(text.count('"') % 2), sum(1 for w in ws if w[0].isdigit()) / n, len({w.lower() for w in ws}) / n,
+        float(text.count('"') % 2), sum(1 for w in ws if w[0].isdigit()) / n, len(set(low)) / n,
     ]
     return dense, fv, pv
 
 
 def later_half(text: str) -> str:
-    """The second half of a text's words: its opening is often a quoted lead, a prompt or a
-    template, so the later half is measured again on its own."""
+    """The second half of a text's words (kept for callers measuring a text's later part)."""
     w = text.split()
     return " ".join(w[len(w) // 2 :])
 
 
-PROFILE_NAMES = [
-    *STYLE_NAMES, *(f"rate '{w}'" for w in _FIDX), *(f"rate '{c}'" for c in PUNCTUATION), *KN_NAMES,
-    *(f"later half: {n}" for n in STYLE_NAMES), *(f"later half: {n}" for n in KN_NAMES),
+# ---------------------------------------------------------------- the dense profile
+BASIC_NAMES = [
+    "compression_ratio", "type_token_ratio", "sentence_words_mean", "sentence_words_std", "repeated_bigram_share",
+    "quote_rate", "comma_rate", "digit_rate", "capital_rate", "log_words",
+]
+KN_NAMES = [
+    "kn_logprob_mean", "kn_logprob_std", "kn_logprob_p10", "kn_logprob_p25", "kn_logprob_median", "kn_logprob_p75",
+    "kn_logprob_p90", "kn_trigram_gain", "kn_bigram_gain", "kn_share_p_gt_e-2", "kn_share_p_gt_e-4",
+    "kn_share_p_gt_e-6", "kn_share_p_lt_e-10", "kn_word_logprob_mean", "kn_sentence_surprisal_std",
+    "kn_sentence_surprisal_range", "kn_unigram_logprob_mean", "kn_unigram_logprob_std", "kn_trigram_seen_share",
+    "kn_bigram_seen_share", "kn_logprob_over_unigram",
+]
+# The text after its opening is measured again on its own: an opening is often a quoted lead, a
+# prompt or a template (in xsum the first ~25 words are the human article's, on both sides).
+TAIL_FROM = 0.2
+FEATURE_NAMES = [
+    *BASIC_NAMES, *STYLE_NAMES, *(f"rate '{w}'" for w in _FIDX), *(f"rate '{c}'" for c in PUNCTUATION), *KN_NAMES,
+    *(f"after the opening: {n}" for n in STYLE_NAMES), *(f"after the opening: {n}" for n in KN_NAMES),
 ]
 
 
-def profile_features(text: str, lm: TrigramLM) -> np.ndarray:
-    """Stylometry and trigram surprisal of a (whitespace-normalised) text and of its later half."""
-    d, fv, pv = style_features(text)
-    tail = later_half(text)
-    return np.concatenate([d, fv, pv, kn_features(text, lm), style_features(tail, 0)[0], kn_features(tail, lm)])
+def _quantile(s: np.ndarray, q: float) -> float:
+    """np.percentile(x, 100 q) of an already sorted x (linear interpolation), without its overhead."""
+    pos = q * (len(s) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(s) - 1)
+    return float(s[lo] + (s[hi] - s[lo]) * (pos - lo))
+
+
+def kn_profile(l3: np.ndarray, l2: np.ndarray, l1: np.ndarray, s3: np.ndarray, s2: np.ndarray, toks: list[str],
+               isw: np.ndarray) -> list[float]:
+    """Surprisal profile of one token sequence under the human trigram model (KN_NAMES): level,
+    spread and quantiles, GLTR-like buckets (Gehrmann et al. 2019 bucket tokens by rank; we bucket
+    by probability, and count tokens whose trigram or bigram the human model had seen, its
+    'top-k' proxy), how much context helps, the likelihood normalised by the unigram one (a
+    one-model cousin of Binoculars' ratio, Hans et al. 2024), and burstiness across sentences
+    (human text varies more: DetectGPT's and GPTZero's 'burstiness')."""
+    ss = np.sort(l3)
+    ends = [i + 1 for i, t in enumerate(toks) if t in ".!?"]
+    bounds = [0, *ends, len(toks)]
+    sm = [l3[a:b].mean() for a, b in zip(bounds, bounds[1:], strict=False) if b - a > 3]
+    m3, m1 = l3.mean(), l1.mean()
+    return [
+        m3, l3.std(), _quantile(ss, 0.1), _quantile(ss, 0.25), _quantile(ss, 0.5), _quantile(ss, 0.75),
+        _quantile(ss, 0.9), m3 - l2.mean(), l2.mean() - m1,
+        (l3 > -2).mean(), (l3 > -4).mean(), (l3 > -6).mean(), (l3 < -10).mean(), l3[isw].mean() if isw.any() else 0.0,
+        float(np.std(sm)) if len(sm) > 1 else 0.0, float(max(sm) - min(sm)) if sm else 0.0, m1, l1.std(),
+        s3.mean(), s2.mean(), m3 / m1 if m1 < 0 else 1.0,
+    ]
+
+
+def basic_profile(text: str, words: list[str]) -> list[float]:
+    """BASIC_NAMES of one (whitespace-normalised) text; `words` its word tokens (lowercase)."""
+    nw = max(1, len(words))
+    raw = text.encode("utf-8")
+    sents = [s for s in _SENT.split(text) if s]
+    sl = np.array([len(s.split()) for s in sents], dtype=np.float64) if sents else np.zeros(1)
+    big = Counter(zip(words, words[1:], strict=False))
+    nchar = max(1, len(text))
+    return [
+        len(zlib.compress(raw, 6)) / max(1, len(raw)), len(set(words)) / nw, sl.mean(), sl.std(),
+        sum(v for v in big.values() if v > 1) / nw,
+        (text.count('"') + text.count("“") + text.count("”")) / nw, text.count(",") / nw,
+        len(_DIGIT.findall(text)) / nchar, len(_UPPER.findall(text)) / nchar, math.log1p(len(words)),
+    ]
+
+
+def _is_word(toks: list[str]) -> np.ndarray:
+    return np.fromiter((t[0].isalnum() for t in toks), dtype=bool, count=len(toks))
+
+
+def _gram_hashes(wh: np.ndarray) -> np.ndarray:
+    """Hashing-space columns of a word sequence's 1- and 2-grams, from its tokens' 64-bit hashes."""
+    mask = np.uint64((1 << HASH_BITS) - 1)
+    uni = (wh & mask).astype(np.int64)
+    bi = (_key(wh[:-1], wh[1:]).astype(np.uint64) & mask).astype(np.int64) if len(wh) > 1 else np.zeros(0, np.int64)
+    return np.concatenate([uni, bi])
+
+
+def featurize(texts: Sequence[str], lm: TrigramLM) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(sublinear hashed word 1-2-gram counts, dense profile in FEATURE_NAMES order) of each
+    whitespace-normalised text."""
+    segs: list[list[str]] = []
+    tails: list[str] = []
+    for t in texts:
+        words = t.split()
+        tail = " ".join(words[int(len(words) * TAIL_FROM):])
+        tails.append(tail)
+        segs += [tokens(t) or ["<s>"], tokens(tail) or ["<s>"]]
+    l3, l2, l1, s3, s2, th = lm.logprobs_many(segs)
+    bounds = np.concatenate([[0], np.cumsum([len(s) for s in segs])])
+    dense = np.zeros((len(texts), len(FEATURE_NAMES)))
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    for i, t in enumerate(texts):
+        prof: list[Any] = []
+        for j, seg_text in ((2 * i, t), (2 * i + 1, tails[i])):
+            a, b = bounds[j], bounds[j + 1]
+            toks = segs[j]
+            isw = _is_word(toks)
+            if j % 2 == 0:
+                words = [w for w in toks if w[0].isalnum()]
+                grams = _gram_hashes(th[a:b][isw]) if words else np.zeros(0, np.int64)
+                cols.append(grams)
+                rows.append(np.full(len(grams), i, dtype=np.int64))
+                d, fv, pv = style_features(t)
+                prof += [basic_profile(t, words), d, fv, pv, kn_profile(l3[a:b], l2[a:b], l1[a:b], s3[a:b], s2[a:b], toks, isw)]
+            else:
+                prof += [style_features(seg_text, 0)[0], kn_profile(l3[a:b], l2[a:b], l1[a:b], s3[a:b], s2[a:b], toks, isw)]
+        dense[i] = np.concatenate(prof)
+    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    counts = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(texts), 1 << HASH_BITS))
+    counts.sum_duplicates()
+    counts.data = 1.0 + np.log(counts.data)
+    return counts, dense
+
+
+def ngram_names(text: str) -> dict[int, str]:
+    """hashing column -> the word 1- or 2-gram of this text it came from (to name a text's strongest n-grams)."""
+    words = [t for t in tokens(text) if t[0].isalnum()]
+    if not words:
+        return {}
+    grams = words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
+    return dict(zip(_gram_hashes(token_hashes(words)).tolist(), grams, strict=True))

@@ -17,7 +17,7 @@ import numpy as np
 
 from auditor.errors import InputError
 from auditor.score.classifier import MachineTextModel, load_model
-from auditor.score.features import HumanLM, TrigramLM
+from auditor.score.features import TrigramLM
 
 _LABELS = {0: 0, 1: 1, "0": 0, "1": 1, "human": 0, "machine": 1}  # bools hash as 0 and 1: already covered
 
@@ -61,7 +61,7 @@ def _read_plain(paths: list[Path]) -> list[str]:
     return out
 
 
-def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, lm: HumanLM, kn: TrigramLM, C: float,
+def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, kn: TrigramLM, C: float,
                    folds: int = 5) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import GroupKFold
@@ -70,9 +70,9 @@ def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, lm: Huma
     if k < 2:
         return {}
     prob = np.zeros(len(y))
-    counts, dense = MachineTextModel(C=C, lm=lm, kn=kn).featurize(texts)  # the features need no labels
+    counts, dense = MachineTextModel(C=C, kn=kn).featurize(texts)  # the features need no labels
     for tr, te in GroupKFold(k).split(texts, y, groups):
-        m = MachineTextModel(C=C, lm=lm, kn=kn).fit_features(counts[tr], dense[tr], y[tr])
+        m = MachineTextModel(C=C, kn=kn).fit_features(counts[tr], dense[tr], y[tr])
         prob[te] = 1.0 / (1.0 + np.exp(-m.decision_features(counts[te], dense[te])))
     human = np.sort(prob[y == 0])[::-1]
     thr = human[max(0, int(len(human) * 0.01) - 1)]
@@ -82,15 +82,10 @@ def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, lm: Huma
 
 def train_from_files(data: list[Path], output: Path, lm_text: list[Path], C: float = 4.0) -> dict[str, Any]:
     texts, y, groups = read_labelled(data)
-    if lm_text:
-        human = _read_plain(lm_text)
-        lm, kn = HumanLM.fit(human), TrigramLM.fit(human)
-    else:
-        shipped = load_model()
-        lm, kn = shipped.lm, shipped.kn
-    assert lm is not None and kn is not None
-    metrics = cross_validate(texts, y, groups, lm, kn, C) if len(texts) >= 20 else {}
-    model = MachineTextModel(C=C, lm=lm, kn=kn).fit(texts, y)
+    kn = TrigramLM.fit(_read_plain(lm_text)) if lm_text else load_model().kn
+    assert kn is not None
+    metrics = cross_validate(texts, y, groups, kn, C) if len(texts) >= 20 else {}
+    model = MachineTextModel(C=C, kn=kn).fit(texts, y)
     info = {"texts": len(texts), "machine": int(y.sum()), "human": int((1 - y).sum())}
     model.info = {
         "trained_on": {**info, "files": [{"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
