@@ -30,6 +30,9 @@ EDGE = [
     "Javascript is off. [citation needed]\nOur privacy policy[1] applies.\n- \n* x\n1. item\n",
     "Detailed Analysis of the Strategic Implications\n\nThe 3key-role impact analysis, key/role.\n\n"
     "Strategic Insights Key Impacts Future Role\n",
+    # a block whose only line over the wrapping width is blank (no-break spaces): one paragraph
+    "short line\n" + "\u00a0" * 300 + "\nanother short line\n\nnext",
+    "short line\n" + "x" * 300 + "\nanother short line",  # a wide line: each line its own paragraph
 ]
 
 

@@ -362,8 +362,9 @@ def _paragraph_table_blocks(blocks: list[str], offsets: list[int]) -> tuple[list
         body = block.strip()
         if not body:
             continue
-        if "\n" in body:
-            # segment.lines(block), as (offset, text) pairs
+        if "\n" in body and max(map(len, block.split("\n"))) > WRAPPED_WIDTH:
+            # segment.lines(block), as (offset, text) pairs (a block with no line over the width
+            # is one paragraph whatever its lines are: the common case, decided without them)
             block_lines: list[tuple[int, str]] = []
             pos = 0
             for part in block.split("\n"):
