@@ -3,8 +3,11 @@
 HTML pages: trafilatura on a tree parsed once (the page is also rendered one block per
 line, which is the `raw_text` that removals index), under a per-page time limit; when
 it times out or returns too little, the plain-text path below runs on the rendering.
-Each page gets a confidence (`clean_info["confidence"]`): the word-weighted agreement
-of trafilatura and the rule labeller of text.py on which lines are content.
+On a page that is prose rather than links, of which trafilatura kept only a part, the
+line model's cleaning of the whole rendering is taken instead; otherwise trafilatura's
+output, less link lists and named boilerplate at its two ends. Each page gets a
+confidence (`clean_info["confidence"]`): the word-weighted agreement of trafilatura and
+the rule labeller of text.py (the line model, where it took over) on which lines are content.
 
 Plain text (pages already flattened): the rules of text.py plus the trained line
 model (classify.py). Afterwards, lines that recur in many documents of one source
