@@ -328,7 +328,7 @@ def train(
     data: Annotated[list[Path], typer.Argument(help="JSONL files of {\"text\", \"label\"} (1 = machine/templated).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write model.npz and model.json.")],
     lm_text: Annotated[list[Path] | None, typer.Option(
-        help="Human-written text files (.txt or JSONL) for the human bigram model (default: the shipped one's)."
+        help="Human-written text files (.txt or JSONL) for the human-text trigram model (default: the shipped one's)."
     )] = None,
     c: Annotated[float, typer.Option("--C", help="Inverse regularisation of the logistic regression.")] = 4.0,
 ) -> None:
