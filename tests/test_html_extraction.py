@@ -103,3 +103,11 @@ def test_named_boilerplate_at_the_ends_is_trimmed_with_its_pattern_name():
     out, cut = trim_furniture_ends(text, rendering, pattern_reason)
     assert out.split("\n") == POSTS[:2]
     assert cut == {"Share on Facebook": "share-buttons", "Share on Twitter": "share-buttons"}
+
+
+def test_the_h1_opening_trafilaturas_output_is_cut_as_the_title():
+    html = f"<html><body><h1>Walking notes</h1><h2>Day one</h2><p>{POSTS[0]}</p></body></html>"
+    rendering = render(parse_html(html), links=True)
+    out, cut = trim_furniture_ends(f"Walking notes\nDay one\n{POSTS[0]}", rendering, pattern_reason)
+    assert out.split("\n") == ["Day one", POSTS[0]]  # other headings stay
+    assert cut == {"Walking notes": "title-heading"}
