@@ -304,6 +304,29 @@ def test_stacked_line_model_predicts_bit_identically_to_the_line_model():
     assert len(stacked.predict([])) == 0
 
 
+def _signed(texts: list[str]):
+    """Signatures, sizes and shingles of `texts` as the filter's dedup step gets them, and a maker of
+    a StreamingIndex with the default settings over a given ShingleStore."""
+    import numpy as np
+
+    from auditor.dedup import DedupSettings
+    from auditor.dedup.lsh import choose_bands
+    from auditor.engine.index import StreamingIndex
+    from auditor.engine.work import Signer
+
+    settings = DedupSettings()
+    sigs, sizes, batch = Signer(settings).sign(texts)
+    lines = np.minimum(batch.line_words, 255).astype(np.uint8)
+    sh = [(batch.of(i), lines[batch.offsets[i]: batch.offsets[i + 1]]) for i in range(len(texts))]
+    bands, rows = choose_bands(settings.lsh_threshold, settings.num_perm)
+
+    def make_index(store, **kwargs) -> StreamingIndex:
+        return StreamingIndex(settings.num_perm, bands, rows, settings.jaccard, settings.containment,
+                              settings.min_shingles, settings=settings, store=store, **kwargs)
+
+    return sigs, sizes, sh, make_index
+
+
 def test_streaming_index_verifies_exactly_and_keeps_template_pages_apart(tmp_path):
     """Two articles in one site's menu template are no copies (the shared part is short lines, the
     prose gate of auditor.dedup.near); a lightly edited copy of one of them is, verified on its shingles."""
@@ -311,28 +334,19 @@ def test_streaming_index_verifies_exactly_and_keeps_template_pages_apart(tmp_pat
 
     import numpy as np
 
-    from auditor.dedup import DedupSettings
-    from auditor.engine.index import ShingleStore, StreamingIndex
-    from auditor.engine.work import Signer
+    from auditor.engine.index import ShingleStore
 
     rng = random.Random(11)
-    pairs = zip(rng.choices(WORDS, k=80), rng.choices(WORDS, k=80))
+    pairs = zip(rng.choices(WORDS, k=80), rng.choices(WORDS, k=80), strict=True)
     menu = "\n".join(f"Home News {w} {v} Weather" for w, v in pairs)  # estimated Jaccard 0.67 between pages
     a, b = _article(rng, 70), _article(rng, 70)
     words = a.split()
     for k in range(0, len(words), 25):
         words[k] = "changed"
     texts = [menu + "\n" + a, menu + "\n" + b, " ".join(words), menu + "\n" + a]
-    settings = DedupSettings()
-    sigs, sizes, batch = Signer(settings).sign(texts)
-    lines = np.minimum(batch.line_words, 255).astype(np.uint8)
-    sh = [(batch.of(i), lines[batch.offsets[i]: batch.offsets[i + 1]]) for i in range(len(texts))]
-    from auditor.dedup.lsh import choose_bands
-
-    bands, rows = choose_bands(settings.lsh_threshold, settings.num_perm)
+    sigs, sizes, sh, make_index = _signed(texts)
     with tempfile.TemporaryFile() as f:
-        index = StreamingIndex(settings.num_perm, bands, rows, settings.jaccard, settings.containment,
-                               settings.min_shingles, settings=settings, store=ShingleStore(f))
+        index = make_index(ShingleStore(f))
         exact = np.arange(len(texts), dtype=np.uint64)  # no exact twins: every match must be verified
         matches, added = index.match_batch(sigs, sizes, exact, keep=[True] * len(texts), shingles=sh)
     assert matches[0] is None
@@ -385,10 +399,7 @@ def test_streaming_index_verifies_a_bounded_number_of_candidates_most_similar_fi
 
     import numpy as np
 
-    from auditor.dedup import DedupSettings
-    from auditor.dedup.lsh import choose_bands
-    from auditor.engine.index import ShingleStore, StreamingIndex
-    from auditor.engine.work import Signer
+    from auditor.engine.index import ShingleStore
 
     rng = random.Random(5)
     shared = [_article(rng, 60) for _ in range(3)]
@@ -398,18 +409,13 @@ def test_streaming_index_verifies_a_bounded_number_of_candidates_most_similar_fi
     words = source.split(" ")
     words[5] = "changed"
     texts = [*pages, source, " ".join(words)]
-    settings = DedupSettings()
-    sigs, sizes, batch = Signer(settings).sign(texts)
-    lines = np.minimum(batch.line_words, 255).astype(np.uint8)
-    sh = [(batch.of(i), lines[batch.offsets[i]: batch.offsets[i + 1]]) for i in range(len(texts))]
-    bands, rows = choose_bands(settings.lsh_threshold, settings.num_perm)
+    sigs, sizes, sh, make_index = _signed(texts)
     with tempfile.TemporaryFile() as f:
         store = ShingleStore(f)
         reads: list[int] = []
         real_read = store.read
         store.read = lambda k: (reads.append(k), real_read(k))[1]  # type: ignore[method-assign]
-        index = StreamingIndex(settings.num_perm, bands, rows, settings.jaccard, settings.containment,
-                               settings.min_shingles, settings=settings, store=store, max_verify=3)
+        index = make_index(store, max_verify=3)
         exact = np.arange(len(texts), dtype=np.uint64)
         index.match_batch(sigs[:-1], sizes[:-1], exact[:-1], keep=[True] * (len(texts) - 1), shingles=sh[:-1])
         reads.clear()
