@@ -261,7 +261,7 @@ def dedup(
 
     try:
         settings = load_settings()
-        over = {k: v for k, v in {"keep": keep, "jaccard": jaccard, "containment": containment,
+        over: dict[str, Any] = {k: v for k, v in {"keep": keep, "jaccard": jaccard, "containment": containment,
                                   "prose_containment": prose_containment, "prose_cover": prose_cover}.items()
                 if v is not None}
         dset = dataclasses.replace(settings.dedup, **over)

@@ -88,7 +88,7 @@ class StackedTrees:
         return cls(tuple(model.features), float(model.baseline), width, feature, threshold, children, value,
                    active, order, dict(getattr(model, "metrics", {})))
 
-    def predict(self, rows: list[list[float]]) -> np.ndarray:
+    def predict(self, rows: np.ndarray | list[list[float]]) -> np.ndarray:
         if not len(rows):
             return np.zeros(0)
         x = np.asarray(rows, dtype=np.float64)
@@ -122,7 +122,7 @@ class LineModel:
     metrics: dict
     _stacked: StackedTrees | None = field(default=None, init=False, repr=False, compare=False)
 
-    def predict(self, rows: list[list[float]]) -> np.ndarray:
+    def predict(self, rows: np.ndarray | list[list[float]]) -> np.ndarray:
         stacked = self._stacked
         if stacked is None:  # laid out on first use (a frozen dataclass: set through object)
             stacked = StackedTrees.of(self)

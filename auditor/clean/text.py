@@ -107,8 +107,8 @@ def _pattern_reasons(text: str, stripped: list[str], counts: list[int], seg: Seg
         return [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts)]
     opening: list[str] | None = None
     candidates: list[set[int]] = []
-    for _, needs, rx in _TABLE:
-        if rx.startswith("^("):  # the line opens with one of the words (navigation: or with a number)
+    for _, needs, source in _TABLE:
+        if source.startswith("^("):  # the line opens with one of the words (navigation: or with a number)
             opening = [t.lower() for t in stripped] if opening is None else opening
             candidates.append({i for i, t in enumerate(opening) if t.startswith(needs) or t[:1].isdecimal()})
         else:

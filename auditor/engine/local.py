@@ -104,10 +104,10 @@ class LocalPool:
         try:
             while True:
                 while len(window) < limit:
-                    batch = next(source, None)
-                    if batch is None:
+                    nxt: list[Item] | None = next(source, None)
+                    if nxt is None:
                         break
-                    window.append((batch, pool.submit(process_batch, batch, self.config)))
+                    window.append((nxt, pool.submit(process_batch, nxt, self.config)))
                 if not window:
                     return
                 batch, fut = window[0]

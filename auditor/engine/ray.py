@@ -74,12 +74,13 @@ class RayMapper:
                 window = list(islice(source, self.window))
                 if not window:
                     return
-                ds = ray.data.from_items(
+                items = ray.data.from_items(
                     [{"seq": i, "payload": pickle.dumps(b)} for i, b in enumerate(window)],
                     override_num_blocks=len(window),
                 )
-                ds = ds.map_batches(_process_rows, batch_size=1, fn_kwargs={"config": self.config}, num_cpus=1)
-                rows = sorted(ds.take_all(), key=lambda r: int(r["seq"]))
+                done = items.map_batches(_process_rows, batch_size=1,  # type: ignore[arg-type]
+                                         fn_kwargs={"config": self.config}, num_cpus=1)
+                rows = sorted(done.take_all(), key=lambda r: int(r["seq"]))
                 for r in rows:
                     yield pickle.loads(r["result"])
         finally:

@@ -291,9 +291,9 @@ class FilterRun:
             self._write_state(offsets, done=True)
             self._finish_renames()
         summary["outputs"] = {n: str(self.out / self.output_name(n)) for n in OUTPUTS}
-        with atomic_writer(self.out / "summary.json") as f:
-            json.dump(summary, f, indent=2)
-            f.write("\n")
+        with atomic_writer(self.out / "summary.json") as out:
+            json.dump(summary, out, indent=2)
+            out.write("\n")
         shutil.rmtree(self.work, ignore_errors=True)
         return summary
 

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 
 @contextmanager
@@ -21,9 +21,10 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     try:
         if str(path).endswith(".gz"):
             os.close(fd)
-            f: IO[Any] = gzip.open(tmp, mode + ("t" if "b" not in mode else ""), encoding=None if "b" in mode else "utf-8")
+            f = cast(IO[Any], gzip.open(tmp, mode + ("t" if "b" not in mode else ""),
+                                        encoding=None if "b" in mode else "utf-8"))
         else:
-            f = os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}))
+            f = os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n")
         with f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
