@@ -249,17 +249,16 @@ def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measu
     """Stock phrases and hedges ("it is crucial to", "underscores the need") per 1,000 words;
     0 when fewer than `min_count` occur (one is chance)."""
     low = s.lower.replace("’", "'") if "’" in s.text else s.lower  # s.lower is s.text.lower()
-    vocab = s.vocab
     spans: list[Span] = []
     for ph, key in zip(phrases, _phrase_keys(tuple(phrases)), strict=True):
-        if key is not None and key not in vocab:  # the phrase cannot occur (see _phrase_keys)
+        if key is not None and not s.has_word(key):  # the phrase cannot occur (see _phrase_keys)
             continue
         start = low.find(ph)
         while start != -1:
             spans.append(Span(start, start + len(ph)))
             start = low.find(ph, start + 1)
     spans.sort(key=lambda sp: sp.start)
-    rate = 1000 * _ratio(len(spans), len(s.words)) if len(spans) >= min_count else 0.0
+    rate = 1000 * _ratio(len(spans), s.word_count) if len(spans) >= min_count else 0.0  # len(s.words)
     return Measure(rate, spans[:20], {"count": len(spans), "phrases": sorted({low[x.start:x.end] for x in spans})})
 
 
@@ -364,7 +363,7 @@ def list_word_share(s: TextStats) -> Measure:
     if "|" in s.text:
         listy = listy | (s.pipe_counts >= 2)
     n = int(s.line_word_counts[listy].sum())
-    return Measure(_ratio(n, len(s.tokens)), detail={"list_lines": int(listy.sum())})
+    return Measure(_ratio(n, s.token_count), detail={"list_lines": int(listy.sum())})
 
 
 @check("templated_signal_count", "signals", min_headings=2, min_tables=1, min_stock_rate=2.0, min_restated=0.5,

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from auditor.document import Span
+from auditor.score.wordtable import WordTable, word_table
 from auditor.segment import WRAPPED_WIDTH, Piece, lines
 
 _WORDCHAR = re.compile(r"\w", re.UNICODE)
@@ -93,8 +94,22 @@ class TextStats:
     @cached_property
     def line_word_counts(self) -> np.ndarray:
         """Whitespace-separated words per non-blank line."""
+        table = self.word_table
+        if table is not None:
+            # A token never holds a newline, and a line is blank exactly when it holds no token: the
+            # tokens per line (the newlines before each token's start), less the blank lines.
+            per_line = np.bincount(np.searchsorted(self._newline_positions, table.starts),
+                                   minlength=len(self._parts))
+            return per_line[per_line > 0]
         sl = self.stripped_lines
         return np.fromiter(map(len, map(str.split, sl)), dtype=np.int64, count=len(sl))
+
+    @cached_property
+    def _newline_positions(self) -> np.ndarray:
+        """Where the text's newlines are (the line table's cuts)."""
+        parts = self._parts
+        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        return np.cumsum(lens[:-1] + 1) - 1
 
     @cached_property
     def pipe_counts(self) -> np.ndarray:
@@ -150,6 +165,18 @@ class TextStats:
 
     # ------------------------------------------------------------ words
     @cached_property
+    def word_table(self) -> WordTable | None:
+        """The whole word table from one NumPy pass (`wordtable`), None where the text takes the
+        `str` path below (a code point beyond the BMP, a lowercase of another length, a hash clash)."""
+        return word_table(self.text, self.lower, _STRIP)
+
+    @cached_property
+    def token_count(self) -> int:
+        """len(tokens), without building the list where the word table is at hand."""
+        table = self.word_table
+        return len(table.starts) if table is not None else len(self.tokens)
+
+    @cached_property
     def tokens(self) -> list[str]:
         # str.split() splits on exactly the characters re's \s matches (Py_UNICODE_ISSPACE), at C speed.
         return self.text.split()
@@ -173,16 +200,25 @@ class TextStats:
     @cached_property
     def word_count(self) -> int:
         """len(words), without building the list."""
+        table = self.word_table
+        if table is not None:
+            return int(np.count_nonzero(table.is_word))
         return len(self.tokens) - len(self._symbol_tokens)
 
     @cached_property
     def word_chars(self) -> int:
         """Characters in `words`."""
+        table = self.word_table
+        if table is not None:
+            return int((table.ends - table.starts)[table.is_word].sum())
         return sum(map(len, self.tokens)) - sum(map(len, self._symbol_tokens))
 
     @cached_property
     def no_letter_words(self) -> int:
         """Words without a letter (numbers, codes)."""
+        table = self.word_table
+        if table is not None:
+            return int(np.count_nonzero(table.is_word & ~table.has_letter))
         no_letter = _without(self._non_alpha_tokens, str.isalpha, _NON_LETTER, _LETTER)
         return len(no_letter) - len(self._symbol_tokens)
 
@@ -195,6 +231,9 @@ class TextStats:
     @cached_property
     def lower_word_lengths(self) -> np.ndarray:
         """Length of each of `lower_words`."""
+        table = self.word_table
+        if table is not None:
+            return table.lower_lengths
         lw = self.lower_words
         return np.fromiter(map(len, lw), dtype=np.int64, count=len(lw))
 
@@ -208,20 +247,34 @@ class TextStats:
 
     @cached_property
     def word_ids(self) -> np.ndarray:
-        """An id per distinct lowercased word, numbered by first appearance (so already dense)."""
+        """An id per distinct lowercased word (from the word table: 0..distinct - 1 in hash order;
+        on the `str` path: the place of the word's first appearance)."""
+        table = self.word_table
+        if table is not None:
+            return table.ids
         lw, vocab = self.lower_words, self._vocab
         return np.fromiter(map(vocab.setdefault, lw, count()), dtype=np.int64, count=len(lw))
 
     @property
     def vocab(self) -> dict[str, int]:
-        """The distinct `lower_words` (the keys), with their ids."""
-        self.word_ids  # noqa: B018 - fills the vocabulary
+        """The distinct `lower_words` (the keys), with their ids (built from the strings)."""
+        if not self._vocab:
+            lw, vocab = self.lower_words, self._vocab
+            for w, i in zip(lw, self.word_ids.tolist(), strict=True):
+                vocab.setdefault(w, i)
         return self._vocab
+
+    def has_word(self, word: str) -> bool:
+        """Whether `word` is among `lower_words` (exact: the text is compared, not a hash alone)."""
+        table = self.word_table
+        if table is not None:
+            return table.index_of(self.lower, word) >= 0
+        self.word_ids  # noqa: B018 - fills the vocabulary
+        return word in self._vocab
 
     def has_lower_words(self, words: list[str]) -> int:
         """How many of the given words are among `lower_words` (distinct)."""
-        self.word_ids  # noqa: B018 - fills the vocabulary
-        return sum(map(self._vocab.__contains__, set(words)))
+        return sum(map(self.has_word, set(words)))
 
     @cached_property
     def word_count_profile(self) -> tuple[np.ndarray, np.ndarray]:

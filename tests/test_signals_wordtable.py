@@ -1,0 +1,85 @@
+"""The word table (one NumPy pass over the code points) equals the `str` definitions it replaces:
+token bounds as `str.split`, Gopher's word and letter counts by regex, the lowercased stripped
+words, and ids that group exactly the equal words; a forced hash clash falls back, never merges."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from auditor.score import wordtable
+from auditor.score.signals import _STRIP, TextStats
+from auditor.score.wordtable import word_table
+
+TEXTS = [
+    "",
+    " \n\t ",
+    "one",
+    "The cat. the CAT, (the) cat!! ... … “cat” — 3.5 ½ ² _ __ a_b",
+    "ΟΔΟΣ οδός Σ. ΣΑΣ σας ſ K — «quoted» 'words' [1] and_under ## ** -- ... ....................",
+    "a\u00a0b\u2003c\u3000d \x1c e\x1df\x1eg\x1fh\x85i\u2028j\u2029k\u202fl\u205fm\u1680n end",
+    "Straße STRASSE ǅemal ǆ ǈ ﬁne ﬃ ÅNGSTRÖM Ångström",
+    "..... ,,,, () [] {} '' \"\" a. .a .a. ..a.. ...",
+    "line one\nline two here\n\n\n  indented line  \n\ttabbed\tline\t\nlast",
+    "x" * 3000 + " " + "." * 40 + "y" + "." * 40 + " " + "!" * 30,
+]
+
+
+def _random_texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    vocab = ["a", "B", "The", "the.", "c,", "--", "(d)", "é", "É.", "", "f!", "\n", "\n\n", " ", "ß", "Σ",
+             "σς", "_", "1", "½", "“x”", "..", "«", "\u00a0", "\t", "ǅ"]
+    return ["".join(rng.choice(vocab) + rng.choice(["", " ", "  "]) for _ in range(rng.randint(0, 90)))
+            for _ in range(n)]
+
+
+def _reference(text: str) -> dict:
+    tokens = text.split()
+    words = [t for t in tokens if re.search(r"\w", t)]
+    lower = [t.strip(_STRIP) for t in text.lower().split()]
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    return {
+        "tokens": len(tokens), "word_count": len(words), "word_chars": sum(map(len, words)),
+        "no_letter": sum(1 for w in words if not re.search(r"[^\W\d_]", w)), "lower": lower,
+        "line_words": [len(ln.split()) for ln in lines],
+    }
+
+
+@pytest.mark.parametrize("text", TEXTS + _random_texts(3, 150))
+def test_word_table_measures_equal_the_str_definitions(text):
+    ref = _reference(text)
+    s = TextStats(text)
+    assert (s.token_count, s.word_count, s.word_chars, s.no_letter_words) == (
+        ref["tokens"], ref["word_count"], ref["word_chars"], ref["no_letter"])
+    assert s.lower_word_lengths.tolist() == list(map(len, ref["lower"]))
+    assert s.line_word_counts.tolist() == ref["line_words"]
+    # ids: equal words, and only those, share an id; the table's ids are dense
+    ids = s.word_ids.tolist()
+    assert len(set(zip(ids, ref["lower"], strict=True))) == len(set(ref["lower"])) == len(set(ids))
+    if s.word_table is not None:
+        assert sorted(set(ids)) == list(range(len(set(ids))))
+    for w in {*ref["lower"], "the", "cat", "", "zzz", "Cat", "ς", "σ"}:
+        assert s.has_word(w) == (w in ref["lower"]), w
+
+
+def test_texts_that_need_the_str_path_still_measure_the_same():
+    text = "İstanbul 𝐁old 😀 words here, the words."  # lowercase of İ is longer; beyond the BMP
+    assert word_table(text, text.lower(), _STRIP) is None
+    ref = _reference(text)
+    s = TextStats(text)
+    assert (s.word_count, s.word_chars, s.lower_word_lengths.tolist()) == (
+        ref["word_count"], ref["word_chars"], list(map(len, ref["lower"])))
+
+
+def test_a_hash_clash_is_caught_by_the_comparison_and_falls_back(monkeypatch):
+    # With a length-only hash every word of a length collides: the table must refuse, not merge.
+    text = "abc abd abc xyz"
+    monkeypatch.setattr(wordtable, "_B", np.uint64(1))
+    monkeypatch.setattr(wordtable, "_power_table", lambda size: (np.zeros(size + 1, np.uint64),) * 2)
+    assert word_table(text, text, _STRIP) is None
+    s = TextStats(text)
+    assert s.word_table is None
+    assert len(set(s.word_ids.tolist())) == 3 and s.has_word("abd") and not s.has_word("abe")
