@@ -397,3 +397,25 @@ def test_story_similarity_ranks_the_same_story_first_with_and_without_background
     for bg in ((), ("Stock markets fell as investors weighed the rate decision.", "Heavy rain is forecast.")):
         s = story_similarity([a, b, c], bg)
         assert s[0, 1] > s[0, 2] and s[0, 1] > s[1, 2] and s[0, 0] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_reuse_matrix_takes_shares_beyond_what_a_text_shares_with_any_other_text():
+    from auditor.dedup.rewrites import MIN_DOCS_TO_PRUNE, beyond_chance, reuse_matrix
+
+    rng = random.Random(7)
+    texts = [article(rng, 3) for _ in range(MIN_DOCS_TO_PRUNE)]  # unrelated texts: what they share is chance
+    texts.append(texts[0].split("\n\n")[0])  # one reused paragraph of the first text
+    raw, corrected = reuse_matrix(texts, max_n=4, chance=False), reuse_matrix(texts, max_n=4)
+    off = ~np.eye(len(texts), dtype=bool)
+    last = len(texts) - 1
+    # the typical unrelated pair shares common words; beyond chance it shares almost nothing
+    assert np.median(corrected[off]) < 0.05 < 0.2 < np.median(raw[off])
+    # the reused paragraph stays far above every unrelated pair (random words of one small vocabulary:
+    # every single word is shared by chance, so n = 1 says nothing and counts 0)
+    unrelated = off.copy()
+    unrelated[[0, last], :] = unrelated[:, [0, last]] = False
+    assert corrected[last, 0] > 2 * corrected[unrelated].max() and corrected[last, 0] > corrected[0, last]
+    # (share - median of the row) / (1 - median), at least 0
+    m = np.array([[0.0, 0.5, 0.2, 0.1], [0.3, 0.0, 0.3, 0.9], [0.1, 0.1, 0.0, 0.1], [0.2, 0.4, 0.6, 0.0]])
+    want = np.array([[0.0, 0.375, 0.0, 0.0], [0.0, 0.0, 0.0, 6 / 7], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1 / 3, 0.0]])
+    assert np.allclose(beyond_chance(m), want)

@@ -103,12 +103,25 @@ def _name_stems(text: str) -> list[str]:
     return [w[:5] for w in (m.lower() for m in re.findall(r"\b[A-Z][a-z]+", text)) if w not in ENGLISH_STOP_WORDS]
 
 
-def reuse_matrix(texts: Sequence[str], max_n: int = 16, via: bool = False) -> np.ndarray:
+def reuse_matrix(texts: Sequence[str], max_n: int = 16, via: bool = False, chance: bool = True) -> np.ndarray:
     """(n, n) graded text reuse: m[i, j] is the share of text i's word n-grams found in text j,
     averaged over n = 1..max_n. Copied words count at n = 1 (which separates reuse from a
     text on the same topic); long verbatim runs keep counting up to n = max_n, so a cut and
     paste scores above a light revision, and that above a heavy one (benchmarks/run.py reuse:
     Clough & Stevenson 2011).
+
+    With `chance` (and at least MIN_DOCS_TO_PRUNE texts), each share is taken beyond what
+    text i shares with a typical other text of the corpus, at each n: (share - b) / (1 - b),
+    at least 0, where b is the median of i's shares over all the other texts (a kappa-like
+    correction; most texts of a corpus did not reuse one another, so the median is what i
+    shares by chance: function-word phrases, common words, at n = 1 about 0.2 on Clough &
+    Stevenson, at n >= 3 none). The texts' lengths and vocabularies then weigh alike, so
+    scores of different texts compare: clough Spearman with the reuse level 0.849 -> 0.851
+    (graded+via), AUROC copy-vs-none 0.991 -> 0.996; within each of the five sources the
+    Spearman is unchanged (to 3 decimals): the gain is in comparing answers to different
+    sources. Nothing fitted: the median is the one choice, made before measuring (a 90%
+    quantile gave 0.855 on clough, but would count copies as chance wherever more than a
+    tenth of a corpus reuses one text). MRPC, graded pair reuse: AUROC 0.647 -> 0.648.
 
     With `via`, the matrix is symmetric (a pair's score: the more reused side's share) and a
     pair also scores what it shares through a third text, at each n: the weaker of the two
@@ -116,11 +129,13 @@ def reuse_matrix(texts: Sequence[str], max_n: int = 16, via: bool = False) -> np
     from the parts of a Wikipedia article that a shorter excerpt of it lacks) share little
     with each other directly but each shares long runs with a third copy. Measured on
     Clough & Stevenson: Spearman with the reuse level 0.810 -> 0.849, AUROC copy-vs-none
-    0.991 (benchmarks/run.py reuse, "graded" vs "graded+via"); nothing fitted to its gold."""
+    0.991 (benchmarks/run.py reuse, "graded" vs "graded+via"; before the chance correction);
+    nothing fitted to its gold."""
     from auditor.dedup.shingles import Shingler
 
     n_docs = len(texts)
     total = np.zeros((n_docs, n_docs))
+    off = ~np.eye(n_docs, dtype=bool)
     for n in range(1, max_n + 1):
         sets = Shingler(n).hash_batch(list(texts)).sets()
         m = np.zeros((n_docs, n_docs))
@@ -128,8 +143,19 @@ def reuse_matrix(texts: Sequence[str], max_n: int = 16, via: bool = False) -> np
             for j in range(n_docs):
                 if i != j and len(sets[i]):
                     m[i, j] = len(np.intersect1d(sets[i], sets[j], assume_unique=True)) / len(sets[i])
+        if chance and n_docs >= MIN_DOCS_TO_PRUNE:
+            m = beyond_chance(m, off)
         total += reuse_via(np.maximum(m, m.T)) if via else m
     return total / max_n
+
+
+def beyond_chance(m: np.ndarray, off: np.ndarray | None = None) -> np.ndarray:
+    """(m[i, j] - b[i]) / (1 - b[i]), clipped to [0, 1], b[i] the median of row i off the diagonal."""
+    off = ~np.eye(len(m), dtype=bool) if off is None else off
+    base = np.median(m[off].reshape(len(m), len(m) - 1), axis=1)[:, None]
+    out = np.clip((m - base) / np.maximum(1.0 - base, 1e-9), 0.0, 1.0)
+    np.fill_diagonal(out, 0.0)
+    return out
 
 
 def reuse_via(pair: np.ndarray) -> np.ndarray:
