@@ -1,10 +1,14 @@
-"""similarity: pair scores from word 3-gram containment and TF-IDF cosine (auditor.dedup), scored by score.py."""
+"""similarity: pair scores from word 3-gram containment, TF-IDF cosine, story similarity and graded reuse
+(auditor.dedup.rewrites; reuse is not what people rated here: a check that its chance correction does
+not hurt where texts merely share a topic), scored by score.py."""
 
 from __future__ import annotations
 
 import argparse
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from benchmarks.common import BENCH, make_inputs, score
 from benchmarks.pairs import containment_matrix, cosine_matrix, load, write_pairs
@@ -20,10 +24,11 @@ def run(args: argparse.Namespace) -> dict:
         ids, texts = load(make_inputs("similarity", args.set, args.set_dir, Path(tmp) / "inputs.jsonl"))
         cont, cos = containment_matrix(texts, 3), cosine_matrix(texts)
         out = {}
-        from auditor.dedup.rewrites import story_similarity
+        from auditor.dedup.rewrites import reuse_matrix, story_similarity
 
+        graded = {"graded": reuse_matrix(texts), "graded-raw": reuse_matrix(texts, chance=False)}
         mats = {"containment": cont, "cosine": cos, "combined": args.weight * cont + (1 - args.weight) * cos,
-                "story": story_similarity(texts)}
+                "story": story_similarity(texts), **{k: np.maximum(m, m.T) for k, m in graded.items()}}
         bg = BENCH / "reuse" / "lee" / "lee_background.cor"
         if not args.no_background and bg.is_file():  # the Lee corpus' own background documents, for IDF
             lines = bg.read_text(encoding="latin-1").splitlines()
