@@ -95,7 +95,8 @@ def audit(
         name, render = renderers[fmt]
         with atomic_writer(report_dir / name) as f:
             f.write(render(result))
-    counts = {v: sum(1 for d in result.documents if d.verdict().value == v) for v in ("keep", "review", "reject", "unreadable")}
+    counts = {v: sum(1 for d in result.documents if d.verdict().value == v)
+              for v in ("keep", "review", "reject", "unreadable")}
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     typer.echo(f"{len(result.documents)} documents ({summary}) in {result.elapsed_s:.2f}s; "
                f"reports in {report_dir}/", err=True)
@@ -240,15 +241,23 @@ def filter_(
 @app.command(epilog="Example: auditor dedup crawl.jsonl -o clusters.jsonl --pairs pairs.jsonl --index dedup-index/")
 def dedup(
     paths: PathsArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="clusters JSONL: id, cluster, duplicate_of, similarity.")],
-    pairs: Annotated[Path | None, typer.Option("--pairs", help="Also write verified pairs: a, b, kind, scores.")] = None,
-    index: Annotated[Path | None, typer.Option("--index", help="Folder of a persistent index: match against it, then add.")] = None,
-    keep: Annotated[str | None, typer.Option(help="Who is kept per cluster: quality | length | earliest | source.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output",
+                                         help="clusters JSONL: id, cluster, duplicate_of, similarity.")],
+    pairs: Annotated[Path | None, typer.Option(
+        "--pairs", help="Also write verified pairs: a, b, kind, scores.")] = None,
+    index: Annotated[Path | None, typer.Option(
+        "--index", help="Folder of a persistent index: match against it, then add.")] = None,
+    keep: Annotated[str | None, typer.Option(
+        help="Who is kept per cluster: quality | length | earliest | source.")] = None,
     jaccard: Annotated[float | None, typer.Option(help="Near-duplicate if shingle Jaccard >= this.")] = None,
-    containment: Annotated[float | None, typer.Option(help="... or if this share of the smaller is in the larger.")] = None,
-    prose_containment: Annotated[float | None, typer.Option(help="A copy has this share of the smaller's prose in the other.")] = None,
-    prose_cover: Annotated[float | None, typer.Option(help="... and this share of the larger's prose in the smaller.")] = None,
-    original: Annotated[bool, typer.Option("--original", help="Mark the copy judged the original in each cluster (\"original\": true).")] = False,
+    containment: Annotated[float | None, typer.Option(
+        help="... or if this share of the smaller is in the larger.")] = None,
+    prose_containment: Annotated[float | None, typer.Option(
+        help="A copy has this share of the smaller's prose in the other.")] = None,
+    prose_cover: Annotated[float | None, typer.Option(
+        help="... and this share of the larger's prose in the smaller.")] = None,
+    original: Annotated[bool, typer.Option(
+        "--original", help="Mark the copy judged the original in each cluster (\"original\": true).")] = False,
 ) -> None:
     """Find exact and near-duplicate documents; one kept per cluster, every copy names it."""
     import dataclasses

@@ -6,11 +6,11 @@ Plain dataclasses and the standard library only: no I/O, no third-party imports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
@@ -20,7 +20,7 @@ class Severity(str, Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     KEEP = "keep"  # nothing at warning or above
     REVIEW = "review"  # warnings only
     REJECT = "reject"  # at least one error finding

@@ -69,8 +69,10 @@ def resolve_sources(docs: list[Document], settings: SourceSettings) -> None:
         doc.source = resolve_source(doc, settings)
 
 
-_BYLINE = re.compile(r"^\s*(?:By|BY|Written by|Story by)\s+([A-Z][\w.'\-]+(?:\s+(?:[A-Z][\w.'\-]+|and|de|van|von)){0,4})\s*$", re.M)
-_CONTRIB = re.compile(r"([A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,3}(?:[ \t]+and[ \t]+[A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,3})?)"
+_BYLINE = re.compile(r"^\s*(?:By|BY|Written by|Story by)\s+"
+                     r"([A-Z][\w.'\-]+(?:\s+(?:[A-Z][\w.'\-]+|and|de|van|von)){0,4})\s*$", re.M)
+_CONTRIB = re.compile(r"([A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,3}"
+                      r"(?:[ \t]+and[ \t]+[A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,3})?)"
                       r"[ \t]+contributed[ \t]+reporting")
 _SOURCE_LINK = re.compile(r"^[ \t]*(?:Source link|Source:|Originally published (?:at|on|by)|Via:)[ \t]*(\S[^\n]*)?$",
                           re.M | re.I)

@@ -21,7 +21,8 @@ def test_audit_seeds_writes_reports_and_exits_1_on_errors(seeds_dir, tmp_path):
 
 
 def test_fail_on_never_and_warning(seeds_dir, tmp_path):
-    assert runner.invoke(app, ["audit", str(seeds_dir), "--report-dir", str(tmp_path), "--fail-on", "never"]).exit_code == 0
+    args = ["audit", str(seeds_dir), "--report-dir", str(tmp_path), "--fail-on", "never"]
+    assert runner.invoke(app, args).exit_code == 0
     one = next(seeds_dir.glob("001_*.txt"))
     assert runner.invoke(app, ["audit", str(one), "--report-dir", str(tmp_path), "--fail-on", "error"]).exit_code == 0
     # 001 has only an info note about removed boilerplate: fail-on warning still passes

@@ -18,7 +18,8 @@ LINE = st.one_of(
 )
 TEXTS = st.lists(LINE, max_size=40).map("\n".join)
 HTML = st.lists(st.tuples(st.sampled_from(["p", "div", "li", "nav", "footer", "h1", "script"]), st.text(max_size=80)),
-                max_size=20).map(lambda parts: "<html><body>" + "".join(f"<{t}>{x}</{t}>" for t, x in parts) + "</body></html>")
+                max_size=20).map(
+    lambda parts: "<html><body>" + "".join(f"<{t}>{x}</{t}>" for t, x in parts) + "</body></html>")
 
 
 def _clean(docs: list[Document]) -> list[Document]:
@@ -30,7 +31,7 @@ def _clean(docs: list[Document]) -> list[Document]:
 def test_text_cleaning_is_deterministic_and_only_removes_lines(texts):
     docs = [Document(id=f"d{i}", raw=t, source="s") for i, t in enumerate(texts)]
     first, second = _clean(docs), _clean(docs)
-    for a, b, raw in zip(first, second, texts):
+    for a, b, raw in zip(first, second, texts, strict=True):
         assert a.text == b.text
         raw_lines = {ln.rstrip() for ln in raw.split("\n")}
         for line in a.text.split("\n"):

@@ -29,7 +29,7 @@ NAMES = ["Helen Godwin", "James Patel", "Maria Lopez", "Omar Reyes", "Anna Berg"
 def _article(seed: int) -> str:
     rng = random.Random(seed)
     paras = []
-    for p in range(6):
+    for _p in range(6):
         words = [rng.choice(TOPICS[seed]) for _ in range(30)]
         paras.append(f"{rng.choice(NAMES)} said on {rng.randrange(1, 28)} May that the "
                      + " ".join(words) + f" cost {rng.randrange(100, 999)} thousand pounds in {2000 + seed}.")

@@ -44,7 +44,7 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
     labelled = ([labels[i].keep for i in idx], [reasons[i] for i in idx])
     probs = model.predict(feature_matrix(PageLines([page.stripped[i] for i in idx]), labelled))
     fenced = _fenced([labels[i] for i in idx])
-    for i, p, behind_fence in zip(idx, probs.tolist(), fenced):
+    for i, p, behind_fence in zip(idx, probs.tolist(), fenced, strict=True):
         lab = labels[i]
         lab.score = p
         if _named(lab):

@@ -29,7 +29,8 @@ from auditor.document import Removal, Span
 # pattern, words that any line it matches contains (in lower case; none: always tried): a line without
 # any of them is not tried on the pattern (see _pattern_reason and _pattern_reasons). Edit the two together.
 _TABLE: list[tuple[str, tuple[str, ...], str]] = [
-    ("share-buttons", ("share", "tweet", "pin", "email", "print", "whatsapp", "facebook", "twitter", "linkedin", "reddit"),
+    ("share-buttons",
+     ("share", "tweet", "pin", "email", "print", "whatsapp", "facebook", "twitter", "linkedin", "reddit"),
      r"^(share|tweet|pin|email|print|whatsapp|facebook|twitter|linkedin|reddit)\b.{0,80}$"),
     ("share-buttons", ("share ",), r"^.{0,40}share (on|this|via|with) .{0,60}$"),
     (
@@ -52,7 +53,8 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
          "source link", "advertisement", "sponsored", "subscribe", "newsletter", "follow us", "categories", "tag",
          "reading time:", " min"),
         r"^(home|menu|search|skip to (main )?content|go to mobile version|view all results?|no results?|"
-        r"read more|load more|show more|next post|previous post|next article|previous article|related( posts| articles| stories)?|"
+        r"read more|load more|show more|next post|previous post|next article|previous article|"
+        r"related( posts| articles| stories)?|"
         r"trending|latest|popular|most read|comments|leave a (reply|comment)|cancel reply|back to top|"
         r"source link|advertisement|sponsored( content)?|subscribe( now)?|newsletter|follow us.*|categories|tags?:.*|"
         r"reading time:.*|\d+ (min|mins|minutes?) read)\W*$",
@@ -64,7 +66,7 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
 ]  # fmt: skip
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
-          for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE)]
+          for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE, strict=True)]
 # In a line without these (chars.FOLDS_TO_ASCII), the lower-cased line holds every stretch of ASCII
 # letters the patterns could match.
 _FOLDS_TO_ASCII = FOLDS_TO_ASCII
@@ -104,7 +106,7 @@ def _pattern_reasons(text: str, stripped: list[str], counts: list[int], seg: Seg
     pattern is tried only on the lines where the lower-cased text holds one of its words."""
     low = lowered(text)
     if low is None:  # a character that folds to ASCII, or one that lower-cases to two
-        return [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts)]
+        return [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts, strict=True)]
     opening: list[str] | None = None
     candidates: list[set[int]] = []
     for _, needs, source in _TABLE:
@@ -118,7 +120,7 @@ def _pattern_reasons(text: str, stripped: list[str], counts: list[int], seg: Seg
         s = stripped[i]
         if not s or counts[i] > 40:
             continue
-        for (name, rx), lines in zip(PATTERNS, candidates):
+        for (name, rx), lines in zip(PATTERNS, candidates, strict=True):
             if i in lines and rx.match(s):
                 out[i] = name
                 break
@@ -191,7 +193,7 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
                    np.fromiter((ln.end for ln in lines), dtype=np.int64, count=len(lines)))
     counts, ends = _words_and_ends(text, seg)
     reasons = _pattern_reasons(text, stripped, counts, seg)
-    weights = [_weight(s, n, r, t) for s, n, r, t in zip(stripped, counts, reasons, ends)]
+    weights = [_weight(s, n, r, t) for s, n, r, t in zip(stripped, counts, reasons, ends, strict=True)]
     first, last, main = _best_segment(weights)
     labels = [LineLabel(ln, True) for ln in lines]
     for i, lab in enumerate(labels):

@@ -62,7 +62,7 @@ def pages(score: ModuleType) -> tuple[Labelled, Labelled]:
     train: Labelled = []
     for split in ("turku-train", "turku-dev"):
         for _key, lines, keep in score.turku_docs(split):
-            kept = [(ln, k) for ln, k in zip(lines, keep) if ln.strip()]
+            kept = [(ln, k) for ln, k in zip(lines, keep, strict=False) if ln.strip()]
             train.append(([ln for ln, _ in kept], [k if _TOKEN.search(ln) else None for ln, k in kept]))
     for _key, html, gold in score.extraction_set("cleaneval-dev", None):
         lines = [ln for ln in score.html_to_plain(html).split("\n") if ln.strip()]
@@ -70,7 +70,7 @@ def pages(score: ModuleType) -> tuple[Labelled, Labelled]:
         train.append((lines, [label(ln) for ln in lines]))
     test: Labelled = []
     for _key, lines, keep in score.turku_docs("turku-test"):
-        kept = [(ln, k) for ln, k in zip(lines, keep) if ln.strip()]
+        kept = [(ln, k) for ln, k in zip(lines, keep, strict=False) if ln.strip()]
         test.append(([ln for ln, _ in kept], [k if _TOKEN.search(ln) else None for ln, k in kept]))
     return train, test
 
@@ -78,7 +78,7 @@ def pages(score: ModuleType) -> tuple[Labelled, Labelled]:
 def matrix(data: list) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for lines, labels in data:
-        for row, y in zip(line_features(PageLines(lines)), labels):
+        for row, y in zip(line_features(PageLines(lines)), labels, strict=True):
             if y is not None:
                 xs.append(row)
                 ys.append(int(y))
@@ -103,7 +103,7 @@ def noise_prf(model: LineModel, test: list, threshold: float = 0.5) -> dict:
     tp = fp = fn = tn = 0
     for lines, keep in test:
         p = model.predict(line_features(PageLines(lines)))
-        for prob, k in zip(p, keep):
+        for prob, k in zip(p, keep, strict=True):
             if k is None:  # score.py does not judge lines without words
                 continue
             removed, noise = bool(prob < threshold), not k

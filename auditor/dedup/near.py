@@ -375,9 +375,10 @@ def _verify(batch: ShingleBatch, sets: list[np.ndarray], a: int, b: int,
     boilerplate still passes), and most of the larger text's prose is inside the smaller
     (`prose_cover`: a page made of this text plus several other articles' paragraphs is not
     a copy of it), unless the smaller is the larger's opening (a truncated copy, however
-    short: the larger's prose up to where the shared part ends is mostly shared). At 200,000 make_neardup --extra pages, spliced from a
-    pool of a few thousand paragraphs, containment >= 0.6 alone verified 209,000 pairs of
-    different pages (each reusing two or three paragraphs) against 1,739 true pairs."""
+    short: the larger's prose up to where the shared part ends is mostly shared). At 200,000
+    make_neardup --extra pages, spliced from a pool of a few thousand paragraphs, containment
+    >= 0.6 alone verified 209,000 pairs of different pages (each reusing two or three
+    paragraphs) against 1,739 true pairs."""
     sa, sb = sets[a], sets[b]
     inter = len(np.intersect1d(sa, sb, assume_unique=True))
     if not inter:
@@ -439,7 +440,8 @@ def dedup_records(docs: Sequence[Document], settings: DedupSettings, clean_setti
         texts = [d.text for d in live]
     else:
         texts = [html_to_plain(d.raw) if d.kind == "html" else d.raw for d in live]
-    return [Record(d.id, t, d.metadata.get("quality"), d.source, i) for i, (d, t) in enumerate(zip(live, texts))]
+    return [Record(d.id, t, d.metadata.get("quality"), d.source, i)
+            for i, (d, t) in enumerate(zip(live, texts, strict=True))]
 
 
 def find_duplicates(docs: list[Document], settings: DedupSettings) -> tuple[list[DuplicateLink], dict[str, str]]:

@@ -48,7 +48,9 @@ def _exact_repeats(doc: Document, min_words: int) -> list[Finding]:
     return findings
 
 
-def shared_passages(docs: list[Document], min_words: int, clusters: dict[str, str]) -> list[tuple[str, str, list[Span], list[Span], int]]:
+def shared_passages(
+    docs: list[Document], min_words: int, clusters: dict[str, str]
+) -> list[tuple[str, str, list[Span], list[Span], int]]:
     """Paragraphs of at least `min_words` words found (normalised) in two documents of
     different copy clusters: (id a, id b, spans in a, spans in b, shared words), a < b."""
     where: dict[str, dict[str, list[tuple[int, int]]]] = {}
@@ -166,7 +168,8 @@ def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -
     r, c, v = inter.row[keep], inter.col[keep], inter.data[keep]
     cont = v / np.maximum(1, np.minimum(size[r], size[c]))
     ok = cont >= min_containment
-    return sorted((int(a), int(b), round(float(x), 4), int(s)) for a, b, x, s in zip(r[ok], c[ok], cont[ok], v[ok]))
+    return sorted((int(a), int(b), round(float(x), 4), int(s))
+                  for a, b, x, s in zip(r[ok], c[ok], cont[ok], v[ok], strict=True))
 
 
 def near_repeated_passages(doc: Document, min_words: int = 8, min_containment: float = NEAR_CONTAINMENT,

@@ -166,8 +166,8 @@ class Shingler:
 
 def concat(parts: Sequence[ShingleBatch]) -> ShingleBatch:
     hashes = np.concatenate([p.hashes for p in parts])
-    offsets = np.concatenate([[0]] + [p.offsets[1:] + base for p, base in
-                                      zip(parts, np.cumsum([0] + [len(p.hashes) for p in parts[:-1]]))])
+    bases = np.cumsum([0] + [len(p.hashes) for p in parts[:-1]])  # one per part: 0, then the sizes before
+    offsets = np.concatenate([[0]] + [p.offsets[1:] + base for p, base in zip(parts, bases, strict=True)])
     lines = None
     if all(p.line_words is not None for p in parts):
         lines = np.concatenate([p.line_words for p in parts if p.line_words is not None])

@@ -117,7 +117,7 @@ class SortedRuns:
         """Every (query position, value) with the query's key, as two arrays (vectorised)."""
         qs: list[np.ndarray] = []
         vs: list[np.ndarray] = []
-        for keys, values in zip(self.keys, self.values):
+        for keys, values in zip(self.keys, self.values, strict=True):
             lo = np.searchsorted(keys, queries, side="left")
             cnt = np.searchsorted(keys, queries, side="right") - lo
             hit = np.flatnonzero(cnt)
@@ -134,7 +134,7 @@ class SortedRuns:
     def lookup(self, queries: np.ndarray) -> list[list[int]]:
         """For each query key, the values stored under it (any order)."""
         out: list[list[int]] = [[] for _ in range(len(queries))]
-        for keys, values in zip(self.keys, self.values):
+        for keys, values in zip(self.keys, self.values, strict=True):
             lo = np.searchsorted(keys, queries, side="left")
             hi = np.searchsorted(keys, queries, side="right")
             for q in np.flatnonzero(hi > lo):
@@ -142,7 +142,7 @@ class SortedRuns:
         return out
 
     def nbytes(self) -> int:
-        return sum(k.nbytes + v.nbytes for k, v in zip(self.keys, self.values))
+        return sum(k.nbytes + v.nbytes for k, v in zip(self.keys, self.values, strict=True))
 
 
 class ShingleStore:
@@ -308,8 +308,8 @@ class StreamingIndex:
             out_c.append(est_c[ok])
         d, k, j, c = (np.concatenate(x) for x in (out_doc, out_k, out_j, out_c))
         cuts = np.flatnonzero(np.diff(d)) + 1
-        return {int(g[0]): (kk, jj, cc) for g, kk, jj, cc in zip(np.split(d, cuts), np.split(k, cuts),
-                                                                     np.split(j, cuts), np.split(c, cuts)) if len(g)}
+        groups = zip(np.split(d, cuts), np.split(k, cuts), np.split(j, cuts), np.split(c, cuts), strict=True)
+        return {int(g[0]): (kk, jj, cc) for g, kk, jj, cc in groups if len(g)}
 
     def _verify(self, survivors: tuple[np.ndarray, np.ndarray, np.ndarray],
                 shingles: tuple[np.ndarray, np.ndarray] | None) -> Match | None:
@@ -322,7 +322,7 @@ class StreamingIndex:
             order, est_j, est_c = order[top], est_j[top], est_c[top]
         best: Match | None = None
         mine = np.unique(shingles[0]) if exact and shingles is not None else None
-        for c, jac, cont in zip(order.tolist(), est_j.tolist(), est_c.tolist()):
+        for c, jac, cont in zip(order.tolist(), est_j.tolist(), est_c.tolist(), strict=True):
             if exact:
                 assert self.store is not None and shingles is not None and mine is not None
                 oh, ol = self.store.read(c)
@@ -369,7 +369,7 @@ class StreamingIndex:
         starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
         sizes = np.diff(np.r_[starts, len(sk)])
         out: dict[int, set[int]] = {}
-        for st, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+        for st, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
             members = sorted(set(doc[st : st + size].tolist()))
             for a, later in enumerate(members):
                 out.setdefault(later, set()).update(members[:a])
@@ -428,7 +428,7 @@ class StreamingIndex:
                     if ok.any():
                         part = (ks[ok], est_j[ok], est_c[ok])
                         survivors = part if survivors is None else \
-                            tuple(np.concatenate([a, b]) for a, b in zip(survivors, part))  # type: ignore[assignment]
+                            tuple(np.concatenate([a, b]) for a, b in zip(survivors, part, strict=True))  # type: ignore[assignment]
                 if survivors is not None:
                     match = self._verify(survivors, shingles[i] if shingles else None)
             out.append(match)

@@ -45,7 +45,8 @@ def _jsonl_items(path: Path, label: str, source: str) -> Iterator[Item]:
                     yield Item(line=line, where=f"{label}:{n}", source=source)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
         where = f"{label}:{n + 1}"
-        yield Item(doc=_unreadable(where, str(path), "I006", f"{path}: cannot read past line {n} ({type(e).__name__}: {e})"))
+        yield Item(doc=_unreadable(where, str(path), "I006",
+                                   f"{path}: cannot read past line {n} ({type(e).__name__}: {e})"))
 
 
 def _file_items(path: Path, doc_id: str, source: str) -> Iterator[Item]:

@@ -138,7 +138,8 @@ class FilterRun:
             for name in ("shingles", "sigs", "ids"):
                 self._files[name] = tempfile.TemporaryFile()
             self.index = new_index(config, self._files["shingles"], self._files["sigs"])
-            self.index_ids = IdLog(self._files["ids"])  # ids of the index's entries: kept documents and rejected first copies
+            # ids of the index's entries: kept documents and rejected first copies
+            self.index_ids = IdLog(self._files["ids"])
             return
         if resume:
             self._restore()
@@ -214,7 +215,7 @@ class FilterRun:
             drops=self._dup_drops,
             shingles=[result.shingles_of(i) for i in live],
         ) if live else ([], [])
-        by_row = dict(zip(live, zip(matches, added)))
+        by_row = dict(zip(live, zip(matches, added, strict=True), strict=True))
         for i, o in enumerate(outs):
             self.counts.records += 1
             self._since_checkpoint += 1
@@ -262,7 +263,8 @@ class FilterRun:
         itself wrote its signature and shingles)."""
         self.index_ids.append(o.id, kept)
         if not self.dry_run:
-            head = np.array([o.exact], dtype=np.uint64).tobytes() + np.array([o.size, shingles], dtype=np.int64).tobytes()
+            head = (np.array([o.exact], dtype=np.uint64).tobytes()
+                    + np.array([o.size, shingles], dtype=np.int64).tobytes())
             self._files["index"].write(head)
 
     def _write(self, name: str, line: str) -> None:

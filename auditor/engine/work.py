@@ -189,7 +189,7 @@ def process_batch(items: list[Item], config: StageConfig) -> BatchResult:
         return BatchResult(outcomes, sigs)
     s, sizes, batch = Signer(config.dedup).sign(texts)
     sigs[rows] = s
-    for r, size in zip(rows, sizes.tolist()):
+    for r, size in zip(rows, sizes.tolist(), strict=True):
         outcomes[r].size = int(size)
     counts = np.zeros(len(outcomes), dtype=np.int64)
     counts[rows] = np.diff(batch.offsets)

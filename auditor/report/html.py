@@ -293,16 +293,19 @@ def _sources_section(data: dict[str, Any]) -> str:
         codes = ", ".join(f["code"] for f in c["findings"])
         rows.append(
             f'<tr><td>{esc(c["source"])}</td><td class="num">{c["documents"]}</td>'
-            + "".join(f'<td class="num">{c[k]:.0%}</td>' for k in ("kept_share", "boilerplate_share", "derivative_share",
-                                                                  "templated_share", "repeated_passage_share"))
+            + "".join(f'<td class="num">{c[k]:.0%}</td>'
+                      for k in ("kept_share", "boilerplate_share", "derivative_share", "templated_share",
+                                "repeated_passage_share"))
             + f'<td class="num">{len(c["template_lines"])}</td><td>{esc(codes)}</td></tr>')
     details = []
     for c in cards:
-        items = [f'<li><b>{esc(f["severity"])}</b> <code>{esc(f["code"])}</code> {esc(f["name"])}: {esc(f["message"])}</li>'
+        items = [f'<li><b>{esc(f["severity"])}</b> <code>{esc(f["code"])}</code> '
+                 f'{esc(f["name"])}: {esc(f["message"])}</li>'
                  for f in c["findings"]]
         items += [f'<li>template line &ldquo;{esc(t["text"])}&rdquo; ({t["documents"]} documents)</li>'
                   for t in c["template_lines"][:10]]
-        items += [f'<li>text signal, {esc(s["kind"])}: &ldquo;{esc(s["value"])}&rdquo; ({s["documents"]} documents)</li>'
+        items += [f'<li>text signal, {esc(s["kind"])}: '
+                  f'&ldquo;{esc(s["value"])}&rdquo; ({s["documents"]} documents)</li>'
                   for s in c["signals"]]
         if items:
             details.append(f'<h3>Source {esc(c["source"])}</h3><ul>{"".join(items)}</ul>')
@@ -311,7 +314,8 @@ def _sources_section(data: dict[str, Any]) -> str:
         ders = "".join(
             f'<li>derivative <a href="#{doc_anchor(d["id"])}">{esc(d["id"])}</a> (evidence score {esc(d["score"])}): '
             f'{esc("; ".join(d["reasons"]) or "nothing tells them apart; a guess")}</li>' for d in st["derivatives"])
-        story_items.append(f'<li>original <a href="#{doc_anchor(st["original"])}">{esc(st["original"])}</a><ul>{ders}</ul></li>')
+        story_items.append(f'<li>original <a href="#{doc_anchor(st["original"])}">{esc(st["original"])}</a>'
+                           f'<ul>{ders}</ul></li>')
     ths = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     return (
         '<section id="sources"><h2>Sources</h2>'

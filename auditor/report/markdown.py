@@ -51,13 +51,15 @@ def render_markdown(result: AuditResult) -> str:
         c = d["counts"]
         out.append(
             f"| [{esc(d['id'])}](#{_anchor(d['id'])}) | {d['words_before']} | {d['words_after']} | "
-            f"{_pct(d['boilerplate_share'])} | {dups} | {c['error']} / {c['warning']} / {c['info']} | **{d['verdict']}** |"
+            f"{_pct(d['boilerplate_share'])} | {dups} | {c['error']} / {c['warning']} / {c['info']} | "
+            f"**{d['verdict']}** |"
         )
     out.append("")
     out += _sources_section(data.get("sources", [])) + _stories_section(data.get("stories", []))
     for d in data["documents"]:
         out += [f"## {esc(d['id'])}", "", f"<a id=\"{_anchor(d['id'])}\"></a>", ""]
-        out.append(f"Verdict **{d['verdict']}**; source `{esc(d['source'])}`; cleaned by {esc(d['clean_method'] or '-')}; "
+        out.append(f"Verdict **{d['verdict']}**; source `{esc(d['source'])}`; "
+                   f"cleaned by {esc(d['clean_method'] or '-')}; "
                    f"{d['words_before']} words before cleaning, {d['words_after']} after "
                    f"({_pct(d['boilerplate_share'])} boilerplate).")
         out.append("")
@@ -92,12 +94,13 @@ def _sources_section(cards: list[dict[str, Any]]) -> list[str]:
     if not cards:
         return []
     out = ["## Sources", "",
-           "| source | documents | kept | boilerplate | copies/rewrites of others | templated/machine | repeated passages | template lines |",
+           "| source | documents | kept | boilerplate | copies/rewrites of others | templated/machine | "
+           "repeated passages | template lines |",
            "|---|--:|--:|--:|--:|--:|--:|--:|"]
     for c in cards:
-        out.append(f"| {esc(c['source'])} | {c['documents']} | {_pct(c['kept_share'])} | {_pct(c['boilerplate_share'])} | "
-                   f"{_pct(c['derivative_share'])} | {_pct(c['templated_share'])} | {_pct(c['repeated_passage_share'])} | "
-                   f"{len(c['template_lines'])} |")
+        out.append(f"| {esc(c['source'])} | {c['documents']} | {_pct(c['kept_share'])} | "
+                   f"{_pct(c['boilerplate_share'])} | {_pct(c['derivative_share'])} | {_pct(c['templated_share'])} | "
+                   f"{_pct(c['repeated_passage_share'])} | {len(c['template_lines'])} |")
     out.append("")
     for c in cards:
         if not (c["findings"] or c["template_lines"] or c["signals"] or c["derivatives"]):
@@ -108,7 +111,8 @@ def _sources_section(cards: list[dict[str, Any]]) -> list[str]:
         for der in c["derivatives"][:20]:
             out.append(f"- {esc(der['id'])} copies or rewrites {esc(der['original'])} (another source's)")
         if c["template_lines"]:
-            shown = "; ".join(f"\"{esc(t['text'][:60])}\" ({t['documents']} documents)" for t in c["template_lines"][:10])
+            shown = "; ".join(f"\"{esc(t['text'][:60])}\" ({t['documents']} documents)"
+                              for t in c["template_lines"][:10])
             out.append(f"- template lines its pages share: {shown}")
         for s in c["signals"]:
             out.append(f"- text signal, {s['kind']}: \"{esc(str(s['value'])[:80])}\" ({s['documents']} documents)")
