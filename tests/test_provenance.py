@@ -158,3 +158,17 @@ def test_the_source_wins_against_answers_that_copy_it_and_add_their_own_text():
     texts = [*answers, BASE]
     judged = pair_judgements(texts, [[0, 1, 2, 3]], [(0, 3), (1, 3), (2, 3)])
     assert all(jd.original == 3 for jd in judged.values())
+
+
+def test_the_original_of_a_group_does_not_depend_on_the_order_of_the_texts_or_members():
+    """Decided from the texts only: every order of the documents in the input and of the members
+    in the group gives the same original (ties, where nothing tells two texts apart, aside)."""
+    import itertools
+
+    docs = [BASE, _truncated(BASE), _typos(BASE, 0.08, 3), _wrapped(_typos(_truncated(BASE), 0.05, 4)), _swapped(BASE)]
+    for order in itertools.permutations(range(len(docs))):
+        texts = [docs[k] for k in order]
+        members = sorted(range(len(docs)), key=lambda pos: (order[pos] * 7) % len(docs))  # another order again
+        [story] = originals(texts, [members])
+        assert order[story.original] == 0, order
+        assert sorted(story.members) == list(range(len(docs)))
