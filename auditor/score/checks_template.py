@@ -140,6 +140,7 @@ def _heading_candidates(s: TextStats) -> np.ndarray:
 _BULLET_START = "-•*‣◦–"  # _BULLET's marks; its other branch starts with a digit (\d: str.isdecimal)
 
 
+
 def _maybe_generic(s: TextStats, index: list[int], generic: frozenset[bytes] | None, min_generic: int) -> list[int]:
     """The lines among `index` that may hold `min_generic` generic words. A generic word (ASCII
     letters) that `_WORD` finds is a whole run of ASCII letters in the lowercased line, so counting
@@ -244,14 +245,23 @@ def _phrase_keys(phrases: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(keys)
 
 
+@functools.lru_cache(maxsize=64)
+def _distinct(keys: tuple[str | None, ...]) -> tuple[str, ...]:
+    """The distinct keys that are words (not None), in order."""
+    return tuple(dict.fromkeys(k for k in keys if k is not None))
+
+
 @check("stock_phrase_rate", "per 1,000 words", phrases=STOCK_PHRASES, min_count=2)
 def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measure:
     """Stock phrases and hedges ("it is crucial to", "underscores the need") per 1,000 words;
     0 when fewer than `min_count` occur (one is chance)."""
     low = s.lower.replace("’", "'") if "’" in s.text else s.lower  # s.lower is s.text.lower()
     spans: list[Span] = []
-    for ph, key in zip(phrases, _phrase_keys(tuple(phrases)), strict=True):
-        if key is not None and not s.has_word(key):  # the phrase cannot occur (see _phrase_keys)
+    keys = _phrase_keys(tuple(phrases))
+    distinct = _distinct(keys)
+    present = dict(zip(distinct, s.have_words(distinct), strict=True))  # one search for all keys
+    for ph, key in zip(phrases, keys, strict=True):
+        if key is not None and not present[key]:  # the phrase cannot occur (see _phrase_keys)
             continue
         start = low.find(ph)
         while start != -1:

@@ -274,7 +274,14 @@ class TextStats:
 
     def has_lower_words(self, words: list[str]) -> int:
         """How many of the given words are among `lower_words` (distinct)."""
-        return sum(map(self.has_word, set(words)))
+        return sum(self.have_words(tuple(dict.fromkeys(words))))
+
+    def have_words(self, words: tuple[str, ...]) -> list[bool]:
+        """Per word, `has_word` (one search for all where the word table is at hand)."""
+        table = self.word_table
+        if table is not None:
+            return table.present(self.lower, words)
+        return list(map(self.has_word, words))
 
     @cached_property
     def word_count_profile(self) -> tuple[np.ndarray, np.ndarray]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SPACE, WORD, LETTER, STRIP = 1, 2, 4, 8
+SPACE, WORD, LETTER, STRIP, DIGIT = 1, 2, 4, 8, 16
 _B = np.uint64(0x9E3779B97F4A7C15 | 1)  # odd: invertible modulo 2**64
 _B_INV = np.uint64(pow(int(_B), -1, 2**64))
 _LEN_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -30,11 +30,11 @@ _LEN_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
 @functools.lru_cache(maxsize=4)
 def char_classes(strip: str) -> np.ndarray:
     """Per BMP code point, the bits SPACE (`str.isspace`: where `str.split()` cuts), WORD (re's
-    `\\w`), LETTER (re's `[^\\W\\d_]`) and STRIP (a character of `strip`). Built once per process
-    from the definitions themselves (a few ms)."""
+    `\\w`), LETTER (re's `[^\\W\\d_]`), DIGIT (re's `\\d`) and STRIP (a character of `strip`).
+    Built once per process from the definitions themselves (a few ms)."""
     everything = "".join(map(chr, range(0x10000)))
     table = np.fromiter(map(str.isspace, everything), dtype=np.uint8, count=0x10000) * SPACE
-    for bit, pattern in ((WORD, r"\w"), (LETTER, r"[^\W\d_]")):
+    for bit, pattern in ((WORD, r"\w"), (LETTER, r"[^\W\d_]"), (DIGIT, r"\d")):
         marked = re.sub(pattern, "\U00010000", everything)  # one character for one: positions kept
         table |= (_code_points(marked) == 0x10000).astype(np.uint8) * np.uint8(bit)
     for ch in set(strip):
@@ -62,7 +62,23 @@ class WordTable:
     lower_lengths: np.ndarray
     ids: np.ndarray
     hashes: np.ndarray  # sorted, distinct: the hash of id k is hashes[k]
-    first: np.ndarray  # the first token of each id
+    first: np.ndarray  # a token of each id (the one its words were compared with)
+    cp: np.ndarray  # the text's code points
+    classes: np.ndarray  # their class bits
+
+    def present(self, lower: str, words: tuple[str, ...]) -> list[bool]:
+        """Per word, whether it is among the lowercased, stripped words (one search for all)."""
+        hashes = _word_hashes(words)
+        k = np.minimum(np.searchsorted(self.hashes, hashes), max(len(self.hashes) - 1, 0))
+        if not len(self.hashes):
+            return [False] * len(words)
+        out = []
+        for w, hit, i in zip(words, (self.hashes[k] == hashes).tolist(), self.first[k].tolist(), strict=True):
+            if hit:
+                a = int(self.lower_starts[i])
+                hit = lower[a : a + int(self.lower_lengths[i])] == w
+            out.append(hit)
+        return out
 
     lookup: dict[int, int] | None = None  # hash -> the token standing for it, built on first use
 
@@ -78,6 +94,13 @@ class WordTable:
             return -1
         a = int(self.lower_starts[i])
         return i if lower[a : a + int(self.lower_lengths[i])] == word else -1
+
+
+@functools.lru_cache(maxsize=64)
+def _word_hashes(words: tuple[str, ...]) -> np.ndarray:
+    """`_word_hash` of each word (a word beyond the BMP: a hash no table holds for it, and the
+    comparison of `present` rules it out anyway)."""
+    return np.array([h if (h := _word_hash(w)) is not None else 0 for w in words], dtype=np.uint64)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -107,7 +130,7 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
     n = len(cp)
     if n == 0:
         z = np.zeros(0, dtype=np.int64)
-        return WordTable(z, z, z.astype(bool), z.astype(bool), z, z, z, z.astype(np.uint64), z)
+        return WordTable(z, z, z.astype(bool), z.astype(bool), z, z, z, z.astype(np.uint64), z, cp, cp.astype(np.uint8))
     if int(cp.max()) >= 0x10000:
         return None
     classes = char_classes(strip)
@@ -118,7 +141,7 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
     ends = np.flatnonzero(edges == -1)
     if len(starts) == 0:
         z = np.zeros(0, dtype=np.int64)
-        return WordTable(z, z, z.astype(bool), z.astype(bool), z, z, z, z.astype(np.uint64), z)
+        return WordTable(z, z, z.astype(bool), z.astype(bool), z, z, z, z.astype(np.uint64), z, cp, cp.astype(np.uint8))
     # A token's class bits OR-ed over its characters (the spaces after it add no WORD or LETTER).
     bits = np.bitwise_or.reduceat(cls, starts)
     is_word = (bits & WORD) != 0
@@ -160,7 +183,7 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
             b = np.repeat(lstart[rep[other]], span) + offs
             if (lcp[a] != lcp[b]).any():
                 return None
-    return WordTable(starts, ends, is_word, has_letter, lstart, lengths, ids, hashes, first)
+    return WordTable(starts, ends, is_word, has_letter, lstart, lengths, ids, hashes, first, cp, cls)
 
 
 def _strip_bounds(stripped: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
