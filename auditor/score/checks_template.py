@@ -155,7 +155,7 @@ def _maybe_generic(s: TextStats, index: list[int], generic: frozenset[bytes] | N
     sl = s.stripped_lines
     runs = b" " + "\n".join([sl[i] for i in index]).lower().encode("ascii", "replace").translate(_LETTERS_ONLY)
     runs = runs.replace(b"\n", b" \n ") + b" "
-    present = generic & set(runs.split())
+    present = [w for w in generic if w in runs]  # whole runs only, by the needle search below
     if not present:
         return []
     found: list[int] = []
@@ -231,24 +231,24 @@ def generic_phrase_tables(s: TextStats, max_cell_words: int, min_phrase_share: f
 
 # ---------------------------------------------------------------- stock phrases
 @functools.lru_cache(maxsize=64)
-def _phrase_keys(phrases: tuple[str, ...]) -> tuple[str | None, ...]:
-    """Per phrase, a word whose absence from the text's lowercased words (`TextStats.vocab`) proves
-    the phrase absent (None: no such word, search it). An inner word of the phrase (a space on both
-    sides, no apostrophe: the search replaces ’ by ') is a whole whitespace token of the lowered
-    text wherever the phrase occurs, so its punctuation-stripped form is in the vocabulary; the
-    longest is taken (rarest, as a rule). Saves ~50 substring scans of every text."""
-    keys: list[str | None] = []
+def _phrase_keys(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Per phrase, the words whose absence from the text's lowercased words (`TextStats.has_word`)
+    proves the phrase absent (none: search it). An inner word of the phrase (a space on both sides,
+    no apostrophe: the search replaces ’ by ') is a whole whitespace token of the lowered text
+    wherever the phrase occurs, so its punctuation-stripped form is among the words; every inner
+    word must be. Saves most of ~55 substring scans of every text."""
+    keys: list[tuple[str, ...]] = []
     for ph in phrases:
         inner = [w.strip(_STRIP) for w in ph.split(" ")[1:-1]]
         inner = [w for w in inner if w and "'" not in w and "’" not in w and not any(c.isspace() for c in w)]
-        keys.append(max(inner, key=len) if inner else None)
+        keys.append(tuple(dict.fromkeys(inner)))
     return tuple(keys)
 
 
 @functools.lru_cache(maxsize=64)
-def _distinct(keys: tuple[str | None, ...]) -> tuple[str, ...]:
-    """The distinct keys that are words (not None), in order."""
-    return tuple(dict.fromkeys(k for k in keys if k is not None))
+def _distinct(keys: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The distinct key words, in order."""
+    return tuple(dict.fromkeys(w for ws in keys for w in ws))
 
 
 @check("stock_phrase_rate", "per 1,000 words", phrases=STOCK_PHRASES, min_count=2)
@@ -261,7 +261,7 @@ def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measu
     distinct = _distinct(keys)
     present = dict(zip(distinct, s.have_words(distinct), strict=True))  # one search for all keys
     for ph, key in zip(phrases, keys, strict=True):
-        if key is not None and not present[key]:  # the phrase cannot occur (see _phrase_keys)
+        if not all(map(present.__getitem__, key)):  # the phrase cannot occur (see _phrase_keys)
             continue
         start = low.find(ph)
         while start != -1:
@@ -322,7 +322,9 @@ def _candidates(s: TextStats, body: list[Piece], units: list[Piece], min_overlap
     runs = "\n".join([p.text for p in body]).lower().replace("’", "'").encode("ascii", "replace")
     runs = b" " + runs.translate(_RUN_CHARS).replace(b"\n", b" \n ") + b" "
     found: list[int] = []
-    for w in wanted & set(map(bytes.lstrip, runs.split(), repeat(_LEAD))):
+    # A word not even inside the runs' bytes is not one of them (a substring test per unit word,
+    # instead of splitting every run of the body); the search below keeps the whole runs only.
+    for w in [w for w in wanted if w in runs]:
         needle = w + b" "
         at = runs.find(needle)
         while at != -1:

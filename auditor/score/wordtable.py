@@ -68,16 +68,15 @@ class WordTable:
 
     def present(self, lower: str, words: tuple[str, ...]) -> list[bool]:
         """Per word, whether it is among the lowercased, stripped words (one search for all)."""
-        hashes = _word_hashes(words)
-        k = np.minimum(np.searchsorted(self.hashes, hashes), max(len(self.hashes) - 1, 0))
+        out = [False] * len(words)
         if not len(self.hashes):
-            return [False] * len(words)
-        out = []
-        for w, hit, i in zip(words, (self.hashes[k] == hashes).tolist(), self.first[k].tolist(), strict=True):
-            if hit:
-                a = int(self.lower_starts[i])
-                hit = lower[a : a + int(self.lower_lengths[i])] == w
-            out.append(hit)
+            return out
+        hashes = _word_hashes(words)
+        k = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        for j in np.flatnonzero(self.hashes[k] == hashes).tolist():  # compared as text: exact
+            i = int(self.first[k[j]])
+            a = int(self.lower_starts[i])
+            out[j] = lower[a : a + int(self.lower_lengths[i])] == words[j]
         return out
 
     lookup: dict[int, int] | None = None  # hash -> the token standing for it, built on first use
@@ -136,9 +135,11 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
     classes = char_classes(strip)
     cls = classes[cp]
     solid = (cls & SPACE) == 0
-    edges = np.diff(solid.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    padded = np.zeros(n + 2, dtype=np.int8)
+    padded[1:-1] = solid
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]  # a token's start, then its end, alternately
+    starts = edges[0::2]
+    ends = edges[1::2]
     if len(starts) == 0:
         z = np.zeros(0, dtype=np.int64)
         return WordTable(z, z, z.astype(bool), z.astype(bool), z, z, z, z.astype(np.uint64), z, cp, cp.astype(np.uint8))
@@ -178,9 +179,9 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
         span = lengths[other]
         total = int(span.sum())
         if total:
-            offs = np.arange(total) - np.repeat(np.cumsum(span) - span, span)
-            a = np.repeat(lstart[other], span) + offs
-            b = np.repeat(lstart[rep[other]], span) + offs
+            # a: every code point of those words; b: the same place in the word standing for each
+            a = np.repeat(lstart[other] - (np.cumsum(span) - span), span) + np.arange(total)
+            b = a + np.repeat(lstart[rep[other]] - lstart[other], span)
             if (lcp[a] != lcp[b]).any():
                 return None
     return WordTable(starts, ends, is_word, has_letter, lstart, lengths, ids, hashes, first, cp, cls)
