@@ -34,7 +34,7 @@ from auditor.clean.html import (
 from auditor.clean.lines import Line, split_lines, word_count, words_of
 from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
-from auditor.clean.text import label_lines, pattern_reason, strip_text
+from auditor.clean.text import label_page, pattern_reason, strip_text
 from auditor.document import Document, Finding, Removal, Severity, Span
 
 
@@ -65,9 +65,9 @@ def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None) ->
 
 def _agreement(kept_a: list[bool], kept_b: list[bool], words: list[int]) -> float:
     """Word-weighted F1 between two keep/remove labellings of the same lines (1.0 when both keep nothing)."""
-    both = sum(w for a, b, w in zip(kept_a, kept_b, words) if a and b)
-    a_only = sum(w for a, b, w in zip(kept_a, kept_b, words) if a and not b)
-    b_only = sum(w for a, b, w in zip(kept_a, kept_b, words) if b and not a)
+    both = sum(w for a, b, w in zip(kept_a, kept_b, words, strict=True) if a and b)
+    a_only = sum(w for a, b, w in zip(kept_a, kept_b, words, strict=True) if a and not b)
+    b_only = sum(w for a, b, w in zip(kept_a, kept_b, words, strict=True) if b and not a)
     total = 2 * both + a_only + b_only
     return round(2 * both / total, 3) if total else 1.0
 
@@ -84,7 +84,8 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
             text = extract_main_text(tree)
     except ExtractionTimeout:
         text, timed_out = "", True
-    if timed_out or word_count(text) < settings.min_html_words:
+    text_words = word_count(text)
+    if timed_out or text_words < settings.min_html_words:
         why = "timed out" if timed_out else "returned too little"
         labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
         doc.text, doc.removals = strip_text(plain, labels)
@@ -99,36 +100,47 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
                           "unit": "seconds"},
             ))  # fmt: skip
         return
-    by_extractor = _extractor_marks(plain, text)
-    if model is not None and _part_of_prose_page(word_count(text), word_count(plain), link_share):
+    # The rule labeller (text.py) is the second opinion for the confidence (the line model would
+    # cost as much time as trafilatura itself, measured on aeb; the rules a tenth), and its word
+    # counts per line serve the page's word count.
+    page = label_page(plain)
+    page_words = sum(page.counts)
+    doc.clean_info["words_before"] = page_words
+    if model is not None and _part_of_prose_page(text_words, page_words, link_share):
         labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
         lm_text, lm_removals = strip_text(plain, labels)
-        if _line_model_covers(text, lm_text):
+        if _line_model_covers(text, lm_text, text_words):
+            marks = _extractor_marks(plain, text)
             nonblank = [lab for lab in labels if lab.line.stripped]
             doc.text, doc.removals = lm_text, lm_removals
             doc.clean_info["method"] = "line-model (trafilatura kept only part of a prose page)"
             doc.clean_info["confidence"] = _agreement(
-                [keep for keep, _ in by_extractor], [lab.keep for lab in nonblank],
+                [keep for keep, _ in marks],
+                [lab.keep for lab in nonblank],
                 [word_count(lab.line.stripped) for lab in nonblank],
             )
             return
     text, trimmed = trim_furniture_ends(text, rendering, pattern_reason)
-    if trimmed:
-        by_extractor = _extractor_marks(plain, text)
-    # The second opinion for the confidence is the rule labeller (text.py): the line model
-    # would cost as much time as trafilatura itself (measured on aeb), the rules a tenth.
-    labels = label_lines(plain)
-    removals = [Removal(Span(line.start, line.end, "raw"), line.text,
-                        trimmed.get(" ".join(line.stripped.split()), "trafilatura"))
-                for keep, line in by_extractor if not keep]  # fmt: skip
-    nonblank = [lab for lab in labels if lab.line.stripped]
+    kept = _lines_in(text)
+    by_extractor: list[bool] = []
+    by_rules: list[bool] = []
+    words: list[int] = []
+    removals: list[Removal] = []
+    for lab, line, n in zip(page.labels, page.stripped, page.counts, strict=True):
+        if not line:
+            continue
+        norm = " ".join(line.split())
+        keep = norm in kept
+        if not keep:
+            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text,
+                                    trimmed.get(norm, "trafilatura")))  # fmt: skip
+        by_extractor.append(keep)
+        by_rules.append(lab.keep)
+        words.append(n)
     doc.text = text
     doc.removals = removals
     doc.clean_info["method"] = "trafilatura"
-    doc.clean_info["confidence"] = _agreement(
-        [keep for keep, _ in by_extractor], [lab.keep for lab in nonblank],
-        [word_count(lab.line.stripped) for lab in nonblank],
-    )
+    doc.clean_info["confidence"] = _agreement(by_extractor, by_rules, words)
 
 
 def _extractor_marks(plain: str, text: str) -> list[tuple[bool, Line]]:
@@ -157,8 +169,9 @@ def _part_of_prose_page(extracted_words: int, page_words: int, link_share: float
     return link_share <= MAX_PAGE_LINKS and extracted_words * PROSE_GAIN <= page_words
 
 
-def _line_model_covers(extracted: str, by_model: str) -> bool:
-    n_ext, n_mod = word_count(extracted), word_count(by_model)
+def _line_model_covers(extracted: str, by_model: str, n_ext: int) -> bool:
+    """Does the line model's output hold trafilatura's (`extracted`, of `n_ext` words; see above)?"""
+    n_mod = word_count(by_model)
     if n_mod >= PROSE_MUCH_MORE * n_ext:
         return True
     if n_mod < PROSE_GAIN * n_ext:
@@ -188,6 +201,7 @@ def clean_document(doc: Document, settings: CleanSettings, model: LineModel | No
         return
     if model is None and settings.line_model:
         model = load_line_model()
+    doc.clean_info.pop("words_before", None)
     if doc.kind == "html":
         _clean_html(doc, settings, model)
         return
@@ -198,15 +212,22 @@ def clean_document(doc: Document, settings: CleanSettings, model: LineModel | No
 
 def _summarise(doc: Document) -> None:
     """Word counts, boilerplate share and the B001 finding, once cleaning is complete."""
-    before = word_count(doc.raw_text)
+    before = doc.clean_info.get("words_before")  # counted while cleaning (HTML pages), else now
+    if before is None:
+        before = word_count(doc.raw_text)
     after = word_count(doc.text)
     share = round(max(0.0, 1 - after / before), 4) if before else 0.0
     doc.clean_info.update(words_before=before, words_after=after, boilerplate_share=share)
     if after == 0 and doc.raw.strip():
         doc.findings.append(
-            Finding(code="B002", name="nothing-left", severity=Severity.ERROR, stage="clean",
-                    message=f"no text left after cleaning ({before} words before)",
-                    evidence={"value": 0, "words_before": before, "method": doc.clean_info.get("method", "")})
+            Finding(
+                code="B002",
+                name="nothing-left",
+                severity=Severity.ERROR,
+                stage="clean",
+                message=f"no text left after cleaning ({before} words before)",
+                evidence={"value": 0, "words_before": before, "method": doc.clean_info.get("method", "")},
+            )
         )
     if not doc.removals:
         return
@@ -220,8 +241,11 @@ def _summarise(doc: Document) -> None:
             severity=Severity.INFO,
             stage="clean",
             message=f"{len(doc.removals)} boilerplate lines removed ({share:.0%} of words)",
-            evidence={"lines_removed": len(doc.removals), "by_reason": dict(sorted(reasons.items())),
-                      "boilerplate_share": share},
+            evidence={
+                "lines_removed": len(doc.removals),
+                "by_reason": dict(sorted(reasons.items())),
+                "boilerplate_share": share,
+            },
         )
     )
 
@@ -246,8 +270,7 @@ def clean_corpus(docs: Iterable[Document], settings: CleanSettings, model: LineM
         clean_document(doc, settings, model)
     # a template line recurs in template_min_docs documents: fewer (the filter's one) can have none
     if settings.templates and sum(d.readable for d in docs) >= settings.template_min_docs:
-        templates = TemplateIndex(settings.template_min_docs, settings.template_max_words,
-                                  settings.template_max_lines)
+        templates = TemplateIndex(settings.template_min_docs, settings.template_max_words, settings.template_max_lines)
         for doc in docs:
             if doc.readable:
                 templates.add(doc.source, doc.text)

@@ -155,12 +155,22 @@ def trim_furniture_ends(
 
     A line's link share comes from the rendering line with the same words (`render(..., links=True)`).
     """
-    blocks: dict[str, Block] = {}
-    for line, block in zip(rendering.lines, rendering.blocks, strict=True):
-        blocks.setdefault(normal_tokens(line), block)
+    found: dict[str, Block | None] = {}
+    lowered: list[str] = []
+
+    def block_of(line: str) -> Block | None:
+        """The block of the first rendering line with the same words (looked up for the few end lines only)."""
+        key = normal_tokens(line)
+        if key not in found:
+            if not lowered:
+                lowered.extend(ln.lower() for ln in rendering.lines)
+            first = key.split(" ", 1)[0]  # every word of a line is in its lower case: a cheap prefilter
+            found[key] = next((block for low, block in zip(lowered, rendering.blocks, strict=True)
+                               if first in low and " ".join(_TOKEN.findall(low)) == key), None)  # fmt: skip
+        return found[key]
 
     def why(line: str) -> str:
-        block = blocks.get(normal_tokens(line))
+        block = block_of(line)
         return "link-line" if block is not None and block.link_share >= LINK_LINE_SHARE else named(line)
 
     lines = [ln for ln in text.split("\n") if ln.strip()]
@@ -174,7 +184,7 @@ def trim_furniture_ends(
         start += 1
     # The page's <h1> opening the text is its title: metadata, not body (aeb's gold leaves titles
     # out: +0.003 there; cleaneval-final and -dev, which keep headings, moved by -0.0001).
-    if start < end and getattr(blocks.get(normal_tokens(lines[start])), "tag", "") == "h1":
+    if start < end and getattr(block_of(lines[start]), "tag", "") == "h1":
         cut[" ".join(lines[start].split())] = "title-heading"
         start += 1
     return ("\n".join(lines[start:end]), cut) if cut else (text, cut)
@@ -188,7 +198,7 @@ def mark_extracted(rendering: Rendering, extracted: str) -> int:
     """Set `in_extractor` on each line whose words appear, in order, in the extractor's text; return the count."""
     padded = f" {normal_tokens(extracted)} "
     hits = 0
-    for line, block in zip(rendering.lines, rendering.blocks):
+    for line, block in zip(rendering.lines, rendering.blocks, strict=True):
         norm = normal_tokens(line)
         block.in_extractor = bool(norm) and f" {norm} " in padded
         hits += block.in_extractor
