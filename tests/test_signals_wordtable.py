@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from auditor.score import wordtable
-from auditor.score.signals import _STRIP, TextStats
+from auditor.score.signals import _STRIP, TextStats, fast_top_ngram_chars
 from auditor.score.wordtable import word_table
 
 TEXTS = [
@@ -83,3 +83,31 @@ def test_a_hash_clash_is_caught_by_the_comparison_and_falls_back(monkeypatch):
     s = TextStats(text)
     assert s.word_table is None
     assert len(set(s.word_ids.tolist())) == 3 and s.has_word("abd") and not s.has_word("abe")
+
+
+def _many_words_text(seed: int) -> str:
+    """~300 distinct words (ids need 9 bits: 5-grams pack into one integer, 8-grams do not) with
+    repeated passages, so that both ways of numbering n-grams directly have work to do."""
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(300)]
+    passage = [rng.choice(words) for _ in range(12)]
+    out: list[str] = []
+    for _ in range(40):
+        out += [rng.choice(words) for _ in range(rng.randint(3, 30))]
+        if rng.random() < 0.5:
+            out += passage[: rng.randint(4, 12)]
+    return " ".join(out + words)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ngrams_numbered_directly_packed_or_word_by_word_equal_the_definitions(seed):
+    from auditor.score.signals import duplicated_ngram_chars, fast_duplicated_ngram_chars, top_ngram_chars
+
+    text = _many_words_text(seed)
+    lower = [t.strip(_STRIP) for t in text.lower().split()]
+    assert TextStats(text).word_ids.max() >= 256  # 9 bits per id
+    for n in (2, 3, 5, 7, 8, 10):  # 5 and 7 pack (<= 63 bits); 8 and 10 go word by word
+        s = TextStats(text)
+        assert s._ngrams_direct(n).pos.tolist() == sorted(s._ngrams_direct(n).pos.tolist())
+        assert fast_duplicated_ngram_chars(s, n) == duplicated_ngram_chars(lower, n)
+        assert fast_top_ngram_chars(TextStats(text), n) == top_ngram_chars(lower, n)

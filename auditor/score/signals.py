@@ -317,6 +317,19 @@ class TextStats:
         cand = np.flatnonzero(rare[n:] - rare[:windows] == 0)  # no word seen once in the window
         gid = ids[cand]
         width = int(ids.max()) + 1 if len(ids) else 1
+        bits = (width - 1).bit_length() or 1
+        if n * bits <= 63 and len(cand):
+            # The n word ids packed into one integer (exact: each takes `bits` bits), numbered at once.
+            key = gid.copy()
+            for k in range(1, n):
+                key <<= bits
+                key |= ids[cand + k]
+            _, inv, seen = np.unique(key, return_inverse=True, return_counts=True)
+            inv = inv.reshape(-1)
+            keep = seen[inv] > 1
+            if not keep.any():
+                return Grams.empty()
+            return Grams(cand[keep], inv[keep], seen[inv[keep]])
         for k in range(1, n):
             if len(cand) == 0:
                 return Grams.empty()
