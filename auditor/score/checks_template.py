@@ -19,6 +19,7 @@ import numpy as np
 from auditor.document import Span
 from auditor.score.checks import CHECKS, Measure, check
 from auditor.score.signals import _STRIP, TextStats
+from auditor.score.wordtable import run_hashes, word_hashes
 from auditor.segment import Piece
 
 FORMULAIC_HEADINGS = [
@@ -140,7 +141,6 @@ def _heading_candidates(s: TextStats) -> np.ndarray:
 _BULLET_START = "-•*‣◦–"  # _BULLET's marks; its other branch starts with a digit (\d: str.isdecimal)
 
 
-
 def _maybe_generic(s: TextStats, index: list[int], generic: frozenset[bytes] | None, min_generic: int) -> list[int]:
     """The lines among `index` that may hold `min_generic` generic words. A generic word (ASCII
     letters) that `_WORD` finds is a whole run of ASCII letters in the lowercased line, so counting
@@ -153,20 +153,32 @@ def _maybe_generic(s: TextStats, index: list[int], generic: frozenset[bytes] | N
     if not index or not generic:
         return []
     sl = s.stripped_lines
-    runs = b" " + "\n".join([sl[i] for i in index]).lower().encode("ascii", "replace").translate(_LETTERS_ONLY)
-    runs = runs.replace(b"\n", b" \n ") + b" "
-    present = [w for w in generic if w in runs]  # whole runs only, by the needle search below
-    if not present:
+    runs = "\n".join([sl[i] for i in index]).lower().encode("ascii", "replace").translate(_LETTERS_ONLY)
+    # Every run of letters, hashed as the word table hashes words; a run whose hash is a generic
+    # word's is compared as bytes (exact), and counted on its line (the newlines before it).
+    arr = np.frombuffer(runs, dtype=np.uint8)
+    n = len(arr)
+    padded = np.zeros(n + 2, dtype=np.int8)
+    padded[1:-1] = arr >= 97  # a-z; the rest is a space or a newline
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]
+    starts, ends = edges[0::2], edges[1::2]
+    if not len(starts):
         return []
-    found: list[int] = []
-    for w in present:
-        needle = b" " + w + b" "
-        at = runs.find(needle)
-        while at != -1:
-            found.append(at)
-            at = runs.find(needle, at + 1)
+    hashes = run_hashes(arr, starts, ends)
+    wanted = _generic_hashes(generic)
+    k = np.minimum(np.searchsorted(wanted, hashes), len(wanted) - 1)
+    hit = np.flatnonzero(wanted[k] == hashes).tolist()
+    found = [starts[i] for i in hit if runs[starts[i] : ends[i]] in generic]
+    if not found:
+        return []
     per_line = np.bincount(_line_of(runs, found), minlength=len(index))
     return [index[k] for k in np.flatnonzero(per_line >= min_generic).tolist()]
+
+
+@functools.lru_cache(maxsize=64)
+def _generic_hashes(generic: frozenset[bytes]) -> np.ndarray:
+    """The word table's hashes of the (ASCII) generic words, sorted."""
+    return np.sort(word_hashes(tuple(w.decode() for w in generic)))
 
 
 def _line_of(runs: bytes, positions: list[int]) -> np.ndarray:

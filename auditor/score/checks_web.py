@@ -206,12 +206,13 @@ def pattern_line_count(s: TextStats, patterns: list[str], max_words: int) -> Mea
     index = np.flatnonzero(s.line_word_counts <= max_words).tolist()
     sl = s.stripped_lines
     short = [sl[i] for i in index]
-    hits = [i for i, ok in zip(index, _match_lines(patterns, short, s.text), strict=True) if ok]
+    hits = [i for i, ok in zip(index, _match_lines(patterns, short, s.text, s.lower), strict=True) if ok]
     return Measure(len(hits), explain=lambda: (s.line_spans(hits[:20]), {"lines": [sl[i][:80] for i in hits[:10]]}))
 
 
-def _match_lines(patterns: list[str], lines: list[str], text: str) -> list[bool]:
-    """Whether each line matches any of the patterns (searched in the line alone, ignoring case)."""
+def _match_lines(patterns: list[str], lines: list[str], text: str, lower: str | None = None) -> list[bool]:
+    """Whether each line matches any of the patterns (searched in the line alone, ignoring case);
+    `lower`, where given, is text.lower()."""
     joined = _combined(tuple(patterns))
     if joined is None:
         search = _any_pattern(patterns)
@@ -222,7 +223,7 @@ def _match_lines(patterns: list[str], lines: list[str], text: str) -> list[bool]
         found = [m is not None for m in map(start.match, lines)]
     # A line can match the unanchored patterns only if the text holds one of the strings every
     # match must contain (found by str search, far cheaper than a regex scan of every line).
-    if anywhere is not None and _may_contain(text, needed):
+    if anywhere is not None and _may_contain(text, needed, lower):
         for i in _lines_with(lines, needed):
             found[i] = found[i] or anywhere.search(lines[i]) is not None
     return found
@@ -250,10 +251,10 @@ def _lines_with(lines: list[str], needed: frozenset[str] | None) -> list[int] | 
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _may_contain(text: str, needed: frozenset[str] | None) -> bool:
+def _may_contain(text: str, needed: frozenset[str] | None, lower: str | None = None) -> bool:
     if needed is None or any(c in text for c in _FOLDS_TO_ASCII):
         return True
-    low = text.lower()
+    low = text.lower() if lower is None else lower
     return any(n in low for n in needed)
 
 

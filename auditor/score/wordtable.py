@@ -71,7 +71,7 @@ class WordTable:
         out = [False] * len(words)
         if not len(self.hashes):
             return out
-        hashes = _word_hashes(words)
+        hashes = word_hashes(words)
         k = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
         for j in np.flatnonzero(self.hashes[k] == hashes).tolist():  # compared as text: exact
             i = int(self.first[k[j]])
@@ -96,7 +96,7 @@ class WordTable:
 
 
 @functools.lru_cache(maxsize=64)
-def _word_hashes(words: tuple[str, ...]) -> np.ndarray:
+def word_hashes(words: tuple[str, ...]) -> np.ndarray:
     """`_word_hash` of each word (a word beyond the BMP: a hash no table holds for it, and the
     comparison of `present` rules it out anyway)."""
     return np.array([h if (h := _word_hash(w)) is not None else 0 for w in words], dtype=np.uint64)
@@ -155,11 +155,7 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
     np.not_equal(lcls & STRIP, 0, out=stripped[:n])
     lstart, lend = _strip_bounds(stripped, starts, ends)
     lengths = lend - lstart
-    # Polynomial hash of each stripped word: (H[end] - H[start]) / B**start, plus its length mixed in.
-    powers, inverse = _power_tables(n)
-    acc = np.zeros(n + 1, dtype=np.uint64)
-    np.cumsum(lcp * powers[:n], out=acc[1:])
-    h = (acc[lend] - acc[lstart]) * inverse[lstart] + lengths.astype(np.uint64) * _LEN_MIX
+    h = run_hashes(lcp, lstart, lend)
     # Ids from the hashes: sorted, numbered by group; any member stands for its group.
     order = np.argsort(h, kind="stable")
     ordered = h[order]
@@ -185,6 +181,16 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
             if (lcp[a] != lcp[b]).any():
                 return None
     return WordTable(starts, ends, is_word, has_letter, lstart, lengths, ids, hashes, first, cp, cls)
+
+
+def run_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The hash of each codes[starts[i]:ends[i]]: the polynomial (H[end] - H[start]) / B**start over
+    the prefix sums H, plus the length mixed in (`_word_hash` of the same characters)."""
+    n = len(codes)
+    powers, inverse = _power_tables(n)
+    acc = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(codes * powers[:n], out=acc[1:])
+    return (acc[ends] - acc[starts]) * inverse[starts] + (ends - starts).astype(np.uint64) * _LEN_MIX
 
 
 def _strip_bounds(stripped: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
