@@ -265,12 +265,27 @@ def _top_ngram_bound(s: TextStats, options: dict[str, Any]) -> tuple[float, floa
     windows = len(counts) - n + 1
     if windows <= 0:
         return (0.0, 0.0)
-    rarest = counts[:windows].copy()
-    for k in range(1, n):
-        np.minimum(rarest, counts[k : k + windows], out=rarest)
+    rarest = _rarest_in_windows(s, n)
     chars = cum[n:] - cum[:windows]
     best = int((chars * rarest)[rarest >= 2].max(initial=0))
     return (0.0, _ratio(best, s.lower_word_chars))
+
+
+def _rarest_in_windows(s: TextStats, n: int) -> np.ndarray:
+    """Per window of n words, the count of its rarest word; from the windows of n - 1 (remembered
+    on the text's stats: the bounds for n = 2, 3, 4 build on each other)."""
+    key = ("rarest_in_windows", n)
+    found = s.memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    counts, _ = s.word_count_profile
+    windows = len(counts) - n + 1
+    if n == 1:
+        out = counts
+    else:
+        out = np.minimum(_rarest_in_windows(s, n - 1)[:windows], counts[n - 1 : n - 1 + windows])
+    s.memo[key] = out
+    return out
 
 
 CHECKS["top_ngram_char_ratio"] = dataclasses.replace(CHECKS["top_ngram_char_ratio"], bound=_top_ngram_bound)

@@ -134,7 +134,8 @@ def _heading_candidates(s: TextStats) -> np.ndarray:
     if maybe:
         bullets = [i for i in maybe if _BULLET.match(sl[i])]
         if bullets:
-            idx = idx[~np.isin(idx, bullets)]
+            ok[bullets] = False
+            idx = np.flatnonzero(ok)
     return idx
 
 

@@ -132,9 +132,11 @@ def c4_dropped_line_ratio(
     dropped = int(np.count_nonzero(codes))
 
     def explain() -> tuple[list[Span], dict[str, Any]]:
-        reasons: dict[str, int] = {}
-        for c in codes[codes > 0].tolist():
-            reasons[_C4_REASONS[c]] = reasons.get(_C4_REASONS[c], 0) + 1
+        # reasons counted, in the order each first occurs over the lines
+        dropped_codes = codes[codes > 0]
+        kinds, first = np.unique(dropped_codes, return_index=True)
+        per_kind = np.bincount(dropped_codes, minlength=len(_C4_REASONS))
+        reasons = {_C4_REASONS[c]: int(per_kind[c]) for c in kinds[np.argsort(first)].tolist()}
         return (s.line_spans(np.flatnonzero(codes)[:20]),
                 {"dropped_lines": dropped, "lines": s.line_count, "reasons": reasons})
 
