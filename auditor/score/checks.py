@@ -19,7 +19,6 @@ import numpy as np
 from auditor.document import Span
 from auditor.score.signals import (
     TextStats,
-    duplicate_counts,
     fast_duplicated_ngram_chars,
     fast_top_ngram_chars,
     repeat_indices,
@@ -179,7 +178,7 @@ def bullet_line_ratio(s: TextStats, bullets: list[str]) -> Measure:
 @check("ellipsis_line_ratio", "share of lines")
 def ellipsis_line_ratio(s: TextStats) -> Measure:
     """Share of lines that end with an ellipsis."""
-    hits = s.lines_mask(map(str.endswith, s.stripped_lines, repeat(("...", "…"))))
+    hits = s.lines_ending(("...", "…"))
     return Measure(_ratio(int(hits.sum()), s.line_count),
                    explain=lambda: (s.line_spans(np.flatnonzero(hits)[:20]), {}))
 
@@ -212,7 +211,7 @@ def _paragraph_repeats(s: TextStats) -> Callable[[], tuple[list[Span], dict[str,
 @check("duplicate_line_ratio", "share of lines")
 def duplicate_line_ratio(s: TextStats) -> Measure:
     """Share of lines that repeat an earlier line."""
-    n, _ = duplicate_counts(s.stripped_lines)
+    n, _ = s.line_repeats
     return Measure(_ratio(n, s.line_count), explain=_line_repeats(s))
 
 
@@ -220,14 +219,14 @@ def duplicate_line_ratio(s: TextStats) -> Measure:
 def duplicate_paragraph_ratio(s: TextStats) -> Measure:
     """Share of paragraphs that repeat an earlier paragraph."""
     keys = s.paragraph_keys
-    n, _ = duplicate_counts(keys)
+    n, _ = s.paragraph_repeats
     return Measure(_ratio(n, len(keys)), explain=_paragraph_repeats(s))
 
 
 @check("duplicate_line_char_ratio", "share of characters", exclude_newlines=False)
 def duplicate_line_char_ratio(s: TextStats, exclude_newlines: bool) -> Measure:
     """Share of characters in lines that repeat an earlier line (FineWeb: newlines not counted)."""
-    _, chars = duplicate_counts(s.stripped_lines)
+    _, chars = s.line_repeats
     total = len(s.text) - s.newlines if exclude_newlines else len(s.text)
     return Measure(_ratio(chars, total), explain=_line_repeats(s))
 
@@ -235,7 +234,7 @@ def duplicate_line_char_ratio(s: TextStats, exclude_newlines: bool) -> Measure:
 @check("duplicate_paragraph_char_ratio", "share of characters")
 def duplicate_paragraph_char_ratio(s: TextStats) -> Measure:
     """Share of characters in paragraphs that repeat an earlier paragraph."""
-    _, chars = duplicate_counts(s.paragraph_keys)
+    _, chars = s.paragraph_repeats
     return Measure(_ratio(chars, len(s.text)), explain=_paragraph_repeats(s))
 
 

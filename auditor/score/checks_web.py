@@ -80,8 +80,8 @@ def _c4_codes(
             codes[_lines_holding(joined, ["javascript"])] = 4
         codes[s.line_word_counts < min_words] = 3
         if terminal_punct:
-            ended = s.lines_mask(map(str.endswith, sl, repeat(END_PUNCTUATION)))
-            trailing = s.lines_mask(map(str.endswith, sl, repeat(("...", "…"))))
+            ended = s.lines_ending(END_PUNCTUATION)
+            trailing = s.lines_ending(("...", "…"))
             codes[~ended | trailing] = 2
         for i in np.flatnonzero(s.line_lengths > max_word_length).tolist():  # only these can hold a long word
             if max(map(len, sl[i].split())) > max_word_length:
@@ -182,7 +182,7 @@ def substring_count(s: TextStats, substrings: list[str], ignore_case: bool, c4_k
 @check("terminal_punct_line_ratio", "share of lines", marks=list(END_PUNCTUATION))
 def terminal_punct_line_ratio(s: TextStats, marks: list[str]) -> Measure:
     """Share of non-empty lines that end with a terminal punctuation mark."""
-    hits = list(map(str.endswith, s.stripped_lines, repeat(tuple(marks)))).count(True)
+    hits = int(np.count_nonzero(s.lines_ending(tuple(marks))))
     return Measure(_ratio(hits, s.line_count), detail={"lines": s.line_count, "ended": hits})
 
 

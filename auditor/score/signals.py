@@ -141,6 +141,25 @@ class TextStats:
         starts, ends = self._line_offsets
         return Piece(int(starts[i]), int(ends[i]), self.raw_lines[i])
 
+    @cached_property
+    def line_repeats(self) -> tuple[int, int]:
+        """`duplicate_counts` of the stripped lines (shared by the three line-repeat rules)."""
+        return duplicate_counts(self.stripped_lines)
+
+    @cached_property
+    def paragraph_repeats(self) -> tuple[int, int]:
+        """`duplicate_counts` of the paragraph keys."""
+        return duplicate_counts(self.paragraph_keys)
+
+    def lines_ending(self, marks: tuple[str, ...]) -> np.ndarray:
+        """Per non-blank line, whether the stripped line ends with one of `marks` (remembered per
+        marks: C4, FineWeb and Gopher ask for the same end marks)."""
+        key = ("lines_ending", marks)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self.lines_mask(map(str.endswith, self.stripped_lines, repeat(marks)))
+        return found  # type: ignore[no-any-return]
+
     def lines_mask(self, flags: Any) -> np.ndarray:
         """A per-line boolean array from an iterable of truth values (one per non-blank line)."""
         return np.frombuffer(bytes(map(operator.truth, flags)), dtype=bool, count=self.line_count)
