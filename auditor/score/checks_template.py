@@ -314,25 +314,23 @@ def closing_units(s: TextStats) -> tuple[list[Piece], int]:
     return [], len(s.text)
 
 
-def _body(s: TextStats, start: int) -> list[Piece]:
-    """The paragraphs that end before `start`."""
-    starts, ends, texts = s.paragraph_table
-    return [Piece(starts[i], ends[i], texts[i]) for i in range(bisect.bisect_right(ends, start))]
+def _body(s: TextStats, start: int) -> int:
+    """How many paragraphs end before `start` (the body: the first ones)."""
+    return bisect.bisect_right(s.paragraph_table[1], start)
 
 
-def _candidates(s: TextStats, body: list[Piece], units: list[Piece], min_overlap: float) -> list[Piece]:
-    """The paragraphs of `body` that may share `min_overlap` of a closing unit's content words.
-    An ASCII content word is a whole run of [a-z0-9_'-] (leading non-letters off) in the text
+def _candidates(texts: list[str], unit_words: list[set[str]], min_overlap: float) -> list[int]:
+    """The paragraphs (indices into `texts`) that may share `min_overlap` of a closing unit's content
+    words. An ASCII content word is a whole run of [a-z0-9_'-] (leading non-letters off) in the text
     lowercased (’ as ', other non-ASCII characters as spaces), so counting the unit's ASCII words
     among the runs of a paragraph (C speed, no regex), plus its other words as if all present,
     bounds what `_content` would share from above; the paragraphs below the bound are left out."""
-    unit_words = [_content(u.text) for u in units]
     need = min(min_overlap * len(ws) for ws in unit_words)
     wanted = {w.encode() for ws in unit_words for w in ws if w.isascii()}
     extra = max(sum(1 for w in ws if not w.isascii()) for ws in unit_words)
     if need - extra <= 0:
-        return body
-    runs = "\n".join([p.text for p in body]).lower().replace("’", "'").encode("ascii", "replace")
+        return list(range(len(texts)))
+    runs = "\n".join(texts).lower().replace("’", "'").encode("ascii", "replace")
     runs = b" " + runs.translate(_RUN_CHARS).replace(b"\n", b" \n ") + b" "
     found: list[int] = []
     # A word not even inside the runs' bytes is not one of them (a substring test per unit word,
@@ -346,9 +344,9 @@ def _candidates(s: TextStats, body: list[Piece], units: list[Piece], min_overlap
                 found.append(at)
             at = runs.find(needle, at + 1)
     # A paragraph may hold newlines itself: the line a match is on tells the paragraph.
-    last_line = np.cumsum([p.text.count("\n") + 1 for p in body])
-    per_para = np.bincount(np.searchsorted(last_line, _line_of(runs, found), side="right"), minlength=len(body))
-    return [p for p, k in zip(body, per_para.tolist(), strict=True) if k + extra >= need]
+    last_line = np.cumsum([t.count("\n") + 1 for t in texts])
+    per_para = np.bincount(np.searchsorted(last_line, _line_of(runs, found), side="right"), minlength=len(texts))
+    return [i for i, k in enumerate(per_para.tolist()) if k + extra >= need]
 
 
 @check("restated_summary", "share of closing units", min_overlap=0.5, min_words=8)
@@ -356,17 +354,19 @@ def restated_summary(s: TextStats, min_overlap: float, min_words: int) -> Measur
     """Share of the closing bullets (or the closing paragraph) whose content words mostly (>= min_overlap)
     repeat what one earlier paragraph already said: a summary that restates instead of adding."""
     units, start = closing_units(s)
-    units = [u for u in units if len(_content(u.text)) >= min_words]
-    body = _body(s, start) if units else []  # no closing unit: no body needed
+    unit_sets = [(u, ws) for u in units if len(ws := _content(u.text)) >= min_words]
+    units = [u for u, _ in unit_sets]
+    body = _body(s, start) if units else 0  # no closing unit: no body needed
     if not units or not body:
         return Measure(0.0, detail={"closing_units": len(units)})
-    body_sets = [(p, _content(p.text)) for p in _candidates(s, body, units, min_overlap)]
+    starts, ends, texts = s.paragraph_table
+    body_sets = [(Piece(starts[i], ends[i], texts[i]), _content(texts[i]))
+                 for i in _candidates(texts[:body], [ws for _, ws in unit_sets], min_overlap)]
     if not body_sets:  # no paragraph can reach min_overlap: none restated
         return Measure(0.0, [], {"closing_units": len(units), "restating": []})
     restating: list[dict[str, object]] = []
     spans: list[Span] = []
-    for u in units:
-        words = _content(u.text)
+    for u, words in unit_sets:
         best, best_p = 0.0, body_sets[0][0]
         for p, ws in body_sets:
             ov = _ratio(len(words & ws), len(words))
