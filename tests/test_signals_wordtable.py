@@ -111,3 +111,14 @@ def test_ngrams_numbered_directly_packed_or_word_by_word_equal_the_definitions(s
         assert s._ngrams_direct(n).pos.tolist() == sorted(s._ngrams_direct(n).pos.tolist())
         assert fast_duplicated_ngram_chars(s, n) == duplicated_ngram_chars(lower, n)
         assert fast_top_ngram_chars(TextStats(text), n) == top_ngram_chars(lower, n)
+
+
+def test_stripped_characters_are_those_whose_lowercase_is_stripped():
+    # word_table tests the original characters for the marks to strip, and the lowercased ones
+    # for the hash: the same wherever a character lowercases to one character (the table's texts)
+    strip = set(_STRIP)
+    for code in range(0x10000):
+        ch = chr(code)
+        low = ch.lower()
+        if len(low) == 1:
+            assert (ch in strip) == (low in strip), hex(code)

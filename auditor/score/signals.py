@@ -115,6 +115,8 @@ class TextStats:
     def pipe_counts(self) -> np.ndarray:
         """Pipe characters per non-blank line (table rows)."""
         sl = self.stripped_lines
+        if "|" not in self.text:  # the common case: no line holds one
+            return np.zeros(len(sl), dtype=np.int64)
         return np.fromiter(map(str.count, sl, repeat("|")), dtype=np.int64, count=len(sl))
 
     @cached_property

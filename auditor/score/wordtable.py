@@ -149,10 +149,11 @@ def word_table(text: str, lower: str, strip: str) -> WordTable | None:
     has_letter = (bits & LETTER) != 0
     # The lowercased token stripped of `strip` at both ends: its bounds moved inwards while the
     # character there is one to strip (a round per stripped character, over the tokens still moving).
+    # (A character is one to strip exactly when its lowercase is: none of them has a case, and no
+    # other character lowercases to one of them; checked over the BMP by the tests.)
     lcp = cp if lower == text else _code_points(lower)
-    lcls = cls if lcp is cp else classes[lcp]
     stripped = np.zeros(n + 1, dtype=bool)
-    np.not_equal(lcls & STRIP, 0, out=stripped[:n])
+    np.not_equal(cls & STRIP, 0, out=stripped[:n])
     lstart, lend = _strip_bounds(stripped, starts, ends)
     lengths = lend - lstart
     h = run_hashes(lcp, lstart, lend)
