@@ -13,11 +13,14 @@ from auditor.cli import app
 from auditor.errors import ModelError
 from auditor.score.classifier import MachineTextModel, _Trees, default_model_dir, load_model
 from auditor.score.features import (
+    DOMAIN_NAMES,
     FEATURE_NAMES,
     STYLE_NAMES,
+    DomainLMs,
     TrigramLM,
     featurize,
     later_half,
+    skeleton,
     style_features,
     tokens,
 )
@@ -74,7 +77,7 @@ def test_a_foreign_or_missing_model_is_a_model_error(tmp_path):
         load_model(tmp_path)
     (tmp_path / "model.json").write_text('{"format": "other"}')
     np.savez(tmp_path / "model.npz", x=np.zeros(2))
-    with pytest.raises(ModelError, match="not an auditor.mgt/3 model"):
+    with pytest.raises(ModelError, match="not an auditor.mgt/4 model"):
         load_model(tmp_path)
 
 
@@ -151,6 +154,36 @@ def test_trigram_tables_round_trip_through_plain_arrays():
     t = tokens(HUMAN[0])
     assert all(np.array_equal(a, b) for a, b in zip(kn.logprobs(t), again.logprobs(t), strict=True))
     assert all(v.dtype != object for v in kn.arrays().values())
+
+
+def test_domain_models_give_the_log_ratio_of_human_and_machine_text_and_round_trip():
+    lms = DomainLMs.fit([tokens(h) for h in HUMAN] * 2, [tokens(f) for f in FILLER] * 2)
+    seqs = [tokens(HUMAN[0]), tokens(FILLER[0]), []]
+    prof = lms.profile(seqs)
+    i = DOMAIN_NAMES.index("domain_logratio_mean")
+    assert prof.shape == (3, len(DOMAIN_NAMES)) and np.isfinite(prof).all()
+    assert prof[0, i] > 1 and prof[1, i] < -1  # log p(human model) - log p(machine model), per token
+    again = DomainLMs.from_arrays(lms.arrays(), lms.vocab)
+    assert np.array_equal(again.profile(seqs), prof)
+    assert all(v.dtype != object for v in lms.arrays().values())
+    # the skeleton keeps function words and punctuation and classes the rest
+    assert skeleton(tokens("The 12 councillors said it was over.")) == ["the", "<num>", "<w3>", "said", "it", "was", "over", "."]
+
+
+def test_training_texts_get_their_domain_values_from_models_fitted_without_their_group():
+    rng = random.Random(0)
+    vocab = [f"w{i}" for i in range(500)]
+    # each text a random phrase said three times: models fitted on it know its trigrams by heart
+    texts = [" ".join([" ".join(rng.choice(vocab) for _ in range(8))] * 3) for _ in range(60)]
+    y = np.arange(60) % 2
+    m = MachineTextModel(kn=TrigramLM.fit(HUMAN))
+    _, _, tails = m.featurize(texts)
+    i = DOMAIN_NAMES.index("domain_logratio_mean")
+    inside = DomainLMs.fit([t for t, v in zip(tails, y) if v == 0], [t for t, v in zip(tails, y) if v == 1]).profile(tails)
+    assert inside[y == 0, i].min() > inside[y == 1, i].max()  # memorised: perfectly "separated"
+    oof = m._domain_oof(tails, y, np.arange(60) // 2)
+    gap = oof[y == 0, i].mean() - oof[y == 1, i].mean()
+    assert abs(gap) < 0.1 * (inside[y == 0, i].mean() - inside[y == 1, i].mean())
 
 
 def test_cohesion_features_tell_a_drifting_continuation_from_a_consistent_one():

@@ -1,13 +1,18 @@
 """A classifier of machine-generated or templated text, kept as plain arrays.
 
 Two models over the features of features.py, their logits mixed with a fixed weight:
-- a logistic regression over TF-IDF of hashed word 1-2-grams beside the standardised
-  dense profile (what is said and, lightly, how);
+- a logistic regression over TF-IDF of hashed word 1-2-grams (after the opening) beside the
+  standardised dense profile (what is said and, lightly, how);
 - gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier) over the dense
   profile alone: surprisal under a Kneser-Ney trigram model of human text, cohesion,
   function-word and punctuation rates, sentence lengths, the same after the opening. Trees
   combine them non-linearly (xsum grouped CV: trees alone AUROC 0.865 vs the
   regression's 0.841 on the same version-2 features).
+The dense profile of both ends with the in-domain block (features.DOMAIN_NAMES): the
+log-likelihood ratio under trigram models of the training set's own human and machine texts.
+Those models are fitted on all training texts and stored; the training texts' own values come
+from models fitted without their group (inner grouped folds), so the regression and the
+trees learn how much the ratio is worth on texts the models have not seen.
 Both are fitted with scikit-learn and saved as NumPy arrays (`model.npz`, loaded with
 allow_pickle=False; the trees as node tables walked by `_Trees.decision`) plus `model.json`
 (settings, training data, metrics): nothing is ever unpickled, so a model file from
@@ -26,9 +31,19 @@ import numpy as np
 import scipy.sparse as sp
 
 from auditor.errors import ModelError
-from auditor.score.features import FEATURE_NAMES, HASH_BITS, TrigramLM, featurize, ngram_names, normalize
+from auditor.score.features import (
+    DOMAIN_NAMES,
+    FEATURE_NAMES,
+    HASH_BITS,
+    DomainLMs,
+    TrigramLM,
+    featurize,
+    ngram_names,
+    normalize,
+)
 
-FORMAT = "auditor.mgt/3"
+FORMAT = "auditor.mgt/4"
+ALL_NAMES = [*FEATURE_NAMES, *DOMAIN_NAMES]  # the dense columns the regression and the trees read
 Z_CLIP = 4.0  # standardised dense features are clipped to +-4 (see _design)
 
 
@@ -113,7 +128,10 @@ class MachineTextModel:
     # page stays bounded (the scoring benchmark's pages average ~9 windows); a page written one
     # way throughout is judged the same from three windows as from all of them.
     max_windows: int = 3
+    # Inner grouped folds giving the training texts' in-domain ratio features (see fit_features).
+    domain_folds: int = 5
     kn: TrigramLM | None = None
+    domain_: DomainLMs | None = None
     idf_: np.ndarray | None = None
     coef_ngrams_: np.ndarray | None = None
     coef_dense_: np.ndarray | None = None
@@ -124,8 +142,9 @@ class MachineTextModel:
     info: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------ features
-    def featurize(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
-        """(hashed n-gram counts, dense profile) of each text; depends only on the language model."""
+    def featurize(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray, list[list[str]]]:
+        """(hashed n-gram counts, dense profile, tokens after the opening) of each text; depends only
+        on the human-text language model (the in-domain block is added by `_with_domain`)."""
         if self.kn is None:
             raise ModelError("the model has no human-text language model")
         return featurize([normalize(t) for t in texts], self.kn)
@@ -153,18 +172,44 @@ class MachineTextModel:
         """The regression's input: TF-IDF beside the scaled dense block (for fitting)."""
         return sp.hstack([self._tfidf(counts), sp.csr_matrix(self._z(dense) * self.dense_weight)]).tocsr()
 
-    # ------------------------------------------------------------ learning
-    def fit(self, texts: Sequence[str], labels: Sequence[int]) -> MachineTextModel:
-        self.window_words = max(20, int(np.median([len(t.split()) for t in texts])))
-        return self.fit_features(*self.featurize(texts), labels)
+    def _with_domain(self, dense: np.ndarray, tails: Sequence[Sequence[str]]) -> np.ndarray:
+        """The dense profile with the in-domain block (ALL_NAMES order)."""
+        if self.domain_ is None:
+            raise ModelError("the model has no in-domain language models")
+        return np.hstack([dense, self.domain_.profile(tails)])
 
-    def fit_features(self, counts: sp.csr_matrix, dense: np.ndarray, labels: Sequence[int] | np.ndarray) -> MachineTextModel:
-        """Fit on featurize()'s output (cross-validation featurizes each text once)."""
+    # ------------------------------------------------------------ learning
+    def fit(self, texts: Sequence[str], labels: Sequence[int], groups: Sequence[Any] | None = None) -> MachineTextModel:
+        self.window_words = max(20, int(np.median([len(t.split()) for t in texts])))
+        return self.fit_features(*self.featurize(texts), labels, groups)
+
+    def _domain_oof(self, tails: Sequence[Sequence[str]], y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """In-domain features of the training texts, each from models fitted without its group."""
+        from sklearn.model_selection import GroupKFold
+
+        out = np.zeros((len(y), len(DOMAIN_NAMES)))
+        k = min(self.domain_folds, len(set(groups.tolist())))
+        if k < 2:
+            raise ModelError("training needs texts from at least two groups")
+        for tr, te in GroupKFold(k).split(np.zeros(len(y)), y, groups):
+            lms = DomainLMs.fit([tails[i] for i in tr if y[i] == 0], [tails[i] for i in tr if y[i] == 1])
+            out[te] = lms.profile([tails[i] for i in te])
+        return out
+
+    def fit_features(self, counts: sp.csr_matrix, dense: np.ndarray, tails: Sequence[Sequence[str]],
+                     labels: Sequence[int] | np.ndarray, groups: Sequence[Any] | None = None) -> MachineTextModel:
+        """Fit on featurize()'s output (cross-validation featurizes each text once). `groups` keep
+        related texts (one article's human and machine versions) in one inner fold; without them
+        each text is its own group."""
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
         y = np.asarray(labels)
+        g = np.asarray(groups) if groups is not None else np.arange(len(y))
+        dense = np.hstack([dense, self._domain_oof(tails, y, g)])
+        self.domain_ = DomainLMs.fit([t for t, v in zip(tails, y, strict=True) if v == 0],
+                                     [t for t, v in zip(tails, y, strict=True) if v == 1])
         df = np.asarray((counts > 0).sum(axis=0)).ravel()
         n = counts.shape[0]
         self.idf_ = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
@@ -193,10 +238,14 @@ class MachineTextModel:
         words = np.bincount(rows, weights=tf.data * self.coef_ngrams_[tf.indices], minlength=tf.shape[0])
         return words + self._z(dense) @ self.coef_dense_ + self.intercept_
 
-    def decision_features(self, counts: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
+    def decision_features(self, counts: sp.csr_matrix, dense: np.ndarray, tails: Sequence[Sequence[str]]) -> np.ndarray:
         """Logit of each featurized text: the regression's and the trees' logits mixed."""
         if self.coef_ngrams_ is None or self.coef_dense_ is None:
             raise ModelError("the model is not fitted")
+        return self._decision(counts, self._with_domain(dense, tails))
+
+    def _decision(self, counts: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
+        """decision_features() on the dense profile with its in-domain block."""
         lin = self._linear(counts, dense)
         if self.trees_ is None:
             return lin
@@ -238,8 +287,9 @@ class MachineTextModel:
         if self.coef_ngrams_ is None or self.coef_dense_ is None:
             raise ModelError("the model is not fitted")
         owner, windows = self._windows(texts)
-        counts, dense = self.featurize(windows)
-        per_window = self.decision_features(counts, dense)
+        counts, dense, tails = self.featurize(windows)
+        dense = self._with_domain(dense, tails)
+        per_window = self._decision(counts, dense)
         sums = np.bincount(owner, weights=per_window, minlength=len(texts))
         probs = 1.0 / (1.0 + np.exp(-(sums / np.maximum(np.bincount(owner, minlength=len(texts)), 1))))
         chosen = np.flatnonzero(probs >= threshold)
@@ -282,7 +332,7 @@ class MachineTextModel:
                 if kind == 0:
                     feats.append({"feature": f"words '{names.get(int(grams[j]), '?')}'", "contribution": round(float(gc[j]), 4)})
                 else:
-                    feats.append({"feature": FEATURE_NAMES[j], "contribution": round(float(fc[j]), 4),
+                    feats.append({"feature": ALL_NAMES[j], "contribution": round(float(fc[j]), 4),
                                   "value": round(float(raw[j]), 4)})
             logit = float(logits[rows].mean())
             out[i] = {"probability": round(1.0 / (1.0 + np.exp(-logit)), 4), "features": feats}
@@ -315,17 +365,19 @@ class MachineTextModel:
     def save(self, folder: Path | str) -> Path:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        assert self.kn is not None and self.idf_ is not None
+        assert self.kn is not None and self.idf_ is not None and self.domain_ is not None
         trees = self.trees_.arrays() if self.trees_ is not None else {}
         np.savez_compressed(
             folder / "model.npz", idf=self.idf_, coef_ngrams=self.coef_ngrams_, coef_dense=self.coef_dense_,
-            dense_mean=self.dense_mean_, dense_scale=self.dense_scale_, **self.kn.arrays(), **trees,
+            dense_mean=self.dense_mean_, dense_scale=self.dense_scale_, **self.kn.arrays(), **self.domain_.arrays(),
+            **trees,
         )
         meta = {"format": FORMAT, "C": self.C, "dense_weight": self.dense_weight, "intercept": self.intercept_,
                 "tree_weight": self.tree_weight if self.trees_ is not None else 0.0, "tree_iter": self.tree_iter,
                 "trees_baseline": self.trees_.baseline if self.trees_ is not None else None,
                 "window_words": self.window_words, "max_windows": self.max_windows,
-                "hash_bits": HASH_BITS, "dense_features": FEATURE_NAMES, "kn_vocab": self.kn.vocab, **self.info}
+                "hash_bits": HASH_BITS, "dense_features": ALL_NAMES, "kn_vocab": self.kn.vocab,
+                "domain_vocab": self.domain_.vocab, **self.info}
         (folder / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return folder
 
@@ -349,16 +401,18 @@ def load_model(folder: Path | str | None = None) -> MachineTextModel:
         arrays = np.load(folder / "model.npz", allow_pickle=False)
     except (OSError, ValueError) as e:
         raise ModelError(f"cannot load model from {folder}: {e}") from None
-    if meta.get("format") != FORMAT or meta.get("hash_bits") != HASH_BITS or meta.get("dense_features") != FEATURE_NAMES:
+    if meta.get("format") != FORMAT or meta.get("hash_bits") != HASH_BITS or meta.get("dense_features") != ALL_NAMES:
         raise ModelError(f"{folder}: not an {FORMAT} model of this version of auditor")
     kn = TrigramLM.from_arrays(arrays, int(meta["kn_vocab"]))
+    domain = DomainLMs.from_arrays(arrays, meta["domain_vocab"])
     trees = _Trees.from_arrays(arrays, float(meta["trees_baseline"])) if meta.get("trees_baseline") is not None else None
-    settings = ("C", "dense_weight", "intercept", "tree_weight", "tree_iter", "trees_baseline", "window_words", "max_windows")
+    settings = ("C", "dense_weight", "intercept", "tree_weight", "tree_iter", "trees_baseline", "window_words", "max_windows",
+                "domain_vocab")
     info = {k: v for k, v in meta.items() if k not in settings}
     return MachineTextModel(
         C=float(meta["C"]), dense_weight=float(meta["dense_weight"]), tree_weight=float(meta["tree_weight"]),
         tree_iter=int(meta["tree_iter"]), window_words=int(meta["window_words"]), max_windows=int(meta["max_windows"]),
-        kn=kn, idf_=arrays["idf"], coef_ngrams_=arrays["coef_ngrams"], coef_dense_=arrays["coef_dense"],
+        kn=kn, domain_=domain, idf_=arrays["idf"], coef_ngrams_=arrays["coef_ngrams"], coef_dense_=arrays["coef_dense"],
         intercept_=float(meta["intercept"]), dense_mean_=arrays["dense_mean"], dense_scale_=arrays["dense_scale"],
         trees_=trees, info=info,
     )

@@ -70,10 +70,10 @@ def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, kn: Trig
     if k < 2:
         return {}
     prob = np.zeros(len(y))
-    counts, dense = MachineTextModel(C=C, kn=kn).featurize(texts)  # the features need no labels
+    counts, dense, tails = MachineTextModel(C=C, kn=kn).featurize(texts)  # these features need no labels
     for tr, te in GroupKFold(k).split(texts, y, groups):
-        m = MachineTextModel(C=C, kn=kn).fit_features(counts[tr], dense[tr], y[tr])
-        prob[te] = 1.0 / (1.0 + np.exp(-m.decision_features(counts[te], dense[te])))
+        m = MachineTextModel(C=C, kn=kn).fit_features(counts[tr], dense[tr], [tails[i] for i in tr], y[tr], groups[tr])
+        prob[te] = 1.0 / (1.0 + np.exp(-m.decision_features(counts[te], dense[te], [tails[i] for i in te])))
     human = np.sort(prob[y == 0])[::-1]
     thr = human[max(0, int(len(human) * 0.01) - 1)]
     return {"cv": f"{k}-fold GroupKFold", "auroc": round(float(roc_auc_score(y, prob)), 4),
@@ -85,7 +85,7 @@ def train_from_files(data: list[Path], output: Path, lm_text: list[Path], C: flo
     kn = TrigramLM.fit(_read_plain(lm_text)) if lm_text else load_model().kn
     assert kn is not None
     metrics = cross_validate(texts, y, groups, kn, C) if len(texts) >= 20 else {}
-    model = MachineTextModel(C=C, kn=kn).fit(texts, y)
+    model = MachineTextModel(C=C, kn=kn).fit(texts, y, groups)
     info = {"texts": len(texts), "machine": int(y.sum()), "human": int((1 - y).sum())}
     model.info = {
         "trained_on": {**info, "files": [{"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}

@@ -80,12 +80,14 @@ def run(args: argparse.Namespace) -> dict:
     from sklearn.model_selection import GroupKFold
 
     t1 = time.process_time()  # CPU seconds: wall time on a shared machine says more about the neighbours
-    counts, dense = MachineTextModel(kn=kn).featurize(texts)  # label-free: once for all folds
+    counts, dense, tails = MachineTextModel(kn=kn).featurize(texts)  # label-free: once for all folds
     t_feat = time.process_time() - t1
     prob = np.zeros(len(y))
     for tr, te in GroupKFold(args.folds).split(texts, y, groups):
-        m = MachineTextModel(kn=kn, tree_weight=args.tree_weight).fit_features(counts[tr], dense[tr], y[tr])
-        prob[te] = 1.0 / (1.0 + np.exp(-m.decision_features(counts[te], dense[te])))
+        # the in-domain human/machine models are fitted inside the training folds only
+        m = MachineTextModel(kn=kn, tree_weight=args.tree_weight).fit_features(
+            counts[tr], dense[tr], [tails[i] for i in tr], y[tr], groups[tr])
+        prob[te] = 1.0 / (1.0 + np.exp(-m.decision_features(counts[te], dense[te], [tails[i] for i in te])))
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "pred.jsonl"
         with open(pred, "w", encoding="utf-8") as f:
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.save_model:
         m = MachineTextModel(kn=kn, tree_weight=args.tree_weight,
                              window_words=int(np.median([len(t.split()) for t in texts])))
-        m.fit_features(counts, dense, y)
+        m.fit_features(counts, dense, tails, y, groups)
         m.info = {
             "trained_on": {
                 "texts": len(texts), "machine": int(y.sum()), "human": int((1 - y).sum()),
