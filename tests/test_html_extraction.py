@@ -111,3 +111,28 @@ def test_the_h1_opening_trafilaturas_output_is_cut_as_the_title():
     out, cut = trim_furniture_ends(f"Walking notes\nDay one\n{POSTS[0]}", rendering, pattern_reason)
     assert out.split("\n") == ["Day one", POSTS[0]]  # other headings stay
     assert cut == {"Walking notes": "title-heading"}
+
+
+def test_an_end_line_is_judged_by_the_first_rendering_line_with_its_words():
+    # The same words twice on the page: first as a link list entry, later as plain text. The first
+    # occurrence decides (as trafilatura's text gives no position), whatever the case and punctuation.
+    html = (f'<html><body><ul><li><a href="/m">More walks, for the summer!</a></li></ul><p>{POSTS[0]}</p>'
+            "<p>more walks for the summer</p></body></html>")  # fmt: skip
+    rendering = render(parse_html(html), links=True)
+    out, cut = trim_furniture_ends(f"{POSTS[0]}\nMore Walks for the Summer", rendering)
+    assert out == POSTS[0]
+    assert cut == {"More Walks for the Summer": "link-line"}
+    # a line without words matches the page's first line without words (here: a plain one)
+    html = f'<html><body><p>***</p><p>{POSTS[0]}</p><p><a href="/x">+++</a></p></body></html>'
+    text = f"{POSTS[0]}\n+++"
+    assert trim_furniture_ends(text, render(parse_html(html), links=True)) == (text, {})
+
+
+def test_html_word_counts_are_those_of_the_rendering(model):
+    from auditor.clean import clean_corpus
+    from auditor.clean.lines import word_count
+
+    docs = [Document("blog", BLOG, kind="html"), Document("text", "One two three.\nFour five.", kind="text")]
+    for doc in clean_corpus(docs, CleanSettings(templates=False), model):
+        assert doc.clean_info["words_before"] == word_count(doc.raw_text) > 0
+        assert doc.clean_info["words_after"] == word_count(doc.text)
