@@ -167,7 +167,9 @@ def test_domain_models_give_the_log_ratio_of_human_and_machine_text_and_round_tr
     assert np.array_equal(again.profile(seqs), prof)
     assert all(v.dtype != object for v in lms.arrays().values())
     # the skeleton keeps function words and punctuation and classes the rest
-    assert skeleton(tokens("The 12 councillors said it was over.")) == ["the", "<num>", "<w3>", "said", "it", "was", "over", "."]
+    assert skeleton(tokens("The 12 councillors said it was over, sadly.")) == [
+        "the", "<num>", "<-s>", "said", "it", "was", "over", ",", "<-ly>", "."]
+    assert skeleton(tokens("Rain is")) == ["<w1>", "is"]
 
 
 def test_training_texts_get_their_domain_values_from_models_fitted_without_their_group():

@@ -206,8 +206,10 @@ DOMAIN_NAMES = [
 
 def skeleton(toks: Sequence[str]) -> list[str]:
     """The text's syntax without its topic: function words and punctuation kept, every other
-    token replaced by its class (number, or word by length). Trigram models of skeletons
-    generalise across articles, where word trigrams of a new article are mostly unseen."""
+    token replaced by its class: a number, a word by its suffix (a rough part of speech: -ing,
+    -ed, -ly, -tion, -s, -er, -al), else by its length. Trigram models of skeletons generalise
+    across articles, where word trigrams of a new article are mostly unseen (xsum grouped CV, the
+    skeleton ratio's features alone: AUROC 0.744 with length classes only, 0.770 with suffixes)."""
     out = []
     for t in toks:
         if t in _FW_SET or not t[0].isalnum():
@@ -215,7 +217,8 @@ def skeleton(toks: Sequence[str]) -> list[str]:
         elif t[0].isdigit():
             out.append("<num>")
         else:
-            out.append(_WORD_CLASS[min(len(t) // 3, 4)])
+            out.append(next((c for suf, c in _SUFFIX_CLASS if t.endswith(suf) and len(t) > len(suf) + 2),
+                            _WORD_CLASS[min(len(t) // 3, 4)]))
     return out
 
 
@@ -294,6 +297,7 @@ said says according told added may might must one two first new last year years 
 _FIDX = {w: i for i, w in enumerate(dict.fromkeys(FUNCTION_WORDS))}
 _FW_SET = frozenset(_FIDX)
 _WORD_CLASS = ["<w0>", "<w1>", "<w2>", "<w3>", "<w4>"]  # a word's class in a skeleton: its length // 3, capped
+_SUFFIX_CLASS = [(s, f"<-{s}>") for s in ("ing", "ed", "ly", "tion", "s", "er", "al")]  # ... or its suffix, first match
 PUNCTUATION = list(',.;:!?"\'()-%$£')
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 _SENT_START = re.compile(r"(?<=[.!?\"])\s+(?=[A-Z\"'(])")
