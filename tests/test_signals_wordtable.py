@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from auditor.score import wordtable
+from auditor.score import signals, wordtable
 from auditor.score.signals import _STRIP, TextStats, fast_top_ngram_chars
 from auditor.score.wordtable import word_table
 
@@ -48,10 +48,18 @@ def _reference(text: str) -> dict:
     }
 
 
+@pytest.fixture(params=["table", "str"])
+def path(request, monkeypatch):
+    """Run a test with every text on the word table (from 0 characters) or on the str path."""
+    monkeypatch.setattr(signals, "_TABLE_FROM", 0 if request.param == "table" else 10**12)
+    return request.param
+
+
 @pytest.mark.parametrize("text", TEXTS + _random_texts(3, 150))
-def test_word_table_measures_equal_the_str_definitions(text):
+def test_word_table_measures_equal_the_str_definitions(text, path):
     ref = _reference(text)
     s = TextStats(text)
+    assert (s.word_table is not None) == (path == "table")
     assert (s.token_count, s.word_count, s.word_chars, s.no_letter_words) == (
         ref["tokens"], ref["word_count"], ref["word_chars"], ref["no_letter"])
     assert s.lower_word_lengths.tolist() == list(map(len, ref["lower"]))
@@ -65,7 +73,7 @@ def test_word_table_measures_equal_the_str_definitions(text):
         assert s.has_word(w) == (w in ref["lower"]), w
 
 
-def test_texts_that_need_the_str_path_still_measure_the_same():
+def test_texts_that_need_the_str_path_still_measure_the_same(path):
     text = "İstanbul 𝐁old 😀 words here, the words."  # lowercase of İ is longer; beyond the BMP
     assert word_table(text, text.lower(), _STRIP) is None
     ref = _reference(text)
@@ -75,6 +83,7 @@ def test_texts_that_need_the_str_path_still_measure_the_same():
 
 
 def test_a_hash_clash_is_caught_by_the_comparison_and_falls_back(monkeypatch):
+    monkeypatch.setattr(signals, "_TABLE_FROM", 0)
     # With a length-only hash every word of a length collides: the table must refuse, not merge.
     text = "abc abd abc xyz"
     monkeypatch.setattr(wordtable, "_B", np.uint64(1))
@@ -100,7 +109,7 @@ def _many_words_text(seed: int) -> str:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_ngrams_numbered_directly_packed_or_word_by_word_equal_the_definitions(seed):
+def test_ngrams_numbered_directly_packed_or_word_by_word_equal_the_definitions(seed, path):
     from auditor.score.signals import duplicated_ngram_chars, fast_duplicated_ngram_chars, top_ngram_chars
 
     text = _many_words_text(seed)

@@ -17,7 +17,7 @@ from itertools import repeat
 import numpy as np
 
 from auditor.document import Span
-from auditor.score.checks import CHECKS, Measure, check
+from auditor.score.checks import CHECKS, Measure, check, memo_key
 from auditor.score.signals import _STRIP, TextStats
 from auditor.score.wordtable import run_hashes, word_hashes
 from auditor.segment import Piece
@@ -391,6 +391,12 @@ def list_word_share(s: TextStats) -> Measure:
     return Measure(_ratio(n, s.token_count), detail={"list_lines": int(listy.sum())})
 
 
+@functools.lru_cache(maxsize=64)
+def _default_key(name: str) -> tuple[object, ...]:
+    """The memo key of a check with its registered defaults (worked out once, not per text)."""
+    return memo_key(name, CHECKS[name].params)
+
+
 @check("templated_signal_count", "signals", min_headings=2, min_tables=1, min_stock_rate=2.0, min_restated=0.5,
        min_list_share=0.3)
 def templated_signal_count(
@@ -402,7 +408,7 @@ def templated_signal_count(
     # Each sub-check with its registered defaults, by keyword: the same options as the T10x rules
     # that use the defaults, so the measure is shared with them (TextStats.memo).
     parts = {
-        name: (CHECKS[chk].func(s, **CHECKS[chk].params), bound)
+        name: (CHECKS[chk].measured(s, _default_key(chk), CHECKS[chk].params), bound)
         for name, chk, bound in (
             ("formulaic headings", "formulaic_headings", min_headings),
             ("generic-phrase tables", "generic_phrase_tables", min_tables),
