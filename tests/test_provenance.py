@@ -172,3 +172,17 @@ def test_the_original_of_a_group_does_not_depend_on_the_order_of_the_texts_or_me
         [story] = originals(texts, [members])
         assert order[story.original] == 0, order
         assert sorted(story.members) == list(range(len(docs)))
+
+
+def test_a_title_case_heading_lends_no_names_but_a_name_in_it_stays():
+    """Capitals a heading wears for style ("Agreement", "Efforts") are no specifics when the text
+    writes the word in lower case elsewhere; a real name in a heading or a chart line stays."""
+    text = ("Mexico Confirms Cartel Agreement with Border Officials\n"
+            "The agreement was signed by officials in Tijuana, who met the family of Ovidio Guzman on Monday. "
+            "The officials said the efforts would go on.\n"
+            "Counter-Narcotics Efforts: a plan the officials drew up in Tijuana last spring.\n"
+            "| Law Enforcement | Increased efforts against the cartel of Ovidio Guzman |\n"
+            "Chart: Interlace - Master (Memento Materia) and other songs")
+    spec = profile(text).specifics
+    assert {"agreement", "officials", "efforts"}.isdisjoint(spec)
+    assert {"tijuana", "guzman", "materia", "monday"} <= spec

@@ -56,7 +56,15 @@ _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)+|\d{2,}")  # not lone digits: list marke
 # a capitalised word inside a sentence (after a word or a comma, not after a sentence mark): a name,
 # a place, an organisation, a month
 _NAME = re.compile(r"(?<=[^\W_] )[A-Z][^\W_]+(?:[-'][^\W_]+)*|(?<=, )[A-Z][^\W_]+(?:[-'][^\W_]+)*")
-_QUOTE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb]([^\"\u201c\u201d\u00ab\u00bb\n]{12,300})[\"\u201c\u201d\u00ab\u00bb]")
+# words a title-case heading leaves in lower case
+_TITLE_SMALL = frozenset("a an and as at but by for from in into nor of on onto or over per the to under up "
+                         "upon via vs with".split())
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")  # a word as _NAME takes it (hyphens and apostrophes inside)
+# a line's parts that may be headings of their own: table cells, a list item's label before its colon
+_PARTS = re.compile(r"\s*\|\s*|:\s+")
+_QUOTE = re.compile(r"[\"\u201c\u201d\u00ab\u00bb]"
+                    r"([^\"\u201c\u201d\u00ab\u00bb\n]{12,300})"
+                    r"[\"\u201c\u201d\u00ab\u00bb]")
 _CURLY = re.compile(r"[\u2018\u2019\u201c\u201d\u2013\u2014]")
 _SENT_END = re.compile(r"[.!?:\"\u201d]\s*$")
 _DATE_KEYS = ("date", "published", "published_at", "date_published", "timestamp", "created")
@@ -103,18 +111,37 @@ def prose_lines(text: str) -> list[str]:
     return out or [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
+def _title_case(line: str) -> bool:
+    """A heading in title case: two or more words, every one but the small ones (of, into, the...)
+    capitalised, and no sentence mark at its end."""
+    words = [w for w in _WORD.findall(line) if not w[0].isdigit()]
+    if len(words) < 2 or line.rstrip()[-1:] in ".!?":
+        return False
+    big = [w for w in words if w.lower() not in _TITLE_SMALL]
+    return bool(big) and sum(w[0].isupper() for w in big) >= 0.9 * len(big)
+
+
 def profile(text: str, metadata: dict[str, Any] | None = None) -> Profile:
     words: list[str] = []
     specifics: set[str] = set()
+    styled: set[str] = set()  # capitalised words of title-case headings
+    lower: set[str] = set()  # words the text also writes in lower case
     curly = 0
     for line in prose_lines(text):
         curly += len(_CURLY.findall(line))
         norm = line.replace("\u2019", "'")
         words += _WORD.findall(norm.lower())
+        lower.update(w for w in _TOKEN.findall(norm) if w[0].islower())
         specifics.update(n.replace(",", "") for n in _NUMBER.findall(norm))
         specifics.update(w.lower() for w in _NAME.findall(norm))
+        for part in _PARTS.split(norm):
+            if _title_case(part):
+                styled.update(w.lower() for w in _TOKEN.findall(part) if w[0].isupper())
         for q in _QUOTE.findall(norm):
             specifics.add("\u201c" + " ".join(_WORD.findall(q.lower())[:8]))
+    # a heading's capitals are its style: a word it capitalises that the text also writes in lower
+    # case ("Agreement", "Efforts") is no name; a name stays ("Rammstein" in a chart, "Trump")
+    specifics -= styled & lower
     extra = max(0, len(_WORD.findall(text)) - len(words))
     return Profile(words=words, specifics=specifics, curly=curly, date=_date_of(metadata or {}), extra_words=extra)
 
@@ -139,12 +166,12 @@ class Usage:
 
     def add(self, words: Sequence[str]) -> None:
         self.unigrams.update(words)
-        self.bigrams.update(zip(words, words[1:]))
+        self.bigrams.update(zip(words, words[1:], strict=False))
 
     def naturalness(self, left: str | None, middle: Sequence[str], right: str | None) -> float:
         seq = ([left] if left else []) + list(middle) + ([right] if right else [])
         uni = sum(math.log1p(self.unigrams[w]) for w in middle) / max(1, len(middle))
-        bi = sum(math.log1p(self.bigrams[(x, y)]) for x, y in zip(seq, seq[1:])) / max(1, len(seq) - 1)
+        bi = sum(math.log1p(self.bigrams[(x, y)]) for x, y in zip(seq, seq[1:], strict=False)) / max(1, len(seq) - 1)
         return uni + bi
 
     def commonness(self, middle: Sequence[str]) -> float:
@@ -300,7 +327,8 @@ def judge(a: Profile, b: Profile, usage: Usage, ia: int = 0, ib: int = 1) -> Jud
               containment_a_in_b=round(matched / max(1, len(wa)), 3),
               containment_b_in_a=round(al.covered_b / max(1, len(wb)), 3),
               borrowed_words_a=al.borrowed_a, borrowed_words_b=al.borrowed_b, extra_words_a=a.extra_words,
-              extra_words_b=b.extra_words, edits_favouring_a=votes_a, edits_favouring_b=votes_b, curly_a=a.curly, curly_b=b.curly)
+              extra_words_b=b.extra_words, edits_favouring_a=votes_a, edits_favouring_b=votes_b,
+              curly_a=a.curly, curly_b=b.curly)
     score = (W_SPECIFICS * s_spec + W_CONTENT * s_content + W_EDITS * s_edits + W_TYPOGRAPHY * s_typo
              + W_CONSENSUS * s_cons)
     if score == 0.0:  # the same prose: the one re-published with less around it (a copy is wrapped in its site)
@@ -313,13 +341,15 @@ def judge(a: Profile, b: Profile, usage: Usage, ia: int = 0, ib: int = 1) -> Jud
     o_votes, d_votes = (votes_a, votes_b) if sign > 0 else (votes_b, votes_a)
     if o_only or d_only:
         shown = ", ".join(o_only[:6]) or "none"
-        reasons.append(f"carries {len(o_only)} specifics the other lacks ({shown}); the other has {len(d_only)} of its own")
+        reasons.append(f"carries {len(o_only)} specifics the other lacks ({shown}); "
+                       f"the other has {len(d_only)} of its own")
     if o_carried or d_carried:
         cont = ev["containment_b_in_a"] if sign > 0 else ev["containment_a_in_b"]
         reasons.append(f"{o_carried} words of prose the other lacks, against {d_carried}; "
                        f"{cont:.0%} of the other is contained in it")
     if o_votes or d_votes:
-        reasons.append(f"the usual wording at {o_votes} of {o_votes + d_votes} small edits (the other has typos or swapped words)")
+        reasons.append(f"the usual wording at {o_votes} of {o_votes + d_votes} small edits "
+                       "(the other has typos or swapped words)")
     if sign * s_typo > 0:
         reasons.append("keeps typographic quotes and dashes the other flattened")
     return Judgement(first, ib if first == ia else ia, abs(score), reasons, _oriented(ev, sign > 0))
@@ -335,10 +365,10 @@ def _oriented(ev: dict[str, Any], a_is_original: bool) -> dict[str, Any]:
             role = {o: "original", d: "derivative"}
             out[f"containment_{role[x]}_in_{role[y]}"] = value
             continue
-        if key.endswith(f"_in_{o}") or key.endswith(f"_{o}"):
-            key = key.rsplit("_", 1)[0] + "_original" if not key.endswith(f"_in_{o}") else key[: -len(o)] + "original"
-        elif key.endswith(f"_in_{d}") or key.endswith(f"_{d}"):
-            key = key.rsplit("_", 1)[0] + "_derivative" if not key.endswith(f"_in_{d}") else key[: -len(d)] + "derivative"
+        for side, name in ((o, "original"), (d, "derivative")):
+            if key.endswith(f"_{side}"):  # X_a -> X_original; X_in_a -> X_in_original
+                key = key[: -len(side)] + name
+                break
         out[key] = value
     out["score"] = abs(float(ev.get("score", 0.0)))
     return out
