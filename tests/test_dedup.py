@@ -102,7 +102,7 @@ def test_copies_are_found_templates_are_not_merged_and_every_copy_names_the_kept
     assert cluster["other"] == "other"
     assert cluster["tmpl1"] != cluster["tmpl2"]
     best = res.best_pair()
-    for i, doc_id in enumerate(res.ids):
+    for i in range(len(res.ids)):
         if res.cluster[i] != i:
             assert best[i].jaccard > 0 and max(best[i].jaccard, best[i].containment) >= 0.4
 
@@ -329,7 +329,8 @@ def test_seed_003_bullets_restating_its_paragraphs_are_found_with_both_spans():
     path = next(Path(__file__).resolve().parent.parent.joinpath("seeds").glob("003_*.txt"))
     text = path.read_text(encoding="utf-8")
     found = _near(text)
-    sides = {(text[f.spans[0].start : f.spans[0].end][:30], text[f.spans[1].start : f.spans[1].end][:30]) for f in found}
+    sides = {(text[f.spans[0].start : f.spans[0].end][:30], text[f.spans[1].start : f.spans[1].end][:30])
+             for f in found}
     assert ("Mexican President Claudia Shei", "Despite the Trump administrati") in sides
     assert ("Despite the ongoing efforts, i", "Amidst the ongoing battle agai") in sides
     for f in found:
@@ -341,7 +342,8 @@ def test_restated_paragraph_is_one_paragraph_finding_and_plain_article_is_quiet(
          "Officials said the extra money would extend opening hours across every district branch.")
     b = ("On Tuesday evening the city council approved the new budget for the public libraries. "
          "According to officials, the extra money will extend the opening hours of every district branch.")
-    other = "Meanwhile the weather stayed mild, and farmers in the valley reported an early harvest of apples this year."
+    other = ("Meanwhile the weather stayed mild, and farmers in the valley reported an early harvest "
+             "of apples this year.")
     found = _near(f"{a}\n\n{other}\n\n{b}")
     assert len(found) == 1 and found[0].evidence["level"] == "paragraph"
     text = f"{a}\n\n{other}\n\n{b}"

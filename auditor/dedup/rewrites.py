@@ -39,7 +39,7 @@ def cosine_pairs(texts: Sequence[str], max_df: float = 1.0) -> list[tuple[int, i
     x = tfidf_matrix(texts, max_df)
     sim = (x @ x.T).tocoo()
     keep = sim.row < sim.col
-    return [(int(i), int(j), float(v)) for i, j, v in zip(sim.row[keep], sim.col[keep], sim.data[keep])]
+    return [(int(i), int(j), float(v)) for i, j, v in zip(sim.row[keep], sim.col[keep], sim.data[keep], strict=True)]
 
 
 def find_rewrites(texts: Sequence[str], threshold: float, max_df: float = 0.5,

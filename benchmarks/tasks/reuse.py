@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> dict:
         graded = reuse_matrix(texts)
         graded = np.maximum(graded, graded.T)  # a pair's score: the more reused side's share
         via = reuse_matrix(texts, via=True)  # also what a pair shares through a third text
-        for name, m in (("containment", cont), ("cosine", cos), ("combined", args.weight * cont + (1 - args.weight) * cos),
+        combined = args.weight * cont + (1 - args.weight) * cos
+        for name, m in (("containment", cont), ("cosine", cos), ("combined", combined),
                         ("graded", graded), ("graded+via", via)):
             pred = Path(tmp) / f"{name}.jsonl"
             write_pairs(pred, ids, [(i, j, m[i, j]) for i in range(len(ids)) for j in range(i + 1, len(ids))])
