@@ -274,10 +274,16 @@ def clean_corpus(docs: Iterable[Document], settings: CleanSettings, model: LineM
         for doc in docs:
             if doc.readable:
                 templates.add(doc.source, doc.text)
+        # a source none of whose lines recur in enough documents has nothing to strip: no line looked up
+        with_templates = {src for src in templates.counts if templates.template_lines(src)}
         for doc in docs:
-            if doc.readable:
+            if not doc.readable:
+                continue
+            if doc.source in with_templates:
                 doc.text, extra = _strip_templates(doc.text, doc.source, templates)
                 doc.removals += extra
+            else:
+                doc.text = doc.text.strip("\n")  # as _strip_templates leaves a text
     for doc in docs:
         if doc.readable:
             _summarise(doc)
