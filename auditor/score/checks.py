@@ -113,13 +113,10 @@ def _registered_check(registry: str, name: str) -> Check:
 CHECKS: dict[str, Check] = {}
 
 
-def _key(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def memo_key(name: str, options: dict[str, Any]) -> tuple[Any, ...]:
     """The key a check's measure is remembered under, per set of options."""
-    return (name, *sorted((k, _key(v)) for k, v in options.items()))
+    # (inlined `_key`: this runs per rule and text where a caller passes options, as `auditor filter` does)
+    return (name, *sorted([(k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()]))
 
 
 def check(name: str, unit: str, **params: Any) -> Callable[[Callable[..., Measure]], Callable[..., Measure]]:
