@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.clean import CleanSettings, clean_corpus
 from auditor.document import Document, Finding, Severity
-from auditor.score.checks import CHECKS
+from auditor.score.checks import CHECKS, memo_key
 from auditor.score.rules import RuleSet
 from auditor.score.signals import TextStats
 
@@ -119,6 +119,7 @@ def _score_batch(
         probs = {d.id: float(p) for d, p in zip(readable, p_all, strict=True)}
         explained = {readable[i].id: e for i, e in by_index.items()}
     templated = CHECKS["templated_signal_count"]
+    templated_key = memo_key(templated.name, templated.params)  # once per batch, not per text
     for doc in docs:
         if doc.readable and doc.text.strip():
             stats = TextStats(doc.text)  # shared with the rules: T100's measure is not taken twice
@@ -126,7 +127,8 @@ def _score_batch(
             failed_q = {f.code for f in findings if f.code.startswith("Q")}
             scores: dict[str, Any] = {
                 "quality": round(1 - len(failed_q) / len(quality_rules), 4) if quality_rules else None,
-                "templated": round(templated.func(stats, **templated.params).value / TEMPLATED_SIGNALS, 4),
+                "templated": round(
+                    templated.measured(stats, templated_key, templated.params).value / TEMPLATED_SIGNALS, 4),
             }
             if model is not None:
                 p = float(probs[doc.id])
