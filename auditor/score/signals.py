@@ -20,15 +20,37 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import compress, count, filterfalse, repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from auditor.document import Span
 from auditor.score.wordtable import WordTable, word_table
 from auditor.segment import WRAPPED_WIDTH, Piece, lines
+
+if TYPE_CHECKING:
+    from functools import cached_property
+else:
+
+    class cached_property:  # noqa: N801 - stands for functools.cached_property
+        """functools.cached_property without its lock (Python 3.11 takes one on every first read):
+        a TextStats belongs to one thread, and ~30 of these are first read per text."""
+
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+            self.__doc__ = func.__doc__
+
+        def __set_name__(self, owner, name):
+            self.name = name
+
+        def __get__(self, obj, cls=None):
+            if obj is None:
+                return self
+            value = obj.__dict__[self.name] = self.func(obj)
+            return value
+
 
 _WORDCHAR = re.compile(r"\w", re.UNICODE)
 _BLANK_SPLIT = re.compile(r"(\n[ \t\r\f\v]*\n)")  # segment.paragraphs' block separator, kept by split()
