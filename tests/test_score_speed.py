@@ -138,6 +138,9 @@ def test_duplicated_ngram_share_never_grows_with_n():
     "bit is crucial tone (it is worth noting)", "delve into, delves into a myriad of things multifaceted",
     "a testament to\na testament to", "in today’s fast-paced world, in today's fast-paced one",
     "it is\u00a0crucial to", "ΟΔΟΣ it is important to note, it is important to note.",
+    # phrases searched only where a word they share occurs (importance, shockwaves, delve, complex)
+    "Underscoring the importance and the importance of transparency; sending shockwaves, sent shockwaves",
+    "importance alone, shockwaves alone, delved, complexity: none of the phrases", "DELVES INTO the complexities",
 ])
 def test_stock_phrases_found_as_by_searching_every_phrase(text):
     from auditor.score.checks_template import STOCK_PHRASES
