@@ -121,6 +121,7 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
             )
             return
     text, trimmed = trim_furniture_ends(text, rendering, pattern_reason)
+    doc.clean_info["words_after"] = word_count(text) if trimmed else text_words
     kept = _lines_in(text)
     by_extractor: list[bool] = []
     by_rules: list[bool] = []
@@ -202,6 +203,7 @@ def clean_document(doc: Document, settings: CleanSettings, model: LineModel | No
     if model is None and settings.line_model:
         model = load_line_model()
     doc.clean_info.pop("words_before", None)
+    doc.clean_info.pop("words_after", None)
     if doc.kind == "html":
         _clean_html(doc, settings, model)
         return
@@ -215,7 +217,9 @@ def _summarise(doc: Document) -> None:
     before = doc.clean_info.get("words_before")  # counted while cleaning (HTML pages), else now
     if before is None:
         before = word_count(doc.raw_text)
-    after = word_count(doc.text)
+    after = doc.clean_info.get("words_after")  # counted while cleaning unless template lines went since
+    if after is None:
+        after = word_count(doc.text)
     share = round(max(0.0, 1 - after / before), 4) if before else 0.0
     doc.clean_info.update(words_before=before, words_after=after, boilerplate_share=share)
     if after == 0 and doc.raw.strip():
@@ -282,6 +286,8 @@ def clean_corpus(docs: Iterable[Document], settings: CleanSettings, model: LineM
             if doc.source in with_templates:
                 doc.text, extra = _strip_templates(doc.text, doc.source, templates)
                 doc.removals += extra
+                if extra:
+                    doc.clean_info.pop("words_after", None)
             else:
                 doc.text = doc.text.strip("\n")  # as _strip_templates leaves a text
     for doc in docs:

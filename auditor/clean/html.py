@@ -164,7 +164,8 @@ def trim_furniture_ends(
         key = normal_tokens(line)
         if key not in found:
             if not lowered:
-                lowered.extend(ln.lower() for ln in rendering.lines)
+                # one lower() of the page, cut at its newlines: the lines' own lower() (no line holds one)
+                lowered.extend("\n".join(rendering.lines).lower().split("\n"))
             first = key.split(" ", 1)[0]  # every word of a line is in its lower case: a cheap prefilter
             found[key] = next((block for low, block in zip(lowered, rendering.blocks, strict=True)
                                if first in low and " ".join(_TOKEN.findall(low)) == key), None)  # fmt: skip
