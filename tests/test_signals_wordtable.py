@@ -131,3 +131,15 @@ def test_stripped_characters_are_those_whose_lowercase_is_stripped():
         low = ch.lower()
         if len(low) == 1:
             assert (ch in strip) == (low in strip), hex(code)
+
+
+@pytest.mark.parametrize("text", [
+    "  - item one\n-item\n1. first\n12) second\n123. third\n-\t\n*  star\n\n   \n7.x\n• dot\n– dash",
+    "plain\nlines only\n9\n9 \n 9. nine\n",
+    "٣. Arabic-Indic digit\n- ascii bullet\n߁) NKo digit",  # non-ASCII decimal digits: the regex path
+])
+def test_bullet_lines_equal_the_regex_on_every_line(text):
+    from auditor.score.checks_template import _BULLET, _bullet_lines
+
+    s = TextStats(text)
+    assert _bullet_lines(s).tolist() == [_BULLET.match(line) is not None for line in s.raw_lines]
