@@ -143,3 +143,23 @@ def test_bullet_lines_equal_the_regex_on_every_line(text):
 
     s = TextStats(text)
     assert _bullet_lines(s).tolist() == [_BULLET.match(line) is not None for line in s.raw_lines]
+
+
+@pytest.mark.parametrize("patterns", [
+    [r"^(share|tweet) this", r"^(copyright|©)", r"^(leave a (reply|comment)|comments?|\d+ comments?)$", r"\bnews\b"],
+    [r"^\bfollow us\b", r"^[A-Cx-z]+:", r"^(?:tags|filed under):"],
+    [r"^(a)?b", r"^x*y", r"^\w+ here", r"^[^q]x"],  # starts the prefilter cannot tell: every line tried
+    [r"^K", r"^ſ", r"^st"],  # non-ASCII letters that fold to ASCII ones ignoring case
+])
+def test_anchored_patterns_prefiltered_by_first_character_match_as_the_regex(patterns):
+    from auditor.score.checks_web import _match_lines
+
+    rng = random.Random(5)
+    pieces = ["share this", "Tweet This", "copyright 2024", "© me", "12 comments", "comment", "Leave a reply",
+              "follow us", "FOLLOW US now", "ABC: x", "z:", "tags: a", "Filed under: b", "b", "ab", "xxy", "y",
+              "kilo", "Kelvin", "st", "ST", "sx", "qx", "word here", "news", "-", "9"]
+    lines = [rng.choice(pieces) + rng.choice(["", " x", "!"]) for _ in range(300)]
+    text = "\n".join(lines)
+    expected = [any(re.search(p, line, re.IGNORECASE) for p in patterns) for line in lines]
+    assert _match_lines(patterns, lines, text) == expected
+    assert _match_lines(patterns, lines, text + " ΟΔΟΣ") == expected  # not ASCII: every line tried

@@ -222,13 +222,68 @@ def _match_lines(patterns: list[str], lines: list[str], text: str, lower: str | 
     start, anywhere, needed = joined
     found = [False] * len(lines)
     if start is not None:
-        found = [m is not None for m in map(start.match, lines)]
+        firsts = _first_chars(start.pattern) if text.isascii() else None
+        if firsts is None:
+            found = [m is not None for m in map(start.match, lines)]
+        else:  # only the lines that start with a character a match can start with (C speed)
+            for i in compress(range(len(lines)), map(str.startswith, lines, repeat(firsts))):
+                found[i] = start.match(lines[i]) is not None
     # A line can match the unanchored patterns only if the text holds one of the strings every
     # match must contain (found by str search, far cheaper than a regex scan of every line).
     if anywhere is not None and _may_contain(text, needed, lower):
         for i in _lines_with(lines, needed):
             found[i] = found[i] or anywhere.search(lines[i]) is not None
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _first_chars(pattern: str) -> tuple[str, ...] | None:
+    """The ASCII characters a match of `pattern` (ignoring case) can start with, or None where the
+    parsed pattern does not tell (an optional or repeated-from-zero start, a negated set, a class
+    such as \\w or \\s, an assertion). For ASCII texts: a line starting with none of them cannot match."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        firsts = _first_of(_parser.parse(pattern, re.IGNORECASE), _parser)
+    except Exception:  # noqa: BLE001 - any doubt: no prefilter, which is always correct
+        return None
+    if firsts is None:
+        return None
+    ascii_chars = [chr(a) for a in range(128)]
+    # the ASCII characters each code point matches ignoring case, asked of the regex engine itself
+    out = {a for code in firsts for a in ascii_chars if re.fullmatch(re.escape(chr(code)), a, re.IGNORECASE)}
+    return tuple(sorted(out))
+
+
+def _first_of(seq: Any, sre: Any) -> set[int] | None:
+    """Code points the first consumed character of a match of the parsed sequence can be, or None."""
+    c = sre._constants if hasattr(sre, "_constants") else sre
+    for op, av in seq:
+        if op is c.AT and av in (c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_BOUNDARY):
+            continue  # zero-width at the start: the next element consumes the first character
+        if op is c.LITERAL:
+            return {av}
+        if op is c.IN:
+            out: set[int] = set()
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    out.add(iav)
+                elif iop is c.RANGE and iav[1] - iav[0] < 4096:
+                    out.update(range(iav[0], iav[1] + 1))
+                elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                    out.update(range(48, 58))  # the ASCII \\d (ASCII texts only ask)
+                else:
+                    return None
+            return out
+        if op is c.SUBPATTERN:
+            return _first_of(av[-1], sre)
+        if op is c.BRANCH:
+            alts = [_first_of(b, sre) for b in av[1]]
+            return None if any(a is None for a in alts) else set().union(*alts)  # type: ignore[arg-type]
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            return _first_of(av[2], sre)
+        return None
+    return None
 
 
 def _lines_with(lines: list[str], needed: frozenset[str] | None) -> list[int] | range:
