@@ -18,6 +18,7 @@ import numpy as np
 
 from auditor.document import Span
 from auditor.score.checks import Measure, check
+from auditor.score.checks_template import _phrase_gates
 from auditor.score.signals import TextStats
 from auditor.segment import Piece
 
@@ -72,7 +73,7 @@ def _c4_codes(
     if sl:
         # Later reasons first, so that the first reason that applies is the one left.
         low = s.lower
-        if "javascript" in low or any(p in low for p in policy):  # a line's lowercase is part of the text's
+        if "javascript" in low or _any_in(low, policy):  # a line's lowercase is part of the text's
             # The lines lowered and joined: lower() keeps every newline where it is, and its one
             # context rule (final sigma) stops at a newline, so each line lowers as it would alone.
             joined = "\n".join(sl).lower()
@@ -92,6 +93,23 @@ def _c4_codes(
                 codes[i] = _C4_REASONS.index(why)
     s.memo[key] = codes
     return codes
+
+
+def _any_in(low: str, phrases: list[str]) -> bool:
+    """any(p in low for p in phrases), one scan for the phrases that share a word (`_phrase_gates`:
+    "cookie" stands for the four cookie phrases of C4's policy list)."""
+    gates = _phrase_gates(tuple(phrases))
+    absent: set[str] = set()
+    for p, gate in zip(phrases, gates, strict=True):
+        if gate:
+            if gate in absent:
+                continue
+            if gate not in low:
+                absent.add(gate)
+                continue
+        if p in low:
+            return True
+    return False
 
 
 def _lines_holding(joined: str, needles: list[str]) -> list[int]:
