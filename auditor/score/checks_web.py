@@ -309,7 +309,7 @@ def _lines_with(lines: list[str], needed: frozenset[str] | None) -> list[int] | 
     in the lines joined; all lines where that proves nothing (no strings, a string with a newline,
     a character that IGNORECASE folds differently from str.lower)."""
     joined = "\n".join(lines)
-    if needed is None or any("\n" in n for n in needed) or any(c in joined for c in _FOLDS_TO_ASCII):
+    if needed is None or any("\n" in n for n in needed) or _folds_to_ascii(joined):
         return range(len(lines))
     low = joined.lower()  # lower() keeps every newline where it is, line by line
     hit: set[int] = set()
@@ -327,10 +327,15 @@ _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def _may_contain(text: str, needed: frozenset[str] | None, lower: str | None = None) -> bool:
-    if needed is None or any(c in text for c in _FOLDS_TO_ASCII):
+    if needed is None or _folds_to_ascii(text):
         return True
     low = text.lower() if lower is None else lower
-    return any(n in low for n in needed)
+    return _any_in(low, sorted(needed))
+
+
+def _folds_to_ascii(text: str) -> bool:
+    """Whether the text holds one of `_FOLDS_TO_ASCII` (never so in an ASCII text: no scan)."""
+    return not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII)
 
 
 def _required_strings(patterns: list[str]) -> frozenset[str] | None:
