@@ -163,3 +163,22 @@ def test_anchored_patterns_prefiltered_by_first_character_match_as_the_regex(pat
     expected = [any(re.search(p, line, re.IGNORECASE) for p in patterns) for line in lines]
     assert _match_lines(patterns, lines, text) == expected
     assert _match_lines(patterns, lines, text + " ΟΔΟΣ") == expected  # not ASCII: every line tried
+
+
+@pytest.mark.parametrize("text", [
+    "", "One. Two. Three.", "a line without an end\nanother one here.\n\nThird line is kept! Yes? Yes.",
+    "Kept line one here.\nKept line two here.\nKept line three.\nKept four here now.\nKept five here now.",
+    "x.\n" * 3 + "A sentence. Another sentence. A third one here.\n" * 2,
+])
+def test_c4_sentence_count_is_at_least_its_bound_and_q304_fires_as_without_it(text):
+    from auditor.score import load_rules
+    from auditor.score.checks import CHECKS
+
+    chk = CHECKS["c4_sentence_count"]
+    s = TextStats(text)
+    low, high = chk.bound(s, {"terminal_punct": True, "min_words": 3})
+    assert low <= chk.func(s, terminal_punct=True, min_words=3).value <= high
+    q304 = load_rules().get("Q304")
+    fired = q304.evaluate(TextStats(text))
+    value = q304.measure(TextStats(text)).value
+    assert (fired is not None) == (value < q304.min)

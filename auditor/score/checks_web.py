@@ -8,6 +8,7 @@ The definitions follow datatrove's C4QualityFilter and FineWebQualityFilter.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from auditor.document import Span
-from auditor.score.checks import Measure, check
+from auditor.score.checks import CHECKS, Measure, check
 from auditor.score.checks_template import _phrase_gates
 from auditor.score.signals import TextStats
 from auditor.segment import Piece
@@ -174,6 +175,19 @@ def c4_sentence_count(s: TextStats, terminal_punct: bool, min_words: int) -> Mea
     if "\0" in joined:  # NULs of the text itself are not sentence ends
         ends -= np.fromiter(map(str.count, kept, repeat("\0")), dtype=np.int64, count=len(kept))
     return Measure(int(np.maximum(ends, 1).sum()), detail={"kept_lines": len(kept)})
+
+
+def _c4_sentence_bound(s: TextStats, options: dict[str, Any]) -> tuple[float, float] | None:
+    """Every kept line counts at least one sentence, so the kept lines bound the count from below
+    (C4's line verdicts, shared with the line rule, are at hand): a text with 5+ kept lines spares
+    Q304 the sentence search."""
+    if set(options) - {"terminal_punct", "min_words"}:
+        return None
+    codes = _c4_codes(s, options.get("terminal_punct", True), options.get("min_words", 3))
+    return (float(np.count_nonzero(codes == 0)), float("inf"))
+
+
+CHECKS["c4_sentence_count"] = dataclasses.replace(CHECKS["c4_sentence_count"], bound=_c4_sentence_bound)
 
 
 @check("substring_count", "occurrences", substrings=["lorem ipsum"], ignore_case=True, c4_kept_only=False)
