@@ -182,3 +182,14 @@ def test_c4_sentence_count_is_at_least_its_bound_and_q304_fires_as_without_it(te
     fired = q304.evaluate(TextStats(text))
     value = q304.measure(TextStats(text)).value
     assert (fired is not None) == (value < q304.min)
+
+
+def test_no_repeated_line_means_no_repeated_paragraph():
+    # the premise of the paragraph rules' bound, on texts of varied paragraph shapes
+    rng = random.Random(9)
+    pieces = ["alpha beta", "  alpha beta", "gamma", "x" * 120, "delta\u00a0", "\t", "", " \x0b "]
+    for _ in range(400):
+        text = "\n".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 12)))
+        s = TextStats(text)
+        if s.line_repeats[0] == 0:
+            assert s.paragraph_repeats == (0, 0), repr(text)

@@ -247,6 +247,18 @@ def duplicated_ngram_char_ratio(s: TextStats, n: int) -> Measure:
     return Measure(_ratio(fast_duplicated_ngram_chars(s, n), s.lower_word_chars))
 
 
+def _no_repeated_line_bound(s: TextStats, options: dict[str, Any]) -> tuple[float, float] | None:
+    """(0, 0) where no line repeats: a repeated paragraph's lines, stripped, each repeat an earlier
+    line, so without repeated lines no paragraph repeats (the line counts are the line rules')."""
+    if options:
+        return None
+    return (0.0, 0.0) if s.line_repeats[0] == 0 else None
+
+
+for _name in ("duplicate_paragraph_ratio", "duplicate_paragraph_char_ratio"):
+    CHECKS[_name] = dataclasses.replace(CHECKS[_name], bound=_no_repeated_line_bound)
+
+
 def _top_ngram_bound(s: TextStats, options: dict[str, Any]) -> tuple[float, float] | None:
     """The most frequent n-gram occurs at most as often as the rarest of its words (each occurrence
     puts each of its words at a distinct place), so its characters times its count are at most, over
