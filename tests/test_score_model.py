@@ -181,7 +181,8 @@ def test_training_texts_get_their_domain_values_from_models_fitted_without_their
     m = MachineTextModel(kn=TrigramLM.fit(HUMAN))
     _, _, tails = m.featurize(texts)
     i = DOMAIN_NAMES.index("domain_logratio_mean")
-    inside = DomainLMs.fit([t for t, v in zip(tails, y) if v == 0], [t for t, v in zip(tails, y) if v == 1]).profile(tails)
+    inside = DomainLMs.fit([t for t, v in zip(tails, y, strict=True) if v == 0],
+                           [t for t, v in zip(tails, y, strict=True) if v == 1]).profile(tails)
     assert inside[y == 0, i].min() > inside[y == 1, i].max()  # memorised: perfectly "separated"
     oof = m._domain_oof(tails, y, np.arange(60) // 2)
     gap = oof[y == 0, i].mean() - oof[y == 1, i].mean()

@@ -179,7 +179,8 @@ class MachineTextModel:
         return np.hstack([dense, self.domain_.profile(tails)])
 
     # ------------------------------------------------------------ learning
-    def fit(self, texts: Sequence[str], labels: Sequence[int], groups: Sequence[Any] | None = None) -> MachineTextModel:
+    def fit(self, texts: Sequence[str], labels: Sequence[int] | np.ndarray,
+            groups: Sequence[Any] | np.ndarray | None = None) -> MachineTextModel:
         self.window_words = max(20, int(np.median([len(t.split()) for t in texts])))
         return self.fit_features(*self.featurize(texts), labels, groups)
 
@@ -197,7 +198,8 @@ class MachineTextModel:
         return out
 
     def fit_features(self, counts: sp.csr_matrix, dense: np.ndarray, tails: Sequence[Sequence[str]],
-                     labels: Sequence[int] | np.ndarray, groups: Sequence[Any] | None = None) -> MachineTextModel:
+                     labels: Sequence[int] | np.ndarray,
+                     groups: Sequence[Any] | np.ndarray | None = None) -> MachineTextModel:
         """Fit on featurize()'s output (cross-validation featurizes each text once). `groups` keep
         related texts (one article's human and machine versions) in one inner fold; without them
         each text is its own group."""
@@ -238,7 +240,8 @@ class MachineTextModel:
         words = np.bincount(rows, weights=tf.data * self.coef_ngrams_[tf.indices], minlength=tf.shape[0])
         return words + self._z(dense) @ self.coef_dense_ + self.intercept_
 
-    def decision_features(self, counts: sp.csr_matrix, dense: np.ndarray, tails: Sequence[Sequence[str]]) -> np.ndarray:
+    def decision_features(self, counts: sp.csr_matrix, dense: np.ndarray,
+                          tails: Sequence[Sequence[str]]) -> np.ndarray:
         """Logit of each featurized text: the regression's and the trees' logits mixed."""
         if self.coef_ngrams_ is None or self.coef_dense_ is None:
             raise ModelError("the model is not fitted")
@@ -406,8 +409,8 @@ def load_model(folder: Path | str | None = None) -> MachineTextModel:
     kn = TrigramLM.from_arrays(arrays, int(meta["kn_vocab"]))
     domain = DomainLMs.from_arrays(arrays, meta["domain_vocab"])
     trees = _Trees.from_arrays(arrays, float(meta["trees_baseline"])) if meta.get("trees_baseline") is not None else None
-    settings = ("C", "dense_weight", "intercept", "tree_weight", "tree_iter", "trees_baseline", "window_words", "max_windows",
-                "domain_vocab")
+    settings = ("C", "dense_weight", "intercept", "tree_weight", "tree_iter", "trees_baseline", "window_words",
+                "max_windows", "domain_vocab")
     info = {k: v for k, v in meta.items() if k not in settings}
     return MachineTextModel(
         C=float(meta["C"]), dense_weight=float(meta["dense_weight"]), tree_weight=float(meta["tree_weight"]),

@@ -183,7 +183,8 @@ class TrigramLM:
 
     @classmethod
     def from_arrays(cls, a: Any, vocab: int, prefix: str = "kn_") -> TrigramLM:
-        return cls(*(_Table(a[f"{prefix}{t}_keys"], a[f"{prefix}{t}"]) for t in ("tri", "ctx", "bi", "uni")), vocab)
+        tri, ctx, bi, uni = (_Table(a[f"{prefix}{t}_keys"], a[f"{prefix}{t}"]) for t in ("tri", "ctx", "bi", "uni"))
+        return cls(tri, ctx, bi, uni, vocab)
 
 
 # ---------------------------------------------------------------- in-domain human vs machine models
@@ -270,14 +271,16 @@ class DomainLMs:
         return out
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {k: v for name, lm in zip(_DOMAIN_PARTS, self.models(), strict=True) for k, v in lm.arrays(f"{name}_").items()}
+        return {k: v for name, lm in zip(_DOMAIN_PARTS, self.models(), strict=True)
+                for k, v in lm.arrays(f"{name}_").items()}
 
     def models(self) -> tuple[TrigramLM, TrigramLM, TrigramLM, TrigramLM]:
         return self.human, self.machine, self.skel_human, self.skel_machine
 
     @classmethod
     def from_arrays(cls, a: Any, vocab: Sequence[int]) -> DomainLMs:
-        h, m, sh, sm = (TrigramLM.from_arrays(a, int(v), f"{name}_") for name, v in zip(_DOMAIN_PARTS, vocab, strict=True))
+        h, m, sh, sm = (TrigramLM.from_arrays(a, int(v), f"{name}_")
+                        for name, v in zip(_DOMAIN_PARTS, vocab, strict=True))
         return cls(h, m, sh, sm)
 
 
@@ -499,13 +502,15 @@ def featurize(texts: Sequence[str], lm: TrigramLM) -> tuple[sp.csr_matrix, np.nd
             if j % 2 == 0:
                 words = [w for w in toks if w[0].isalnum()]
                 d, fv, pv = style_features(t)
-                prof += [basic_profile(t, words), d, fv, pv, kn_profile(l3[a:b], l2[a:b], l1[a:b], s3[a:b], s2[a:b], toks, isw)]
+                prof += [basic_profile(t, words), d, fv, pv,
+                         kn_profile(l3[a:b], l2[a:b], l1[a:b], s3[a:b], s2[a:b], toks, isw)]
             else:
                 if tails[i]:
                     grams = _gram_hashes(th[a:b][isw]) if isw.any() else np.zeros(0, np.int64)
                     cols.append(grams)
                     rows.append(np.full(len(grams), i, dtype=np.int64))
-                prof += [style_features(tail_texts[i], 0)[0], kn_profile(l3[a:b], l2[a:b], l1[a:b], s3[a:b], s2[a:b], toks, isw)]
+                prof += [style_features(tail_texts[i], 0)[0],
+                         kn_profile(l3[a:b], l2[a:b], l1[a:b], s3[a:b], s2[a:b], toks, isw)]
         dense[i] = np.concatenate(prof)
     r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
