@@ -40,7 +40,7 @@ def reference(texts: list[str]) -> list[list[float]]:
     prose = [lab.keep for lab in label_lines("\n".join(texts))]
     own = [_own(t) for t in texts]
     words = [len(words_of(t)) for t in texts]
-    short = [w <= 4 and not _TERMINAL.search(t) for t, w in zip(texts, words)]
+    short = [w <= 4 and not _TERMINAL.search(t) for t, w in zip(texts, words, strict=True)]
     runs = [0] * n
     for i in range(n):
         if short[i]:
@@ -50,11 +50,11 @@ def reference(texts: list[str]) -> list[list[float]]:
             while hi < n - 1 and short[hi + 1]:
                 hi += 1
             runs[i] = hi - lo + 1
-    long_prose = [1.0 if w >= 10 and _TERMINAL.search(t) else 0.0 for t, w in zip(texts, words)]
+    long_prose = [1.0 if w >= 10 and _TERMINAL.search(t) else 0.0 for t, w in zip(texts, words, strict=True)]
     marks = [1.0 if F._COMMENT_MARK.match(t.strip()) else 0.0 for t in texts]
     inside = [i for i, p in enumerate(prose) if p]
     first, last = (inside[0], inside[-1]) if inside else (n, -1)
-    prose_words = [w * lp for w, lp in zip(words, long_prose)]
+    prose_words = [w * lp for w, lp in zip(words, long_prose, strict=True)]
     total = sum(prose_words) or 1.0
     idx = [F.OWN_NAMES.index(name) for name in F.NEIGHBOUR]
     rows = []

@@ -57,7 +57,8 @@ def test_fit_separates_and_explains_with_named_features(small_model):
     assert p[np.array(labels) == 1].min() > p[np.array(labels) == 0].max()
     ex = small_model.explain(texts[1], k=400)  # every feature: the text's n-grams and the dense profile
     assert 0.5 < ex["probability"] <= 1 and len(ex["features"]) > len(FEATURE_NAMES)
-    assert [abs(f["contribution"]) for f in ex["features"]] == sorted((abs(f["contribution"]) for f in ex["features"]), reverse=True)
+    sizes = [abs(f["contribution"]) for f in ex["features"]]
+    assert sizes == sorted(sizes, reverse=True)
     assert any(f["feature"].startswith("words '") for f in ex["features"])
 
 
@@ -191,7 +192,8 @@ def test_training_texts_get_their_domain_values_from_models_fitted_without_their
 
 def test_cohesion_features_tell_a_drifting_continuation_from_a_consistent_one():
     opening = "Network Rail said the Dawlish line would reopen on Friday after repairs to the sea wall. "
-    consistent = opening + "Network Rail engineers worked on the Dawlish sea wall for weeks. The line reopens on Friday."
+    consistent = (opening + "Network Rail engineers worked on the Dawlish sea wall for weeks. "
+                  "The line reopens on Friday.")
     drifting = opening + "Meanwhile Apple unveiled a phone in California. Fans queued outside Tokyo stores overnight."
     idx = {n: i for i, n in enumerate(STYLE_NAMES)}
     a, _, _ = style_features(consistent, opening_words=15)
@@ -235,7 +237,7 @@ def test_score_without_model_and_with_select(seeds_dir, tmp_path):
 def test_train_command_writes_a_loadable_model(tmp_path):
     texts, labels = corpus(30)
     data = tmp_path / "train.jsonl"
-    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in zip(texts, labels)))
+    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in zip(texts, labels, strict=True)))
     lm = tmp_path / "human.txt"
     lm.write_text("\n".join(HUMAN * 3))
     res = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--lm-text", str(lm), "--C", "0.5"])

@@ -28,7 +28,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from auditor.clean.chars import (
-    ALPHA, BULLET_START, DECIMAL, SEP, SPACE, TERM, UPPER, WORD_CHAR, Segments, char_classes, lowered,
+    ALPHA,
+    BULLET_START,
+    DECIMAL,
+    SEP,
+    SPACE,
+    TERM,
+    UPPER,
+    WORD_CHAR,
+    Segments,
+    char_classes,
+    lowered,
 )
 from auditor.clean.text import label_lines, pattern_reason
 

@@ -248,7 +248,7 @@ class DedupIndex:
         )
         keys = self._keys(sigs)
         self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                            ((int(k), n) for n, row in zip(nums, keys) for k in row))
+                            ((int(k), n) for n, row in zip(nums, keys, strict=True) for k in row))
 
     def known(self, ids: Sequence[str]) -> set[str]:
         out: set[str] = set()

@@ -92,7 +92,7 @@ def _band_pairs(col: np.ndarray, max_bucket: int):
             a = order[sel[:, None] + ii[None, :]].ravel()
             b = order[sel[:, None] + jj[None, :]].ravel()
             yield np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1).astype(np.int64)
-    for s, e in zip(starts[~small], ends[~small]):
+    for s, e in zip(starts[~small], ends[~small], strict=True):
         members = np.sort(order[s:e])
         yield np.stack([members[:-1], members[1:]], axis=1).astype(np.int64)
 

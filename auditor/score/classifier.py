@@ -82,8 +82,9 @@ class _Trees:
         shift = np.repeat(offsets, [len(n) for n in nodes])
         return cls(cat["feature_idx"].astype(np.int32), cat["num_threshold"].astype(np.float64),
                    cat["missing_go_to_left"].astype(bool), (cat["left"] + shift).astype(np.int32),
-                   (cat["right"] + shift).astype(np.int32), cat["is_leaf"].astype(bool), cat["value"].astype(np.float64),
-                   cat["count"].astype(np.float64), offsets.astype(np.int32), float(np.ravel(h._baseline_prediction)[0]))
+                   (cat["right"] + shift).astype(np.int32), cat["is_leaf"].astype(bool),
+                   cat["value"].astype(np.float64), cat["count"].astype(np.float64), offsets.astype(np.int32),
+                   float(np.ravel(h._baseline_prediction)[0]))
 
     def decision(self, x: np.ndarray) -> np.ndarray:
         """Raw score (logit) of each row: the baseline plus one leaf value per tree, all trees walked at once."""
@@ -104,8 +105,10 @@ class _Trees:
 
     @classmethod
     def from_arrays(cls, a: Any, baseline: float) -> _Trees:
-        return cls(*(a[f"trees_{k}"] for k in ("feature", "threshold", "missing_left", "left", "right", "leaf",
-                                                 "value", "count", "roots")), baseline=baseline)
+        f, t, m, left, right, leaf, v, c, r = (a[f"trees_{k}"] for k in ("feature", "threshold", "missing_left",
+                                                                        "left", "right", "leaf", "value", "count",
+                                                                        "roots"))
+        return cls(f, t, m, left, right, leaf, v, c, r, baseline=baseline)
 
 
 @dataclass(slots=True)
@@ -282,7 +285,8 @@ class MachineTextModel:
         """The probability and the features that pushed it most, each with its contribution (logit)."""
         return self.predict_explain([text], threshold=-1.0, k=k)[1][0]
 
-    def predict_explain(self, texts: Sequence[str], threshold: float, k: int = 5) -> tuple[np.ndarray, dict[int, dict[str, Any]]]:
+    def predict_explain(self, texts: Sequence[str], threshold: float,
+                        k: int = 5) -> tuple[np.ndarray, dict[int, dict[str, Any]]]:
         """`predict_proba(texts)`, and the explanation of each text at or above `threshold` (by
         index): its probability and the k features that pushed it most, each with its contribution
         (logit) and value, averaged over the text's windows as the probability is. One
@@ -333,7 +337,8 @@ class MachineTextModel:
             feats = []
             for _, kind, j in top:
                 if kind == 0:
-                    feats.append({"feature": f"words '{names.get(int(grams[j]), '?')}'", "contribution": round(float(gc[j]), 4)})
+                    feats.append({"feature": f"words '{names.get(int(grams[j]), '?')}'",
+                                  "contribution": round(float(gc[j]), 4)})
                 else:
                     feats.append({"feature": ALL_NAMES[j], "contribution": round(float(fc[j]), 4),
                                   "value": round(float(raw[j]), 4)})
@@ -369,12 +374,14 @@ class MachineTextModel:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         assert self.kn is not None and self.idf_ is not None and self.domain_ is not None
-        trees = self.trees_.arrays() if self.trees_ is not None else {}
-        np.savez_compressed(
-            folder / "model.npz", idf=self.idf_, coef_ngrams=self.coef_ngrams_, coef_dense=self.coef_dense_,
-            dense_mean=self.dense_mean_, dense_scale=self.dense_scale_, **self.kn.arrays(), **self.domain_.arrays(),
-            **trees,
-        )
+        assert self.coef_ngrams_ is not None and self.coef_dense_ is not None
+        assert self.dense_mean_ is not None and self.dense_scale_ is not None
+        arrays: dict[str, np.ndarray] = {
+            "idf": self.idf_, "coef_ngrams": self.coef_ngrams_, "coef_dense": self.coef_dense_,
+            "dense_mean": self.dense_mean_, "dense_scale": self.dense_scale_,
+            **self.kn.arrays(), **self.domain_.arrays(), **(self.trees_.arrays() if self.trees_ is not None else {}),
+        }
+        np.savez_compressed(folder / "model.npz", **arrays)  # type: ignore[arg-type]  # numpy stubs: allow_pickle
         meta = {"format": FORMAT, "C": self.C, "dense_weight": self.dense_weight, "intercept": self.intercept_,
                 "tree_weight": self.tree_weight if self.trees_ is not None else 0.0, "tree_iter": self.tree_iter,
                 "trees_baseline": self.trees_.baseline if self.trees_ is not None else None,
@@ -408,7 +415,8 @@ def load_model(folder: Path | str | None = None) -> MachineTextModel:
         raise ModelError(f"{folder}: not an {FORMAT} model of this version of auditor")
     kn = TrigramLM.from_arrays(arrays, int(meta["kn_vocab"]))
     domain = DomainLMs.from_arrays(arrays, meta["domain_vocab"])
-    trees = _Trees.from_arrays(arrays, float(meta["trees_baseline"])) if meta.get("trees_baseline") is not None else None
+    trees = (_Trees.from_arrays(arrays, float(meta["trees_baseline"]))
+             if meta.get("trees_baseline") is not None else None)
     settings = ("C", "dense_weight", "intercept", "tree_weight", "tree_iter", "trees_baseline", "window_words",
                 "max_windows", "domain_vocab")
     info = {k: v for k, v in meta.items() if k not in settings}

@@ -291,12 +291,13 @@ _DOMAIN_PARTS = ("domain_human", "domain_machine", "domain_skeleton_human", "dom
 # Closed-class words (the usual stylometric set: Mosteller & Wallace 1964, Burrows 2002) plus
 # reporting verbs and a few very frequent news words; their rates say how a text is written,
 # not what it is about.
-FUNCTION_WORDS = """a about above after again against all am an and any are as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have having he her here hers
-herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or
-other our ours out over own same she should so some such than that the their theirs them then there these they this those
-through to too under until up very was we were what when where which while who whom why will with would you your also however
-said says according told added may might must one two first new last year years people""".split()
+FUNCTION_WORDS = """a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+off on once only or other our ours out over own same she should so some such than that the their theirs them then there
+these they this those through to too under until up very was we were what when where which while who whom why will
+with would you your also however said says according told added may might must one two first new last year years
+people""".split()
 _FIDX = {w: i for i, w in enumerate(dict.fromkeys(FUNCTION_WORDS))}
 _FW_SET = frozenset(_FIDX)
 _WORD_CLASS = ["<w0>", "<w1>", "<w2>", "<w3>", "<w4>"]  # a word's class in a skeleton: its length // 3, capped
@@ -309,7 +310,8 @@ STYLE_NAMES = [
     "adjacent_sentence_overlap", "adjacent_sentence_overlap_std", "sentence_novelty", "sentence_novelty_slope",
     "later_words_in_opening", "later_names_in_opening", "distinct_capitalised_rate", "capitalised_rate",
     "hapax_share", "repeated_content_share", "sentence_len_mean", "sentence_len_std", "sentence_len_cv",
-    "sentences_per_word", "word_len_mean", "word_len_std", "function_word_rate", "odd_quotes", "number_rate", "distinct_word_rate",
+    "sentences_per_word", "word_len_mean", "word_len_std", "function_word_rate", "odd_quotes", "number_rate",
+    "distinct_word_rate",
 ]
 
 

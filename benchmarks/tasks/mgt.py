@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "pred.jsonl"
         with open(pred, "w", encoding="utf-8") as f:
-            for (key, *_), p in zip(rows, prob):
+            for (key, *_), p in zip(rows, prob, strict=True):
                 f.write(json.dumps({"id": key, "score": float(p)}) + "\n")
         metrics = score("mgt", pred, None, None)
     metrics["cv"] = f"{args.folds}-fold GroupKFold by article"
