@@ -63,7 +63,8 @@ def test_finding_has_value_threshold_and_source(rules):
          "severity must be one of"),
         ('[rules.Q901]\nname="x"\ncheck="word_count"\nseverity="error"\nparams={maxx=1}\nmessage="m"\nexplanation="e"\nsource="s"',
          "unknown option 'maxx'"),
-        ('[rules.Q901]\nname="x"\ncheck="top_ngram_char_ratio"\nseverity="error"\nparams={max=1, n="2"}\nmessage="m"\nexplanation="e"\nsource="s"',
+        ('[rules.Q901]\nname="x"\ncheck="top_ngram_char_ratio"\nseverity="error"\nparams={max=1, n="2"}\n'
+         'message="m"\nexplanation="e"\nsource="s"',
          "option 'n' must be int"),
         ('[rules.Q901]\nname="x"\ncheck="word_count"\nseverity="error"\nparams={max=1}\nmessage="m"\nsource="s"',
          "field 'explanation' is required"),
