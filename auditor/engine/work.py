@@ -105,22 +105,20 @@ def exact_hash(text: str) -> int:
     return int.from_bytes(hashlib.sha1(normalize(text).encode()).digest()[:8], "little")
 
 
-def score_plan(rules: RuleSet) -> list[tuple[Any, dict[str, Any]]]:
-    """The document rules with their check options (bounds aside), worked out once per batch."""
-    # source rules run on a source's scorecard, not on one text
-    return [(rule, {k: v for k, v in rule.params.items() if k not in ("min", "max")})
-            for rule in rules if rule.scope == "document"]
+def score_plan(rules: RuleSet) -> list[Any]:
+    """The document rules (source rules run on a source's scorecard, not on one text)."""
+    return [rule for rule in rules if rule.scope == "document"]
 
 
-def _score(doc: Document, plan: list[tuple[Any, dict[str, Any]]]) -> tuple[dict[str, float], list[Finding]]:
+def _score(doc: Document, plan: list[Any]) -> tuple[dict[str, float], list[Finding]]:
     """Every rule's measured value, and the findings of the rules out of bounds."""
     from auditor.score.signals import TextStats
 
     stats = TextStats(doc.text)
     scores: dict[str, float] = {}
     findings: list[Finding] = []
-    for rule, extra in plan:
-        value = rule.check.func(stats, **extra).value
+    for rule in plan:  # each rule's memo key was worked out at load: measures shared between rules
+        value = rule.measure(stats).value
         scores[rule.code] = round(value, 4) if isinstance(value, float) else value
         if (rule.min is not None and value < rule.min) or (rule.max is not None and value > rule.max):
             f = rule.evaluate(stats)
@@ -135,7 +133,7 @@ def _error(doc_id: str, code: str, message: str, where: str = "") -> Outcome:
 
 
 def _process_one(doc: Document, config: StageConfig, model: Any = None,
-                 plan: list[tuple[Any, dict[str, Any]]] | None = None) -> tuple[Outcome, str | None]:
+                 plan: list[Any] | None = None) -> tuple[Outcome, str | None]:
     if not doc.readable:
         f = doc.findings[0] if doc.findings else None
         return _error(doc.id, f.code if f else "I000", f.message if f else "unreadable", doc.path), None
