@@ -6,7 +6,6 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -307,8 +306,8 @@ def score_cmd(
     """Score each text: {"id", "scores": {"machine_text", "quality", "templated"}, "findings"} per record."""
     from auditor.config import load_settings
     from auditor.io import read_inputs, write_jsonl
-    from auditor.pipeline import rules_for
-    from auditor.score.scoring import score_documents, texts_to_score
+    from auditor.io.writers import jsonl_line
+    from auditor.score.scoring import rules_for, score_documents, texts_to_score
 
     try:
         settings = load_settings(
@@ -324,7 +323,7 @@ def score_cmd(
         records = score_documents(docs, rs, mdl, threshold)
         if str(output) == "-":
             for rec in records:
-                sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                sys.stdout.write(jsonl_line(rec) + "\n")
             return
         n = write_jsonl(output, records)
     except AuditorError as e:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.check.policy import SeedPolicy
-from auditor.clean import CleanSettings
+from auditor.clean_settings import CleanSettings
 from auditor.decide import FilterSettings
 from auditor.dedup import DedupSettings
 from auditor.errors import ConfigError

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from auditor.clean.classify import Thresholds, classify_lines
 from auditor.clean.html import (
@@ -35,20 +34,8 @@ from auditor.clean.lines import Line, split_lines, word_count, words_of
 from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
 from auditor.clean.text import label_page, pattern_reason, strip_text
+from auditor.clean_settings import CleanSettings
 from auditor.document import Document, Finding, Removal, Severity, Span
-
-
-@dataclass(frozen=True, slots=True)
-class CleanSettings:
-    templates: bool = True
-    template_min_docs: int = 3
-    template_max_words: int = 25
-    template_max_lines: int = 200_000  # distinct line hashes kept per source (bounded memory)
-    min_html_words: int = 20  # below this, trafilatura's output is judged too little
-    html_timeout_s: float = 10.0  # per page; 0 = no limit
-    line_model: bool = True  # use the trained line classifier on plain text (else the rules alone)
-    keep_in_prose: float = 0.3  # P(content) a line inside the main prose stretch needs to stay
-    keep_outside: float = 0.8  # P(content) any other line needs to stay
 
 
 def plain_text_of(doc: Document) -> str:

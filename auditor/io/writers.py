@@ -41,11 +41,17 @@ def _umask() -> int:
     return mask
 
 
+# One encoder for every record (json.dumps with any option builds a new one per call); its
+# output is json.dumps(rec, ensure_ascii=False)'s.
+jsonl_line = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
     """Write records as JSON lines atomically; return how many were written."""
     n = 0
     with atomic_writer(path) as f:
+        write = f.write
         for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False, sort_keys=False) + "\n")
+            write(jsonl_line(rec) + "\n")
             n += 1
     return n

@@ -14,20 +14,39 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.clean import CleanSettings, clean_corpus
+from auditor.clean_settings import CleanSettings
 from auditor.document import Document, Finding, Severity
+from auditor.errors import ConfigError
 from auditor.score.checks import CHECKS, memo_key
-from auditor.score.rules import RuleSet
+from auditor.score.rules import RuleSet, default_rules_dir, load_rules
 from auditor.score.signals import TextStats
 
-if TYPE_CHECKING:  # the classifier (scipy, its features) is imported only where a model is used:
-    # `auditor score --no-model` starts faster without it (the scoring benchmark counts start-up)
+if TYPE_CHECKING:  # the classifier (scipy, its features) is imported only where a model is used, and
+    # the cleaner (lxml, the line model) only where a text is cleaned: `auditor score --no-clean
+    # --no-model` starts faster without them (the scoring benchmark counts start-up)
+    from auditor.config import Settings
     from auditor.score.classifier import MachineTextModel
 
 MACHINE_TEXT_CODE = "M001"
 TEMPLATED_SIGNALS = 5
+
+
+def rules_for(settings: Settings) -> RuleSet:
+    """The shipped rules plus the user's `rules` files (only those with `default_rules` off).
+
+    Also `auditor.pipeline.rules_for`, which imports every stage; this one imports only the rules."""
+    paths: list[Path | str] = [default_rules_dir()] if settings.default_rules else []
+    paths += list(settings.rules)
+    if not paths:
+        raise ConfigError("no rules to run: the shipped rules are off (--no-default-rules) and no --rules given")
+    rules = load_rules(paths)
+    for prefix in (*settings.select, *settings.ignore):
+        if not any(r.code.startswith(prefix) for r in rules):
+            raise ConfigError(f"no rule code starts with '{prefix}' (see `auditor rules list`)")
+    return rules.filtered(list(settings.select), list(settings.ignore))
 
 
 def machine_text_finding(prob: float, explanation: dict[str, Any], threshold: float) -> Finding:
@@ -69,13 +88,18 @@ def texts_to_score(docs: Iterable[Document], settings: CleanSettings | None) -> 
     docs = list(docs)
     if settings is None:
         html = [d for d in docs if d.kind == "html" and d.readable]
-        clean_corpus(html, dataclasses.replace(CleanSettings(), templates=False))
+        if html:
+            from auditor.clean import clean_corpus
+
+            clean_corpus(html, dataclasses.replace(CleanSettings(), templates=False))
         cleaned = {id(d) for d in html}
         for doc in docs:
             if id(doc) not in cleaned:
                 doc.text = doc.text or doc.raw
             doc.clean_info["scored"] = "main text" if id(doc) in cleaned else "raw"
         return docs
+    from auditor.clean import clean_corpus
+
     clean_corpus(docs, settings)
     for doc in docs:
         doc.clean_info["scored"] = "cleaned"
