@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from auditor.clean import clean_corpus
 from auditor.config import Settings
 from auditor.dedup import find_duplicates, repeated_passages
 from auditor.document import AuditResult, Document, Finding, Severity
-from auditor.errors import ConfigError
 from auditor.io import read_inputs
 from auditor.limits import DocumentTimeout, apply_size_limit, deadline, timeout_finding
-from auditor.score import RuleSet, default_rules_dir, load_rules
+from auditor.score import RuleSet
+from auditor.score.scoring import rules_for  # also here: the stages' entry point
 from auditor.sources import find_stories, resolve_sources, scorecards
-
-
-def rules_for(settings: Settings) -> RuleSet:
-    """The shipped rules plus the user's `rules` files (only those with `default_rules` off)."""
-    paths: list[Path | str] = [default_rules_dir()] if settings.default_rules else []
-    paths += list(settings.rules)
-    if not paths:
-        raise ConfigError("no rules to run: the shipped rules are off (--no-default-rules) and no --rules given")
-    rules = load_rules(paths)
-    for prefix in (*settings.select, *settings.ignore):
-        if not any(r.code.startswith(prefix) for r in rules):
-            raise ConfigError(f"no rule code starts with '{prefix}' (see `auditor rules list`)")
-    return rules.filtered(list(settings.select), list(settings.ignore))
 
 
 def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet | None = None) -> AuditResult:

@@ -36,8 +36,7 @@ TEMPLATED_SIGNALS = 5
 
 def rules_for(settings: Settings) -> RuleSet:
     """The shipped rules plus the user's `rules` files (only those with `default_rules` off).
-
-    Also `auditor.pipeline.rules_for`, which imports every stage; this one imports only the rules."""
+    Importing it loads only the rules, not the other stages (`auditor.pipeline` re-exports it)."""
     paths: list[Path | str] = [default_rules_dir()] if settings.default_rules else []
     paths += list(settings.rules)
     if not paths:
