@@ -153,9 +153,14 @@ def beyond_chance(m: np.ndarray, off: np.ndarray | None = None) -> np.ndarray:
     """(m[i, j] - b[i]) / (1 - b[i]), clipped to [0, 1], b[i] the median of row i off the diagonal."""
     off = ~np.eye(len(m), dtype=bool) if off is None else off
     base = np.median(m[off].reshape(len(m), len(m) - 1), axis=1)[:, None]
-    out = np.clip((m - base) / np.maximum(1.0 - base, 1e-9), 0.0, 1.0)
+    out = share_beyond(m, base)
     np.fill_diagonal(out, 0.0)
     return out
+
+
+def share_beyond(share: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """A share taken beyond its chance level `base`: (share - base) / (1 - base), clipped to [0, 1]."""
+    return np.clip((share - base) / np.maximum(1.0 - base, 1e-9), 0.0, 1.0)
 
 
 def reuse_via(pair: np.ndarray) -> np.ndarray:

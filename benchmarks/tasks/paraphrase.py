@@ -55,6 +55,7 @@ def graded_pair_reuse(texts: list[str], pairs: list[tuple[int, int]], max_n: int
     symmetrised, with each text's chance level taken over SAMPLE other texts drawn at random."""
     from scipy.sparse import csr_matrix
 
+    from auditor.dedup.rewrites import share_beyond
     from auditor.dedup.shingles import Shingler
 
     a = np.array([i for i, _ in pairs])
@@ -74,7 +75,5 @@ def graded_pair_reuse(texts: list[str], pairs: list[tuple[int, int]], max_n: int
         base = np.nanmedian(share, axis=1)
         ca, cb = inter / np.maximum(sizes[a], 1), inter / np.maximum(sizes[b], 1)
         raw += np.maximum(ca, cb)
-        ka = np.clip((ca - base[a]) / np.maximum(1 - base[a], 1e-9), 0, 1)
-        kb = np.clip((cb - base[b]) / np.maximum(1 - base[b], 1e-9), 0, 1)
-        graded += np.maximum(ka, kb)
+        graded += np.maximum(share_beyond(ca, base[a]), share_beyond(cb, base[b]))
     return graded / max_n, raw / max_n
