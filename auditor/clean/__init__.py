@@ -30,10 +30,10 @@ from auditor.clean.html import (
     time_limit,
     trim_furniture_ends,
 )  # fmt: skip
-from auditor.clean.lines import Line, split_lines, word_count, words_of
+from auditor.clean.lines import split_lines, word_count, words_of
 from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
-from auditor.clean.text import label_page, pattern_reason, strip_text
+from auditor.clean.text import LabelledPage, label_page, pattern_reason, strip_text
 from auditor.clean_settings import CleanSettings
 from auditor.document import Document, Finding, Removal, Severity, Span
 
@@ -97,44 +97,34 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
         lm_text, lm_removals = strip_text(plain, labels)
         if _line_model_covers(text, lm_text, text_words):
-            marks = _extractor_marks(plain, text)
-            nonblank = [lab for lab in labels if lab.line.stripped]
+            idx, _, by_extractor = _extractor_marks(page, text)
             doc.text, doc.removals = lm_text, lm_removals
             doc.clean_info["method"] = "line-model (trafilatura kept only part of a prose page)"
             doc.clean_info["confidence"] = _agreement(
-                [keep for keep, _ in marks],
-                [lab.keep for lab in nonblank],
-                [word_count(lab.line.stripped) for lab in nonblank],
-            )
+                by_extractor, [labels[i].keep for i in idx], [page.counts[i] for i in idx])
             return
     text, trimmed = trim_furniture_ends(text, rendering, pattern_reason)
     doc.clean_info["words_after"] = word_count(text) if trimmed else text_words
-    kept = _lines_in(text)
-    by_extractor: list[bool] = []
-    by_rules: list[bool] = []
-    words: list[int] = []
+    idx, norms, by_extractor = _extractor_marks(page, text)
     removals: list[Removal] = []
-    for lab, line, n in zip(page.labels, page.stripped, page.counts, strict=True):
-        if not line:
-            continue
-        norm = " ".join(line.split())
-        keep = norm in kept
+    for i, norm, keep in zip(idx, norms, by_extractor, strict=True):
         if not keep:
-            removals.append(Removal(Span(lab.line.start, lab.line.end, "raw"), lab.line.text,
-                                    trimmed.get(norm, "trafilatura")))  # fmt: skip
-        by_extractor.append(keep)
-        by_rules.append(lab.keep)
-        words.append(n)
+            line = page.labels[i].line
+            removals.append(Removal(Span(line.start, line.end, "raw"), line.text, trimmed.get(norm, "trafilatura")))
     doc.text = text
     doc.removals = removals
     doc.clean_info["method"] = "trafilatura"
-    doc.clean_info["confidence"] = _agreement(by_extractor, by_rules, words)
+    doc.clean_info["confidence"] = _agreement(
+        by_extractor, [page.labels[i].keep for i in idx], [page.counts[i] for i in idx])
 
 
-def _extractor_marks(plain: str, text: str) -> list[tuple[bool, Line]]:
-    """Per non-blank line of the rendering: did trafilatura keep it?"""
+def _extractor_marks(page: LabelledPage, text: str) -> tuple[list[int], list[str], list[bool]]:
+    """Per non-blank line of the rendering (`page`): its index, its words joined by single spaces,
+    and whether trafilatura's `text` kept it."""
     kept = _lines_in(text)
-    return [(" ".join(ln.stripped.split()) in kept, ln) for ln in split_lines(plain) if ln.stripped]
+    idx = [i for i, s in enumerate(page.stripped) if s]
+    norms = [" ".join(page.stripped[i].split()) for i in idx]
+    return idx, norms, [n in kept for n in norms]
 
 
 # When trafilatura keeps only a part of a page that is prose from top to bottom (a blog page,
