@@ -136,3 +136,34 @@ def test_html_word_counts_are_those_of_the_rendering(model):
     for doc in clean_corpus(docs, CleanSettings(templates=False), model):
         assert doc.clean_info["words_before"] == word_count(doc.raw_text) > 0
         assert doc.clean_info["words_after"] == word_count(doc.text)
+
+
+# Pages for the parser: a form (the elements lxml.html's own lookup gives subclasses), a doctype
+# line (repaired), an XML encoding declaration in a str (parsed from bytes), a fragment, not HTML.
+PARSE_CASES = [
+    BLOG,
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">\n<html><body><form action="/s">'
+    '<label for="q">Search</label><input name="q" value="x"><select name="s"><option>a</option></select>'
+    "<textarea name=t>hi</textarea></form><p>" + POSTS[0] + "</p></body></html>",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>' + POSTS[1] + "</p></body></html>",
+    "<div><p>" + POSTS[2] + "</p><p>" + POSTS[3] + "</p></div>",
+    "<p>just one paragraph</p>",
+    "plain words, no markup at all",
+    "",
+]
+
+
+@pytest.mark.parametrize("html", PARSE_CASES)
+def test_parse_html_gives_trafilaturas_tree_and_output(html):
+    import trafilatura
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    ours, theirs = parse_html(html), load_html(html)
+    assert (ours is None) == (theirs is None)
+    if ours is None:
+        return
+    assert etree.tostring(ours, encoding="unicode") == etree.tostring(theirs, encoding="unicode")
+    assert all(type(el) is type(ours) for el in ours.iter(etree.Element))  # one element class throughout
+    for kw in ({}, {"include_comments": False, "include_tables": True}):
+        assert trafilatura.extract(ours, **kw) == trafilatura.extract(html, **kw)

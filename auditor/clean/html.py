@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+import lxml.html
 from lxml import etree
 
 from auditor.clean.features import Block
@@ -49,13 +50,50 @@ class Rendering:
     blocks: list[Block]
 
 
+# trafilatura's parser options (trafilatura.utils.HTML_PARSER), with one change: every element is
+# an lxml.html.HtmlElement, chosen by lxml's C-level default lookup instead of lxml.html's Python
+# `HtmlElementClassLookup.lookup`, which runs each time a Python proxy of a node is made (about
+# 3,500 times per cleaneval page between our rendering and trafilatura's passes; a tenth of
+# trafilatura's time there). That lookup only gives form, input, select, textarea and label their
+# own subclasses (form-field properties trafilatura never reads): trafilatura's output is the same
+# (tests/test_html_extraction.py compares the two parses).
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+))  # fmt: skip
+
+
 def parse_html(html: str) -> etree._Element | None:
-    """Parse with trafilatura's loader (encoding repair, its parser options); None if it is not HTML."""
-    from trafilatura.utils import load_html
+    """The page's tree as trafilatura's loader (trafilatura.utils.load_html) makes it: its encoding
+    repair, its parser options, its fallbacks and its not-HTML test, with `_PARSER`; None if it is not HTML."""
+    from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
     try:
-        return load_html(html)
+        html = decode_file(html)
+        beginning = html[:50].lower()
+        dubious = is_dubious_html(beginning)
+        html = repair_faulty_html(html, beginning)
     except (ValueError, TypeError, etree.LxmlError):
+        return None
+    tree, from_bytes = None, False
+    try:
+        tree = lxml.html.fromstring(html, parser=_PARSER)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree, from_bytes = _parse_bytes(html), True
+    except Exception:  # noqa: BLE001 -- as load_html: any parser failure, then the bytes are tried
+        tree = None
+    if (tree is None or len(tree) < 1) and not from_bytes:
+        tree = _parse_bytes(html)
+    return None if tree is not None and dubious and len(tree) < 2 else tree
+
+
+def _parse_bytes(html: str) -> etree._Element | None:
+    try:
+        return lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except Exception:  # noqa: BLE001 -- as trafilatura.utils.fromstring_bytes
         return None
 
 
