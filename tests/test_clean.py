@@ -203,17 +203,17 @@ def test_line_model_predicts_bit_identically_to_a_tree_by_tree_walk(model):
 
 
 def test_features_of_a_labelled_page_are_those_of_its_lines_relabelled(model):
-    """classify_lines passes text.py's labels of the page on to line_features (blank lines, patterns
-    inside menu runs, a second prose block); they must equal what line_features works out alone."""
-    from auditor.clean.text import label_lines_with_reasons
+    """classify_lines passes text.py's labels and counts of the page on to the features (blank lines,
+    patterns inside menu runs, a second prose block); they must equal what line_features works out alone."""
+    from auditor.clean.features import page_features
+    from auditor.clean.text import label_page
 
-    page = "\n".join(["  Home ", "", "Share", "Log in", "Weather", "", *PROSE, "  ", "Tweet this", "More news",
+    text = "\n".join(["  Home ", "", "Share", "Log in", "Weather", "", *PROSE, "  ", "Tweet this", "More news",
                       "Latest", "Tags: buses", "", PROSE[0], PROSE[1], "\t", "Copyright 2024 Example Media"])
-    labels, reasons, words = label_lines_with_reasons(page)
-    idx = [i for i, lab in enumerate(labels) if lab.line.stripped]
-    texts = [labels[i].line.stripped for i in idx]
-    labelled = ([labels[i].keep for i in idx], [reasons[i] for i in idx], [words[i] for i in idx])
-    assert line_features(PageLines(texts), labelled) == line_features(PageLines(texts))
+    page = label_page(text)
+    idx = [i for i, s in enumerate(page.stripped) if s]
+    texts = [page.stripped[i] for i in idx]
+    assert page_features(page, idx).tolist() == line_features(PageLines(texts))
 
 
 def test_pattern_prefilter_knows_every_character_that_folds_to_ascii():

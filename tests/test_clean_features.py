@@ -130,17 +130,54 @@ def test_character_classes_are_those_of_the_regexes_over_all_of_unicode():
     assert np.array_equal(flag(C.ALPHA), where(r"[^\W\d_]"))
     assert np.array_equal(flag(C.SEP), where(F._SEPARATOR.pattern))
     assert np.array_equal(flag(C.UPPER), np.array([c.isupper() for c in chars]))
-    assert np.array_equal(flag(C.TERM), where(_TERMINAL.pattern.removesuffix(r"\s*$")))
-    assert np.array_equal(flag(C.BULLET_START), where(r"[-*•·>»▪●◦]|\d"))
+    terminal = _TERMINAL.pattern.removesuffix(r"\s*$")
+    assert re.fullmatch(terminal, "x") is None and all(re.fullmatch(terminal, c) for c in C.TERMINALS)
+    assert len(C.TERMINALS) == 9 and np.array_equal(flag(C.SPACE), np.array([c.isspace() for c in chars]))
+    for text in ["", " ", "end.", "end. \u3000", "end.x", "»", "a\u2019\t"]:  # _TERMINAL: the last solid character
+        assert C.ends_sentence(text) == (_TERMINAL.search(text) is not None)
 
 
-def test_only_ascii_letters_and_the_kelvin_sign_lower_case_to_ascii_letters():
-    """Stop words are found as runs of ASCII letters (features._stop_word_starts): no other character
-    lower-cases to ASCII letters, and the Kelvin sign's k is in no stop word."""
-    ascii_lower = set("abcdefghijklmnopqrstuvwxyz")
-    odd = [c for c in map(chr, range(128, sys.maxunicode + 1)) if set(c.lower()) <= ascii_lower and c.lower()]
-    assert odd == ["\u212a"] and not any("k" in w for w in F.STOP_WORDS)
-    assert max(map(len, F.STOP_WORDS)) == F._STOP_MAX
+def test_lower_casing_a_character_into_one_keeps_it_a_word_character_or_not():
+    """Stop words are counted among the \\w+ words of the lower-cased page (features._stop_counts), as
+    many per line as the page's own words: lower-casing must not move a word's ends."""
+    chars = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) == 1)
+    lower = "".join(c.lower() for c in chars)
+    assert len(chars) > 1_000_000
+    assert [m.span() for m in re.finditer(r"\w+", chars)] == [m.span() for m in re.finditer(r"\w+", lower)]
+    assert not [c for c in chars if c.isspace() and re.match(r"\w", c)]  # punctuation: neither, counted
+
+
+@pytest.mark.parametrize("name", sorted(name for name, lines in PAGES.items() if any(t.strip() for t in lines)))
+def test_features_of_a_labelled_page_equal_the_reference_of_its_stripped_lines(name):
+    """classify_lines takes the features from text.py's labelled page (features.page_features: its
+    counts over unstripped lines, blank lines between): they must be the reference's of the page's
+    non-blank lines, stripped."""
+    from auditor.clean.text import label_page
+
+    lines = PAGES[name]
+    text = "\n".join(f" {t}\t" if k % 2 else t for k, t in enumerate(lines)) + "\n\n  \n" + "\n".join(lines[::-1])
+    page = label_page(text)
+    idx = [i for i, t in enumerate(page.stripped) if t]
+    want = np.asarray(reference([page.stripped[i] for i in idx]), dtype=np.float64)
+    got = F.page_features(page, idx)
+    assert np.array_equal(got, want), [F.feature_names(False)[k] for k in np.nonzero(got != want)[1]]
+
+
+def test_packed_class_counts_equal_one_sum_per_class():
+    """chars.Segments.counts sums four classes per uint64 (texts under 2**16 characters) and one class
+    at a time beyond: both must be the per-line counts of each class."""
+    for text in ["\n".join(PAGES["unicode"] + PAGES["many patterns"]), "Ab cD\n\n" + "Ǆx Yz, » 1 " * 7000]:
+        flags, _ = C.char_classes(text)
+        lines = text.split("\n")
+        lengths = np.array([len(t) for t in lines])
+        ends = np.cumsum(lengths + 1) - 1
+        seg = C.Segments(ends - lengths, ends)
+        want = [[sum(c.isupper() for c in t), len(re.findall(r"\d", t)), len(re.findall(r"\w", t)),
+                 len(re.findall(r"\s", t)), len(re.findall(r"[^\W\d_]+", t)),
+                 sum(w[0].isupper() for w in re.findall(r"[^\W\d_]+", t)), len(F._SEPARATOR.findall(t)),
+                 len(re.findall(r"\w+", t))] for t in lines]  # fmt: skip
+        assert seg.counts(flags).tolist() == want
+    assert len(text) > C.PACKED_MAX
 
 
 PATTERN_PAGE = [

@@ -24,26 +24,28 @@ FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 # Per-character classes, as bit flags: the regex character classes counted per line, decided per
 # character (tests/test_clean_features.py checks them against the regexes over all of Unicode).
-UPPER, DECIMAL, WORD_CHAR, SPACE, ALPHA, SEP, TERM, BULLET_START = (1 << k for k in range(8))
+UPPER, DECIMAL, WORD_CHAR, SPACE, ALPHA, SEP = (1 << k for k in range(6))
 _SEPARATORS = "|»›•·/>"  # features._SEPARATOR's characters
-_TERMINALS = ".!?…\"”’»)"  # text._TERMINAL's characters
-_BULLET_MARKS = "-*•·>»▪●◦"  # features._BULLET's marks
+TERMINALS = ".!?…\"”’»)"  # text._TERMINAL's characters
 
 
 def char_flags(c: str) -> int:
     """The classes of one character: isupper (str.isupper), \\d (isdecimal), \\w (isalnum or _),
-    \\s (isspace), [^\\W\\d_] (isalnum, not decimal), a separator, a sentence end, a bullet's start."""
+    \\s (isspace), [^\\W\\d_] (isalnum, not decimal), a separator."""
     word = c.isalnum() or c == "_"
     return (
         (UPPER if c.isupper() else 0) | (DECIMAL if c.isdecimal() else 0) | (WORD_CHAR if word else 0)
         | (SPACE if c.isspace() else 0) | (ALPHA if c.isalnum() and not c.isdecimal() else 0)
-        | (SEP if c in _SEPARATORS else 0) | (TERM if c in _TERMINALS else 0)
-        | (BULLET_START if c in _BULLET_MARKS or c.isdecimal() else 0)
+        | (SEP if c in _SEPARATORS else 0)
     )
 
 
-_ASCII_FLAGS = np.array([char_flags(chr(i)) for i in range(128)], dtype=np.uint8)
-_ASCII_FLAGS.flags.writeable = False
+# The flags of the first code points (Latin, Greek, Cyrillic, general punctuation, ...: the characters
+# of nearly every page measured), looked up; the page's characters beyond are worked out one by one.
+_TABLE_SIZE = 0x3000
+_TABLE_FLAGS = np.array([char_flags(chr(i)) for i in range(_TABLE_SIZE)], dtype=np.uint8)
+_TABLE_FLAGS.flags.writeable = False
+_ASCII_FLAGS = _TABLE_FLAGS[:128]
 
 
 def char_classes(doc: str) -> tuple[np.ndarray, np.ndarray]:
@@ -52,11 +54,12 @@ def char_classes(doc: str) -> tuple[np.ndarray, np.ndarray]:
         cp = np.frombuffer(doc.encode("ascii"), dtype=np.uint8)
         return _ASCII_FLAGS.take(cp), cp
     cp = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    out = np.empty(len(cp), dtype=np.uint8)
-    low = cp < 128
-    out[low] = _ASCII_FLAGS.take(cp[low])
-    uniq, inverse = np.unique(cp[~low], return_inverse=True)  # the page's few distinct non-ASCII characters
-    out[~low] = np.array([char_flags(chr(c)) for c in uniq.tolist()], dtype=np.uint8).take(inverse)
+    beyond = cp >= _TABLE_SIZE
+    if not beyond.any():
+        return _TABLE_FLAGS.take(cp), cp
+    out = _TABLE_FLAGS.take(np.where(beyond, 0, cp))
+    uniq, inverse = np.unique(cp[beyond], return_inverse=True)  # the page's few distinct characters beyond
+    out[beyond] = np.array([char_flags(chr(c)) for c in uniq.tolist()], dtype=np.uint8).take(inverse)
     return out, cp
 
 
@@ -72,6 +75,43 @@ def lowered(doc: str) -> str | None:
     return low if len(low) == len(doc) else None
 
 
+# Per-line counts of several classes from one cumulative sum: each character's classes are looked up as
+# one uint64 holding four 16-bit counters (a table per flag byte), so that summed over the text no counter
+# carries into the next as long as the text is shorter than 2**16 characters (longer texts: one sum per
+# class). PACKED_BY_FLAGS: upper, decimal, word, space characters; PACKED_BY_STARTS, indexed by
+# flags | run starts << 8 (run starts: flags & ~previous flags): alpha runs, alpha runs that open with a
+# capital, separators, word runs.
+PACKED_MAX = 1 << 16
+_BYTE = np.arange(256, dtype=np.uint64)
+
+
+def _packed(*bits: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(bits[0]), dtype=np.uint64)
+    for k, b in enumerate(bits):
+        out |= b.astype(np.uint64) << np.uint64(16 * k)
+    return out
+
+
+def _bit(x: np.ndarray, flag: int) -> np.ndarray:
+    return (x & flag) != 0
+
+
+PACKED_BY_FLAGS = _packed(_bit(_BYTE, UPPER), _bit(_BYTE, DECIMAL), _bit(_BYTE, WORD_CHAR), _bit(_BYTE, SPACE))
+_FLAGS16, _STARTS16 = np.arange(1 << 16, dtype=np.uint64) & 0xFF, np.arange(1 << 16, dtype=np.uint64) >> 8
+PACKED_BY_STARTS = _packed(_bit(_STARTS16, ALPHA), _bit(_STARTS16, ALPHA) & _bit(_FLAGS16, UPPER),
+                           _bit(_FLAGS16, SEP), _bit(_STARTS16, WORD_CHAR))
+del _FLAGS16, _STARTS16
+PACKED_BY_FLAGS.flags.writeable = False
+PACKED_BY_STARTS.flags.writeable = False
+_FIELD_SHIFTS = np.array([0, 16, 32, 48], dtype=np.uint64)
+
+
+def ends_sentence(text: str) -> bool:
+    """text._TERMINAL.search(text): the last character of text.rstrip() is one of TERMINALS."""
+    solid = text.rstrip()
+    return bool(solid) and solid[-1] in TERMINALS
+
+
 @dataclass(slots=True)
 class Segments:
     """Lines as [start, end) spans of their texts joined by "\\n", for per-line sums of per-character flags."""
@@ -84,21 +124,22 @@ class Segments:
         np.cumsum(per_char, out=cs[1:])
         return cs.take(self.ends) - cs.take(self.starts)
 
-    def last_solid_is(self, flags: np.ndarray, bit: int) -> np.ndarray:
-        """Per line: is its last character that is not space (the last of str.rstrip()) of class `bit`."""
-        out = np.zeros(len(self.starts), dtype=bool)
-        if not len(flags):
-            return out
-        pos = np.arange(len(flags), dtype=np.int64)
-        last_solid = np.maximum.accumulate(np.where((flags & SPACE) != 0, -1, pos))
-        at = last_solid.take(np.maximum(self.ends - 1, 0))
-        has = (self.ends > self.starts) & (at >= self.starts)
-        out[has] = (flags.take(at[has]) & bit) != 0
-        return out
-
-    def lines_of(self, positions: list[int]) -> np.ndarray:
-        """The line index of each character position."""
-        return np.searchsorted(self.starts, np.asarray(positions, dtype=np.int64), side="right") - 1
+    def counts(self, flags: np.ndarray) -> np.ndarray:
+        """Per line (rows), the counts of the eight classes (columns) of PACKED_BY_FLAGS then
+        PACKED_BY_STARTS, from the class `flags` of the text's characters."""
+        starts = flags.copy()
+        starts[1:] &= ~flags[:-1]
+        if len(flags) >= PACKED_MAX:  # a counter could carry into the next: one sum per class
+            cols = [_bit(flags, UPPER), _bit(flags, DECIMAL), _bit(flags, WORD_CHAR), _bit(flags, SPACE),
+                    _bit(starts, ALPHA), _bit(starts, ALPHA) & _bit(flags, UPPER), _bit(flags, SEP),
+                    _bit(starts, WORD_CHAR)]  # fmt: skip
+            return np.stack([self.count(c) for c in cols], axis=1)
+        cs = np.zeros((len(flags) + 1, 2), dtype=np.uint64)
+        cs[1:, 0] = PACKED_BY_FLAGS.take(flags)
+        cs[1:, 1] = PACKED_BY_STARTS.take((starts.astype(np.uint16) << 8) | flags)
+        np.cumsum(cs, axis=0, out=cs)
+        per_line = cs.take(self.ends, axis=0) - cs.take(self.starts, axis=0)
+        return ((per_line[:, :, None] >> _FIELD_SHIFTS) & 0xFFFF).reshape(len(self.starts), 8).astype(np.int64)
 
     def with_words(self, low: str | None, words: tuple[str, ...]) -> list[int]:
         """The lines where the lower-cased page `low` holds one of `words` (all lines when None)."""
@@ -110,15 +151,9 @@ class Segments:
             at = low.find(w)
             while at >= 0:
                 line = bisect_right(starts, at) - 1
+                if line < 0 or at >= ends[line]:  # between the spans (where they leave text out)
+                    at = low.find(w, at + 1)
+                    continue
                 found.add(line)
                 at = low.find(w, ends[line])  # on from the next line
         return sorted(found)
-
-    def matching(self, rx: re.Pattern[str], texts: list[str], candidates: list[int], strip: bool = False,
-                 ) -> np.ndarray:
-        """Per line: does `rx` find a match in it (`rx.match` of the stripped line with `strip`); tried only
-        on the `candidates`, the lines a prefilter says it may match."""
-        out = np.zeros(len(self.starts), dtype=bool)
-        for i in candidates:
-            out[i] = (rx.match(texts[i].strip()) if strip else rx.search(texts[i])) is not None
-        return out

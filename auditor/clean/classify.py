@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.clean.features import PageLines, feature_matrix
+from auditor.clean.features import page_features
 from auditor.clean.model import LineModel
 from auditor.clean.text import LineLabel, label_lines, label_page
 
@@ -35,14 +35,14 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
     if model is None:
         return label_lines(text)
     page = label_page(text)
-    labels, reasons = page.labels, page.reasons
+    labels = page.labels
     idx = [i for i, s in enumerate(page.stripped) if s]
     if len(idx) < MIN_MODEL_LINES:
         return labels
-    # The features label the non-blank lines joined; blank lines weigh nothing in text.py's labeller,
-    # so its labels of these lines are those it gave them here: passed on, not worked out again.
-    labelled = ([labels[i].keep for i in idx], [reasons[i] for i in idx])
-    probs = model.predict(feature_matrix(PageLines([page.stripped[i] for i in idx]), labelled))
+    # The features are those of the non-blank lines joined; blank lines weigh nothing in text.py's
+    # labeller, so its labels of these lines are those it gave them here: passed on, not worked out
+    # again, and so are its counts (features.page_features).
+    probs = model.predict(page_features(page, idx))
     fenced = _fenced([labels[i] for i in idx])
     for i, p, behind_fence in zip(idx, probs.tolist(), fenced, strict=True):
         lab = labels[i]

@@ -27,20 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.clean.chars import (
-    ALPHA,
-    BULLET_START,
-    DECIMAL,
-    SEP,
-    SPACE,
-    TERM,
-    UPPER,
-    WORD_CHAR,
-    Segments,
-    char_classes,
-    lowered,
-)
-from auditor.clean.text import label_lines, pattern_reason
+from auditor.clean.chars import DECIMAL, Segments, char_classes, ends_sentence, lowered
+from auditor.clean.text import LabelledPage, label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).
 STOP_WORDS = frozenset(
@@ -107,6 +95,7 @@ HTML_NAMES = [
     "in_extractor", "extractor_used",
 ]  # fmt: skip
 NEIGHBOUR = ["log_words", "terminal", "stop_share", "pattern", "very_short"]
+_NEAR = [OWN_NAMES.index(name) for name in NEIGHBOUR]
 
 
 def feature_names(html: bool) -> list[str]:
@@ -123,18 +112,7 @@ def feature_names(html: bool) -> list[str]:
 # looked up, so that the vectorised features are those of the per-line code to the last bit.
 _LOG1P = np.array([math.log1p(i) for i in range(4096)], dtype=np.float64)
 _LOG1P.flags.writeable = False
-_STOP_MAX = max(map(len, STOP_WORDS))
-
-
-def _stop_code(w: str) -> int:
-    code = 0
-    for k in range(_STOP_MAX):
-        code = code * 32 + (ord(w[k]) - 96 if k < len(w) else 0)
-    return code
-
-
-_STOP_CODES = np.array(sorted(map(_stop_code, STOP_WORDS)), dtype=np.int64)
-_STOP_CODES.flags.writeable = False
+_WORD = re.compile(r"\w+", re.UNICODE)
 # Prefilters, found in the lower-cased page (see chars.lowered): a line without one of the words cannot
 # match the pattern (_COMMENT_MARK, _URLISH), so the pattern is not tried on it.
 _COMMENT_WORDS = ("comment", "respons", "repl", "reaction", "says", "said", "wrote", "writes", "join the")
@@ -144,41 +122,28 @@ _URL_WORDS = ("http", "www.", ".com", "@")
 def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | None) -> list[int]:
     """The lines _DATEISH may match: each of its forms holds a digit, "/", "." or "-" and a digit
     (12/03/2020, 2020-03-12), or an ASCII letter or "." then " " and a digit ("March 12, 2020"); with no
-    character that IGNORECASE folds to ASCII (`low` not None), [a-z] matches ASCII letters alone."""
+    character that IGNORECASE folds to ASCII (`low` not None), [a-z] matches ASCII letters alone. Such
+    three characters hold no line break (nor space at their ends), so they lie in one line."""
     if low is None or len(cp) < 3:
         return list(range(len(seg.starts)))
     digit = (f & DECIMAL) != 0
     mid = cp[1:-1]
     before = cp[:-2] | 0x20
     letter_or_dot = ((before >= 97) & (before <= 122)) | (cp[:-2] == 46)
-    dated = digit[2:] & (((mid == 32) & letter_or_dot) | (digit[:-2] & ((mid == 47) | (mid == 46) | (mid == 45))))
-    return np.unique(seg.lines_of((np.flatnonzero(dated) + 1).tolist())).tolist()
+    dated = np.zeros(len(cp), dtype=bool)  # at the middle character of the three
+    dated[1:-1] = digit[2:] & (((mid == 32) & letter_or_dot) | (digit[:-2] & ((mid == 47) | (mid == 46) | (mid == 45))))
+    return np.flatnonzero(seg.count(dated)).tolist()
 
 
-def _stop_word_starts(cp: np.ndarray, word: np.ndarray, word_start: np.ndarray) -> np.ndarray:
-    """Per character: does a word (\\w+ run) start here whose lower case is a stop word. Stop words are
-    ASCII letters without a k, and only ASCII letters and the Kelvin sign lower-case to ASCII letters
-    (tests/test_clean_features.py), so a stop word is a run of 1-5 ASCII letters: coded 5 bits a letter."""
-    starts = np.flatnonzero(word_start)
-    word_end = word.copy()
-    word_end[:-1] &= ~word[1:]
-    length = np.flatnonzero(word_end) - starts + 1
-    short = length <= _STOP_MAX
-    starts, length = starts[short], length[short]
-    letters = np.zeros(len(cp) + _STOP_MAX, dtype=np.int64)  # a-z (either case) 1..26, else 0
-    low = cp.astype(np.int64) | 0x20
-    letters[: len(cp)] = np.where((low >= 97) & (low <= 122), low - 96, 0)
-    code = np.zeros(len(starts), dtype=np.int64)
-    ok = np.ones(len(starts), dtype=bool)
-    for k in range(_STOP_MAX):
-        within = k < length
-        c = letters.take(starts + k)
-        ok &= ~within | (c > 0)
-        code = code * 32 + np.where(within, c, 0)
-    at = np.minimum(np.searchsorted(_STOP_CODES, code), len(_STOP_CODES) - 1)
-    out = np.zeros(len(cp), dtype=bool)
-    out[starts[ok & (_STOP_CODES.take(at) == code)]] = True
-    return out
+def _stop_counts(doc: str, low: str | None, words: np.ndarray) -> np.ndarray:
+    """Per line of `doc` (its lines hold `words` \\w+ words each, in order): the words whose lower case is a
+    stop word. In `low` (chars.lowered(doc)) the words lie where they lie in `doc` (lower-casing one
+    character into one keeps it a word character or not: tests/test_clean_features.py), lower-cased."""
+    found = _WORD.findall(low) if low is not None else [w.lower() for w in _WORD.findall(doc)]
+    cs = np.zeros(len(found) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(STOP_WORDS.__contains__, found), dtype=bool, count=len(found)), out=cs[1:])
+    last = np.cumsum(words)
+    return cs.take(last) - cs.take(last - words)
 
 
 def _log1p(a: np.ndarray) -> np.ndarray:
@@ -196,66 +161,60 @@ def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 @dataclass(slots=True)
-class _OwnColumns:
-    """The OWN_NAMES features of every line, as columns, and the per-line facts the page features reuse."""
+class _LineFacts:
+    """What each line's features are worked out from, however it was counted (feature_matrix from the
+    lines alone, page_features from text.py's labelled page)."""
 
-    matrix: np.ndarray  # (lines, len(OWN_NAMES))
-    words: np.ndarray  # \w+ words per line
+    texts: list[str]
+    classes: np.ndarray  # (lines, 8) int: chars.Segments.counts of the line
+    punct: np.ndarray  # characters neither word nor space (_PUNCT)
     terminal: np.ndarray  # bool: _TERMINAL finds a sentence end
+    stop: np.ndarray  # words that are stop words
+    prose: np.ndarray  # bool: text.py's labeller keeps the line
+    reasons: list[str]  # the boilerplate pattern naming it, or ""
+    dated: list[int]  # the lines _DATEISH may match (a prefilter's)
+    urlish: list[int]  # the lines _URLISH may match
+    commented: list[int]  # the lines _COMMENT_MARK may match
 
 
-def _own_columns(texts: list[str], doc: str, low: str | None, seg: Segments, reasons: list[str]) -> _OwnColumns:
-    """Each line's own features, for all lines at once from the flags of the joined text `doc`: what the
-    per-line regexes count, counted per character and summed per line (see the reference in
-    tests/test_clean_features.py)."""
+def _matching(rx: re.Pattern[str], texts: list[str], candidates: list[int], strip: bool = False) -> np.ndarray:
+    """Per line: does `rx` find a match in it (`rx.match` of the stripped line with `strip`); tried only
+    on the `candidates`, the lines a prefilter says it may match."""
+    out = np.zeros(len(texts), dtype=bool)
+    for i in candidates:
+        out[i] = (rx.match(texts[i].strip()) if strip else rx.search(texts[i])) is not None
+    return out
+
+
+def _own_columns(facts: _LineFacts) -> np.ndarray:
+    """Each line's own features (OWN_NAMES), as columns (see the reference in tests/test_clean_features.py)."""
+    texts, classes = facts.texts, facts.classes
     n = len(texts)
-    f, cp = char_classes(doc)
-    word = (f & WORD_CHAR) != 0
-    alpha = (f & ALPHA) != 0
-    space = (f & SPACE) != 0
-    # starts of maximal runs (the lines' "\n" separators are in no run)
-    word_start = word.copy()
-    word_start[1:] &= ~word[:-1]
-    alpha_start = alpha.copy()
-    alpha_start[1:] &= ~alpha[:-1]
-    words = seg.count(word_start)
-    n_alpha = seg.count(alpha_start)
+    words = classes[:, 7]
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    stop = seg.count(_stop_word_starts(cp, word, word_start))
-    terminal = seg.last_solid_is(f, TERM)  # rstrip()'s last character ends a sentence
-    # the first character that is not space, per line (len(doc) where none)
-    pos = np.arange(len(f), dtype=np.int64)
-    first_solid = np.minimum.accumulate(np.where(space, len(f), pos)[::-1])[::-1] if len(f) else pos
-    nonempty = seg.ends > seg.starts
-    at_start = first_solid.take(np.minimum(seg.starts, max(len(f) - 1, 0))) if len(f) else np.full(n, 0)
-    may_bullet = nonempty & (at_start < seg.ends)
-    may_bullet[may_bullet] = (f.take(at_start[may_bullet]) & BULLET_START) != 0
-    bullet = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(may_bullet).tolist():  # the few lines opening with a mark or a digit
-        bullet[i] = _BULLET.match(texts[i]) is not None
     cols = [
         _log1p(words),
         _log1p(chars),
-        terminal,
-        _share(stop, words),
-        _share(seg.count(alpha_start & ((f & UPPER) != 0)), n_alpha),
-        _share(seg.count((f & UPPER) != 0), chars),
-        _share(seg.count((f & DECIMAL) != 0), chars),
-        _share(seg.count(~(word | space)), chars),
-        np.minimum(seg.count((f & SEP) != 0), 5) / 5,
-        seg.matching(_URLISH, texts, seg.with_words(low, _URL_WORDS)),
-        seg.matching(_DATEISH, texts, _date_candidates(cp, f, seg, low)),
-        bullet,
-        np.fromiter(map(bool, reasons), dtype=bool, count=n),
-        _share(seg.count(cp == 44), words),  # commas
+        facts.terminal,
+        _share(facts.stop, words),
+        _share(classes[:, 5], classes[:, 4]),  # alpha words opening with a capital
+        _share(classes[:, 0], chars),  # upper case
+        _share(classes[:, 1], chars),  # digits
+        _share(facts.punct, chars),
+        np.minimum(classes[:, 6], 5) / 5,  # separators
+        _matching(_URLISH, texts, facts.urlish),
+        _matching(_DATEISH, texts, facts.dated),
+        [_BULLET.match(t) is not None for t in texts],
+        [bool(r) for r in facts.reasons],
+        _share(np.fromiter((t.count(",") for t in texts), dtype=np.int64, count=n), words),
         words <= 4,
         (words >= 5) & (words <= 9),
-        _share(seg.count(word), words) / 10,
+        _share(classes[:, 2], words) / 10,  # word characters
     ]
     matrix = np.empty((n, len(cols)), dtype=np.float64)
     for k, col in enumerate(cols):
         matrix[:, k] = col
-    return _OwnColumns(matrix, words, terminal)
+    return matrix
 
 
 def _window_share(flags: np.ndarray, before: int, after: int) -> np.ndarray:
@@ -277,15 +236,14 @@ def _short_runs(short: np.ndarray) -> np.ndarray:
     return np.where(short, lengths.take(run), 0)
 
 
-def _context(texts: list[str], low: str | None, seg: Segments, words: np.ndarray, prose: np.ndarray,
-             long_prose: np.ndarray) -> list[np.ndarray]:
+def _context(facts: _LineFacts, words: np.ndarray, long_prose: np.ndarray) -> list[np.ndarray]:
     """Block-level context per line: reader comments begun, distance from the main stretch of prose,
     the prose density of a wide window, and how much of the page's prose lies before and after."""
-    n = len(texts)
-    marks = seg.matching(_COMMENT_MARK, texts, seg.with_words(low, _COMMENT_WORDS), strip=True)
+    n = len(facts.texts)
+    marks = _matching(_COMMENT_MARK, facts.texts, facts.commented, strip=True)
     seen_mark = np.zeros(n, dtype=bool)  # a mark on an earlier line
     seen_mark[1:] = np.logical_or.accumulate(marks)[:-1]
-    inside = np.flatnonzero(prose)
+    inside = np.flatnonzero(facts.prose)
     first, last = (int(inside[0]), int(inside[-1])) if len(inside) else (n, -1)
     i = np.arange(n)
     dist = np.where(i < first, first - i, np.where(i > last, i - last, 0))
@@ -303,8 +261,7 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
 
     `labelled`: what text.py's labeller already found for these lines (a caller that labelled the
     page they came from, blank lines and all: the same labels as of the lines joined), per line:
-    whether it keeps the line and the boilerplate pattern naming it (see classify.py); further
-    items are ignored.
+    whether it keeps the line and the boilerplate pattern naming it; further items are ignored.
     """
     texts = page.texts
     n = len(texts)
@@ -319,30 +276,69 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     ends = np.cumsum(lengths + 1) - 1
     seg = Segments(ends - lengths, ends)
+    flags, cp = char_classes(doc)
     low = lowered(doc)
-    own = _own_columns(texts, doc, low, seg, reasons)
-    words = own.words
-    prose = np.fromiter(prose_list, dtype=bool, count=n)
+    classes = seg.counts(flags)
+    terminal = np.fromiter(map(ends_sentence, texts), dtype=bool, count=n)
+    facts = _LineFacts(
+        texts, classes, lengths - classes[:, 2] - classes[:, 3], terminal,
+        _stop_counts(doc, low, classes[:, 7]), np.fromiter(prose_list, dtype=bool, count=n), reasons,
+        _date_candidates(cp, flags, seg, low), seg.with_words(low, _URL_WORDS), seg.with_words(low, _COMMENT_WORDS),
+    )  # fmt: skip
+    return _features(facts, page)
+
+
+def page_features(page: LabelledPage, idx: list[int]) -> np.ndarray:
+    """feature_matrix of the lines `idx` of text.py's labelled `page` (its non-blank lines, stripped),
+    from what the labeller counted on the way: a line's characters of each class but space are those of
+    its stripped text, and its space characters those of the stripped text plus what strip() removed."""
+    text_lines = [lab.line.text for lab in page.labels]
+    texts = [page.stripped[i] for i in idx]
+    classes = page.classes.take(idx, axis=0)
+    full = np.fromiter((len(text_lines[i]) for i in idx), dtype=np.int64, count=len(idx))
+    seg = page.seg
+    where = {line: k for k, line in enumerate(idx)}
+
+    def kept(lines: list[int]) -> list[int]:
+        return [where[i] for i in lines if i in where]
+
+    doc = "\n".join(text_lines)
+    stop = _stop_counts(doc, page.low, page.classes[:, 7]).take(idx)
+    facts = _LineFacts(
+        texts, classes, full - classes[:, 2] - classes[:, 3], np.array([page.terminal[i] for i in idx], dtype=bool),
+        stop, np.array([page.labels[i].keep for i in idx], dtype=bool), [page.reasons[i] for i in idx],
+        kept(_date_candidates(page.code_points, page.flags, seg, page.low)), kept(seg.with_words(page.low, _URL_WORDS)),
+        kept(seg.with_words(page.low, _COMMENT_WORDS)),
+    )  # fmt: skip
+    return _features(facts, PageLines(texts))
+
+
+def _features(facts: _LineFacts, page: PageLines) -> np.ndarray:
+    texts = facts.texts
+    n = len(texts)
+    own = _own_columns(facts)
+    words = facts.classes[:, 7]
+    terminal = facts.terminal
     counts = Counter(texts)
     dups = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
-    long_prose = (words >= 10) & own.terminal
+    long_prose = (words >= 10) & terminal
     cols = [
         np.arange(n) / max(1, n - 1),
-        prose,
+        facts.prose,
         np.minimum(dups - 1, 3) / 3,
-        np.minimum(_short_runs((words <= 4) & ~own.terminal), 10) / 10,
+        np.minimum(_short_runs((words <= 4) & ~terminal), 10) / 10,
         _window_share(long_prose, 3, 3),
         np.full(n, math.log1p(n)),
-        *_context(texts, low, seg, words, prose, long_prose),
+        *_context(facts, words, long_prose),
     ]
     width = len(feature_names(page.blocks is not None))
     out = np.zeros((n, width), dtype=np.float64)
-    k = own.matrix.shape[1]
-    out[:, :k] = own.matrix
+    k = own.shape[1]
+    out[:, :k] = own
     for col in cols:
         out[:, k] = col
         k += 1
-    near = own.matrix[:, [OWN_NAMES.index(name) for name in NEIGHBOUR]]
+    near = own[:, _NEAR]
     m = len(NEIGHBOUR)
     for shift in (-1, 1, -2, 2):  # prev, next, prev2, next2; zeros beyond the page
         if shift < 0:

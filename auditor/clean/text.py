@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from auditor.clean.chars import FOLDS_TO_ASCII, TERM, WORD_CHAR, Segments, char_classes, lowered
+from auditor.clean.chars import FOLDS_TO_ASCII, Segments, char_classes, ends_sentence, lowered
 from auditor.clean.lines import Line, split_lines, word_count
 from auditor.document import Removal, Span
 
@@ -101,10 +101,9 @@ def _pattern_reason(s: str, words: int) -> str:
     return ""
 
 
-def _pattern_reasons(text: str, stripped: list[str], counts: list[int], seg: Segments) -> list[str]:
-    """_pattern_reason of every line of `text` (its `stripped` lines with their word `counts`): each
-    pattern is tried only on the lines where the lower-cased text holds one of its words."""
-    low = lowered(text)
+def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], seg: Segments) -> list[str]:
+    """_pattern_reason of every line of a text (its `stripped` lines with their word `counts`; `low`:
+    chars.lowered(text)): each pattern is tried only on the lines where `low` holds one of its words."""
     if low is None:  # a character that folds to ASCII, or one that lower-cases to two
         return [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts, strict=True)]
     opening: list[str] | None = None
@@ -125,16 +124,6 @@ def _pattern_reasons(text: str, stripped: list[str], counts: list[int], seg: Seg
                 out[i] = name
                 break
     return out
-
-
-def _words_and_ends(text: str, seg: Segments) -> tuple[list[int], list[bool]]:
-    """Per line of `text`: its number of words (\\w+ runs, lines.word_count) and whether it ends a
-    sentence (_TERMINAL finds one: its last character that is not space is a sentence end)."""
-    flags = char_classes(text)[0]
-    word = (flags & WORD_CHAR) != 0
-    start = word.copy()
-    start[1:] &= ~word[:-1]
-    return seg.count(start).tolist(), seg.last_solid_is(flags, TERM).tolist()
 
 
 def _weight(s: str, n: int, reason: str, terminal: bool) -> float:
@@ -183,6 +172,13 @@ class LabelledPage:
     stripped: list[str]  # the line without surrounding space
     reasons: list[str]  # the boilerplate pattern naming it (before other labels overwrote the reason)
     counts: list[int]  # its words
+    # what the line features (features.py) count again otherwise:
+    terminal: list[bool]  # it ends a sentence (_TERMINAL)
+    classes: np.ndarray  # (lines, 8): its characters of each class, chars.Segments.counts
+    seg: Segments  # the lines' spans in the text
+    flags: np.ndarray  # the class flags of the text's characters (chars.char_classes)
+    code_points: np.ndarray  # and their code points
+    low: str | None  # chars.lowered(text)
 
 
 def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPage:
@@ -191,8 +187,11 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     stripped = [ln.text.strip() for ln in lines]
     seg = Segments(np.fromiter((ln.start for ln in lines), dtype=np.int64, count=len(lines)),
                    np.fromiter((ln.end for ln in lines), dtype=np.int64, count=len(lines)))
-    counts, ends = _words_and_ends(text, seg)
-    reasons = _pattern_reasons(text, stripped, counts, seg)
+    flags, code_points = char_classes(text)
+    classes = seg.counts(flags)
+    counts, ends = classes[:, 7].tolist(), list(map(ends_sentence, stripped))
+    low = lowered(text)
+    reasons = _pattern_reasons(low, stripped, counts, seg)
     weights = [_weight(s, n, r, t) for s, n, r, t in zip(stripped, counts, reasons, ends, strict=True)]
     first, last, main = _best_segment(weights)
     labels = [LineLabel(ln, True) for ln in lines]
@@ -231,7 +230,7 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
             for k in run:
                 labels[k].keep, labels[k].reason = False, "menu-run"
         run = []
-    return LabelledPage(labels, stripped, reasons, counts)
+    return LabelledPage(labels, stripped, reasons, counts, ends, classes, seg, flags, code_points, low)
 
 
 def strip_text(text: str, labels: list[LineLabel] | None = None) -> tuple[str, list[Removal]]:
