@@ -231,11 +231,14 @@ def _summarise(doc: Document) -> None:
     )
 
 
-def _strip_templates(text: str, source: str, templates: TemplateIndex) -> tuple[str, list[Removal]]:
+def _strip_templates(
+    text: str, source: str, templates: TemplateIndex, keys: list[bytes | None]
+) -> tuple[str, list[Removal]]:
+    """`text` without its template lines (`keys`: templates.keys(text))."""
     kept: list[str] = []
     removed: list[Removal] = []
-    for ln in split_lines(text):
-        if ln.stripped and templates.is_template(source, ln.text):
+    for ln, key in zip(split_lines(text), keys, strict=True):
+        if templates.is_key_template(source, key):
             removed.append(Removal(Span(ln.start, ln.end, "text"), ln.text, "template-line"))
         else:
             kept.append(ln.text)
@@ -252,16 +255,18 @@ def clean_corpus(docs: Iterable[Document], settings: CleanSettings, model: LineM
     # a template line recurs in template_min_docs documents: fewer (the filter's one) can have none
     if settings.templates and sum(d.readable for d in docs) >= settings.template_min_docs:
         templates = TemplateIndex(settings.template_min_docs, settings.template_max_words, settings.template_max_lines)
-        for doc in docs:
+        keys: dict[int, list[bytes | None]] = {}  # per document: its lines hashed once, for both passes
+        for i, doc in enumerate(docs):
             if doc.readable:
-                templates.add(doc.source, doc.text)
+                keys[i] = templates.keys(doc.text)
+                templates.add(doc.source, doc.text, keys[i])
         # a source none of whose lines recur in enough documents has nothing to strip: no line looked up
         with_templates = {src for src in templates.counts if templates.template_lines(src)}
-        for doc in docs:
+        for i, doc in enumerate(docs):
             if not doc.readable:
                 continue
             if doc.source in with_templates:
-                doc.text, extra = _strip_templates(doc.text, doc.source, templates)
+                doc.text, extra = _strip_templates(doc.text, doc.source, templates, keys.pop(i))
                 doc.removals += extra
                 if extra:
                     doc.clean_info.pop("words_after", None)
