@@ -137,14 +137,15 @@ def test_character_classes_are_those_of_the_regexes_over_all_of_unicode():
         assert C.ends_sentence(text) == (_TERMINAL.search(text) is not None)
 
 
-def test_lower_casing_a_character_into_one_keeps_it_a_word_character_or_not():
-    """Stop words are counted among the \\w+ words of the lower-cased page (features._stop_counts), as
-    many per line as the page's own words: lower-casing must not move a word's ends."""
-    chars = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) == 1)
-    lower = "".join(c.lower() for c in chars)
-    assert len(chars) > 1_000_000
-    assert [m.span() for m in re.finditer(r"\w+", chars)] == [m.span() for m in re.finditer(r"\w+", lower)]
-    assert not [c for c in chars if c.isspace() and re.match(r"\w", c)]  # punctuation: neither, counted
+def test_only_ascii_letters_and_the_kelvin_sign_lower_case_to_ascii_letters():
+    """Stop words are found as runs of ASCII letters (features._stop_counts): no other character
+    lower-cases to ASCII letters, the Kelvin sign's k is in no stop word, and no character is both a word
+    character and space (features: punctuation is what is neither)."""
+    ascii_lower = set("abcdefghijklmnopqrstuvwxyz")
+    odd = [c for c in map(chr, range(128, sys.maxunicode + 1)) if set(c.lower()) <= ascii_lower and c.lower()]
+    assert odd == ["\u212a"] and not any("k" in w for w in F.STOP_WORDS)
+    assert all(set(w) <= ascii_lower for w in F.STOP_WORDS)
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and re.match(r"\w", c)]
 
 
 @pytest.mark.parametrize("name", sorted(name for name, lines in PAGES.items() if any(t.strip() for t in lines)))
@@ -203,3 +204,16 @@ def test_page_pattern_reasons_equal_each_lines_pattern_reason(extra):
     assert reasons == [pattern_reason(line) for line in lines]
     assert counts == [len(words_of(line)) for line in lines]
     assert sum(map(bool, reasons)) >= 20
+
+
+def test_word_count_of_a_long_text_counts_the_words_findall_finds():
+    """lines.word_count counts runs of word characters in texts of 300 characters or more: the count must
+    be that of \\w+ (words_of) on every kind of text, the whole of Unicode included."""
+    from auditor.clean.lines import word_count
+
+    every = "".join(map(chr, range(0, sys.maxunicode + 1, 7)))
+    texts = [every, " " + every, "\n".join(PAGES["unicode"] * 9), "x" * 400, " " * 400, "a_b 3c " * 60,
+             "\n".join(PAGES["folds to ascii"] * 9), "Ab" * 149 + " cd", "Ab" * 150 + " cd"]  # fmt: skip
+    for text in texts:
+        assert word_count(text) == len(words_of(text)), text[:40]
+    assert word_count(texts[0]) > 100

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.clean.chars import DECIMAL, Segments, char_classes, ends_sentence, lowered
+from auditor.clean.chars import DECIMAL, WORD_CHAR, Segments, char_classes, ends_sentence, lowered
 from auditor.clean.text import LabelledPage, label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).
@@ -112,7 +112,6 @@ def feature_names(html: bool) -> list[str]:
 # looked up, so that the vectorised features are those of the per-line code to the last bit.
 _LOG1P = np.array([math.log1p(i) for i in range(4096)], dtype=np.float64)
 _LOG1P.flags.writeable = False
-_WORD = re.compile(r"\w+", re.UNICODE)
 # Prefilters, found in the lower-cased page (see chars.lowered): a line without one of the words cannot
 # match the pattern (_COMMENT_MARK, _URLISH), so the pattern is not tried on it.
 _COMMENT_WORDS = ("comment", "respons", "repl", "reaction", "says", "said", "wrote", "writes", "join the")
@@ -135,13 +134,28 @@ def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | No
     return np.flatnonzero(seg.count(dated)).tolist()
 
 
-def _stop_counts(doc: str, low: str | None, words: np.ndarray) -> np.ndarray:
-    """Per line of `doc` (its lines hold `words` \\w+ words each, in order): the words whose lower case is a
-    stop word. In `low` (chars.lowered(doc)) the words lie where they lie in `doc` (lower-casing one
-    character into one keeps it a word character or not: tests/test_clean_features.py), lower-cased."""
-    found = _WORD.findall(low) if low is not None else [w.lower() for w in _WORD.findall(doc)]
+# Stop words are ASCII letters without a k, and only ASCII letters and the Kelvin sign lower-case to ASCII
+# letters (tests/test_clean_features.py): a word is a stop word when it is a run of ASCII letters whose lower
+# case is one. The page is spelt as bytes for that, one a character: an ASCII letter as its lower case, any
+# other word character "_", anything else " ", so that its words are the bytes' whitespace-separated runs.
+_STOP_BYTES = frozenset(w.encode("ascii") for w in STOP_WORDS)
+_STOP_SPELLING = np.array([ord(chr(i).lower()) if chr(i).isalpha() else 95 if chr(i).isalnum() or i == 95 else 32
+                           for i in range(128)], dtype=np.uint8)  # fmt: skip
+_WORD_SPELLING = np.where((np.arange(256) & WORD_CHAR) != 0, 95, 32).astype(np.uint8)  # by class flags
+
+
+def _stop_counts(flags: np.ndarray, cp: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Per line of a text (its characters' class `flags` and code points `cp`; its lines hold `words` \\w+
+    words each, in order): the words whose lower case is a stop word."""
+    if cp.dtype == np.uint8:  # ASCII
+        spelt = _STOP_SPELLING.take(cp)
+    else:
+        spelt = _WORD_SPELLING.take(flags)
+        ascii_ = cp < 128
+        spelt[ascii_] = _STOP_SPELLING.take(cp[ascii_])
+    found = spelt.tobytes().split()
     cs = np.zeros(len(found) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(STOP_WORDS.__contains__, found), dtype=bool, count=len(found)), out=cs[1:])
+    np.cumsum(np.fromiter(map(_STOP_BYTES.__contains__, found), dtype=bool, count=len(found)), out=cs[1:])
     last = np.cumsum(words)
     return cs.take(last) - cs.take(last - words)
 
@@ -282,7 +296,7 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
     terminal = np.fromiter(map(ends_sentence, texts), dtype=bool, count=n)
     facts = _LineFacts(
         texts, classes, lengths - classes[:, 2] - classes[:, 3], terminal,
-        _stop_counts(doc, low, classes[:, 7]), np.fromiter(prose_list, dtype=bool, count=n), reasons,
+        _stop_counts(flags, cp, classes[:, 7]), np.fromiter(prose_list, dtype=bool, count=n), reasons,
         _date_candidates(cp, flags, seg, low), seg.with_words(low, _URL_WORDS), seg.with_words(low, _COMMENT_WORDS),
     )  # fmt: skip
     return _features(facts, page)
@@ -302,8 +316,7 @@ def page_features(page: LabelledPage, idx: list[int]) -> np.ndarray:
     def kept(lines: list[int]) -> list[int]:
         return [where[i] for i in lines if i in where]
 
-    doc = "\n".join(text_lines)
-    stop = _stop_counts(doc, page.low, page.classes[:, 7]).take(idx)
+    stop = _stop_counts(page.flags, page.code_points, page.classes[:, 7]).take(idx)
     facts = _LineFacts(
         texts, classes, full - classes[:, 2] - classes[:, 3], np.array([page.terminal[i] for i in idx], dtype=bool),
         stop, np.array([page.labels[i].keep for i in idx], dtype=bool), [page.reasons[i] for i in idx],

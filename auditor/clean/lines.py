@@ -6,10 +6,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+
+from auditor.clean.chars import WORD_CHAR, char_classes
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
+_COUNT_FROM = 300  # characters; below, findall is the cheaper count (measured)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,4 +51,9 @@ def words_of(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    """len(words_of(text)); in a longer text counted as the starts of runs of word characters
+    (chars.char_classes: the same characters as \\w), which builds no word."""
+    if len(text) < _COUNT_FROM:
+        return len(_WORD.findall(text))
+    word = (char_classes(text)[0] & WORD_CHAR) != 0
+    return int(word[0]) + int(np.count_nonzero(word[1:] & ~word[:-1]))
