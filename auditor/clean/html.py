@@ -204,9 +204,17 @@ def trim_furniture_ends(
             if not lowered:
                 # one lower() of the page, cut at its newlines: the lines' own lower() (no line holds one)
                 lowered.extend("\n".join(rendering.lines).lower().split("\n"))
-            first = key.split(" ", 1)[0]  # every word of a line is in its lower case: a cheap prefilter
-            found[key] = next((block for low, block in zip(lowered, rendering.blocks, strict=True)
-                               if first in low and " ".join(_TOKEN.findall(low)) == key), None)  # fmt: skip
+            pairs = zip(lowered, rendering.blocks, strict=True)
+            if not key:  # a line without words (a rule, a separator): the first such line, found by
+                # a search that stops at a line's first word instead of listing all its words
+                found[key] = next((block for low, block in pairs if _TOKEN.search(low) is None), None)
+                return found[key]
+            # Cheap necessary conditions first: a line with the key's words holds each of them (in
+            # its lower case) and at least as many characters; its three longest words are tested.
+            a, b, c, *_ = [*sorted(set(key.split(" ")), key=len, reverse=True), "", ""]
+            n = len(key)
+            found[key] = next((block for low, block in pairs if len(low) >= n and a in low and b in low
+                               and c in low and " ".join(_TOKEN.findall(low)) == key), None)  # fmt: skip
         return found[key]
 
     def why(line: str) -> str:
