@@ -374,6 +374,58 @@ def test_sorted_runs_merge_like_a_stable_sort():
     assert all(np.all(np.diff(r.astype(np.int64)) >= 0) for r in runs.keys) and len(merged) == 3000
 
 
+def test_sorted_runs_pairs_are_every_query_value_pair_whatever_the_query_order():
+    """`pairs` looks the queries up in key order; the pairs must be those of a plain dict lookup."""
+    import numpy as np
+
+    from auditor.engine.index import SortedRuns
+
+    rng = np.random.default_rng(11)
+    runs = SortedRuns()
+    keys = rng.integers(0, 400, 5000).astype(np.uint32)
+    vals = np.arange(5000, dtype=np.int32)
+    for s in range(0, 5000, 250):
+        runs.add(keys[s : s + 250], vals[s : s + 250])
+    assert len(runs.keys) > 1
+    plain: dict[int, list[int]] = {}
+    for k, v in zip(keys.tolist(), vals.tolist(), strict=True):
+        plain.setdefault(k, []).append(v)
+    queries = rng.integers(0, 450, 3000).astype(np.uint32)  # unsorted, repeats, misses
+    q, v = runs.pairs(queries)
+    want = sorted((i, x) for i, k in enumerate(queries.tolist()) for x in plain.get(k, []))
+    assert sorted(zip(q.tolist(), v.tolist(), strict=True)) == want and len(want) > 3000
+
+
+def test_streaming_index_estimates_are_the_agreeing_share_of_b_bit_rows():
+    """`_estimate` (count of agreeing b-bit minima / num_perm, rows gathered across chunks) against
+    the plain mean of the comparison, bit for bit."""
+    import numpy as np
+
+    from auditor.engine import index as ix
+
+    rng = np.random.default_rng(3)
+    idx = ix.StreamingIndex(64, 32, 2)
+    sigs = rng.integers(0, 2**32, (300, 64), dtype=np.uint64).astype(np.uint32)
+    sigs[150:] = sigs[:150]
+    sigs[150:, :20] += 1  # entries 150+ agree with 0..149 on about 44 of 64 minima
+    old_rows = ix._CHUNK_ROWS
+    ix._CHUNK_ROWS = 128  # several chunks
+    try:
+        for i, s in enumerate(sigs):
+            idx._append(s, 10 + i)
+        for ks in (np.array([151, 3, 290, 128, 5, 299]), np.array([130, 131, 140]), np.array([7])):
+            mine = ix.bbit(sigs[(ks + 150) % 300])  # each entry's twin: about 44 of 64 agree
+            est_j, est_c = idx._estimate(mine, np.full(len(ks), 40), ks)
+            same = (ix.bbit(sigs[ks]) == mine).mean(axis=1)
+            want_j = np.clip((same - ix._BBIT_CHANCE) / (1 - ix._BBIT_CHANCE), 0.0, 1.0)
+            other = (10 + ks).astype(np.float64)
+            want_c = np.minimum(1.0, want_j / (1 + want_j) * (40 + other) / np.maximum(1, np.minimum(40, other)))
+            assert est_j.tolist() == want_j.tolist() and est_c.tolist() == want_c.tolist()
+            assert 0.5 < est_j.min() and est_j.max() < 0.9
+    finally:
+        ix._CHUNK_ROWS = old_rows
+
+
 def test_closing_the_pool_is_bounded_when_a_worker_never_exits():
     """A worker stuck in its task must not hold the filter at shutdown: it is terminated."""
     import multiprocessing as mp

@@ -114,9 +114,14 @@ class SortedRuns:
             self.values.append(v)
 
     def pairs(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Every (query position, value) with the query's key, as two arrays (vectorised)."""
+        """Every (query position, value) with the query's key, as two arrays (vectorised; the
+        pairs in no particular order). The queries are looked up in key order: NumPy's binary
+        search starts from the previous needle's place when needles ascend, which more than
+        halves the lookups of a batch's 16,384 band keys in runs of millions of keys."""
         qs: list[np.ndarray] = []
         vs: list[np.ndarray] = []
+        order = np.argsort(queries, kind="stable")
+        queries = queries[order]
         for keys, values in zip(self.keys, self.values, strict=True):
             lo = np.searchsorted(keys, queries, side="left")
             cnt = np.searchsorted(keys, queries, side="right") - lo
@@ -125,7 +130,7 @@ class SortedRuns:
                 continue
             c = cnt[hit]
             starts = np.repeat(lo[hit] - np.cumsum(c) + c, c)  # each hit's run start, minus its offset
-            qs.append(np.repeat(hit, c))
+            qs.append(np.repeat(order[hit], c))
             vs.append(values[starts + np.arange(int(c.sum()))])
         if not qs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -248,6 +253,11 @@ class StreamingIndex:
         rows = np.empty((len(ks), self.num_perm), dtype=np.uint8)
         sizes = np.empty(len(ks), dtype=np.float64)
         chunk, at = np.divmod(ks, _CHUNK_ROWS)
+        if len(ks) and chunk.min() == chunk.max():  # one chunk (a document's fresh candidates): no masks
+            c = int(chunk[0])
+            rows[:] = self._chunks[c][at]
+            sizes[:] = self._sizes[c][at]
+            return rows, sizes
         for c in np.unique(chunk).tolist():
             sel = chunk == c
             rows[sel] = self._chunks[c][at[sel]]
@@ -276,7 +286,7 @@ class StreamingIndex:
         """Estimated Jaccard (b-bit MinHash) and containment of documents with b-bit signatures
         `mine` (rows) and shingle counts `size` against entries `ks` (row by row)."""
         rows, other = self._gather(ks)
-        same = (rows == mine).mean(axis=1)
+        same = np.count_nonzero(rows == mine, axis=1) / self.num_perm  # the mean, as the same float64
         # b-bit minwise hashing (Li & Koenig 2010): unequal minima still agree on their low
         # 8 bits with probability 1/256, so P(agree) = J + (1 - J) / 256
         est_j = np.clip((same - _BBIT_CHANCE) / (1 - _BBIT_CHANCE), 0.0, 1.0)
