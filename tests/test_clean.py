@@ -202,6 +202,27 @@ def test_line_model_predicts_bit_identically_to_a_tree_by_tree_walk(model):
         model.predict([[0.0, 1.0]])
 
 
+def test_line_model_with_a_tree_of_more_than_16_leaves_is_a_named_error(model):
+    """The evaluator holds a tree's leaves in 16 bits: a model with a larger tree must say so, not mispredict."""
+    import dataclasses
+
+    import numpy as np
+
+    from auditor.clean.model import Tree
+
+    splits = 16  # a chain: split i has leaf splits + i on its left and split i + 1 on its right; 17 leaves
+    nodes = 2 * splits + 1
+    left, right = np.zeros(nodes, dtype=np.int64), np.zeros(nodes, dtype=np.int64)
+    left[:splits] = np.arange(splits, 2 * splits)
+    right[:splits] = np.arange(1, splits + 1)
+    right[splits - 1] = nodes - 1
+    leaf = np.arange(nodes) >= splits
+    big = Tree(np.zeros(nodes, dtype=np.int64), np.zeros(nodes), left, right, np.ones(nodes), leaf, splits)
+    wide = dataclasses.replace(model, trees=(*model.trees[:3], big))
+    with pytest.raises(ModelError, match="17 leaves"):
+        wide.predict([[0.0] * len(model.features)])
+
+
 def test_features_of_a_labelled_page_are_those_of_its_lines_relabelled(model):
     """classify_lines passes text.py's labels and counts of the page on to the features (blank lines,
     patterns inside menu runs, a second prose block); they must equal what line_features works out alone."""

@@ -5,17 +5,19 @@ and exported tree by tree, so that loading the shipped model runs no code from t
 file (no pickle) and predicting a page costs a few NumPy operations per tree level
 instead of a thread-pool start per call.
 
-Prediction walks all trees at once (`StackedTrees`): cleaning calls the model once per
-document, with the few dozen lines of one page, and walking the 200 trees one after
-another (a dozen NumPy calls per tree level) was most of that call's time. The trees
-are laid out in flat arrays and walked together: per level, one gather of the node's
-feature, threshold and child for every (tree, line) pair at once. Trees are ordered
-deepest first, so level L only walks the prefix of trees deeper than L (the trees'
-depths run 5..12, mean ~8: a third of the gathers saved). Leaves point to themselves.
-The comparisons are the trees' own (`x <= threshold` goes left, so NaN goes right) and
-the leaf values are summed tree by tree in the model's order (`np.cumsum` accumulates
-sequentially), so the result is that of the plain per-tree walk, bit for bit
-(tests/test_clean.py checks it against one).
+Prediction decides all trees at once (`StackedTrees`): cleaning calls the model once per
+document, with the few dozen lines of one page, so the cost is the number of NumPy calls, not
+their size. Each tree's exit leaf is found without walking it (QuickScorer, Lucchese et al.
+2015): number a tree's leaves left to right; a split whose test fails (`x <= threshold` is
+false, so NaN goes right) rules out the leaves of its left subtree; the exit leaf is the
+leftmost leaf that no failed split rules out. So every split of every tree is tested for every
+line in one gather and comparison, the ruled-out leaves of each tree are OR-ed together as 16-bit
+masks (trees of at most 16 leaves; the shipped ones have 15), and the lowest leaf left is looked
+up: a dozen NumPy calls whatever the depth (the level-by-level walk before took nine per level,
+twelve levels). On a page of hundreds of lines the walk was cheaper (it tests only the splits on
+the path); such pages are rare. The leaf values are summed tree by tree in the model's order
+(`np.cumsum` accumulates sequentially), so the result is that of the plain per-tree walk, bit for
+bit (tests/test_clean.py checks it against one).
 """
 
 from __future__ import annotations
@@ -48,45 +50,49 @@ class Tree:
     depth: int
 
 
+MAX_LEAVES = 16  # per tree: a tree's ruled-out leaves are one uint16
+# the index of the lowest bit that is 0, for every uint16 (16 for none: never so, the exit leaf stays)
+_LOWEST_ZERO = np.full(1 << 16, MAX_LEAVES, dtype=np.intp)
+for _bit in reversed(range(MAX_LEAVES)):
+    _LOWEST_ZERO[(np.arange(1 << 16) >> _bit) & 1 == 0] = _bit
+del _bit
+_LOWEST_ZERO.flags.writeable = False
+
+
 @dataclass(frozen=True, slots=True)
 class StackedTrees:
-    """A model's trees in flat arrays, walked all at once (see the module docstring)."""
+    """A model's trees as flat arrays of their splits, decided all at once (see the module docstring)."""
 
     features: tuple[str, ...]
     baseline: float
-    width: int  # nodes per tree slot (the largest tree); tree k's node j is flat index k * width + j
-    feature: np.ndarray  # (trees * width,) intp, trees deepest first; 0 at padding and leaves
-    threshold: np.ndarray  # (trees * width,) float64
-    children: np.ndarray  # (2 * trees * width,) intp flat indices: [2g] right child, [2g + 1] left child
-    value: np.ndarray  # (trees * width,) float64
-    active: tuple[int, ...]  # per level: how many trees (a prefix) are deeper than it
-    order: np.ndarray  # model tree index of each slot (to sum leaf values in the model's order)
+    trees: int
+    feature: np.ndarray  # (MAX_LEAVES * trees,) intp: split j of tree k at j * trees + k; 0 at padding
+    threshold: np.ndarray  # (MAX_LEAVES * trees,) float64
+    rules_out: np.ndarray  # (MAX_LEAVES * trees,) uint16: the leaves of the split's left subtree; 0 at padding
+    leaf_value: np.ndarray  # (trees * MAX_LEAVES,) float64: tree k's leaf r (left to right) at k * MAX_LEAVES + r
     metrics: dict[str, Any]
 
     @classmethod
     def of(cls, model: Any) -> StackedTrees:
         trees = model.trees
-        t, width = len(trees), max((len(tr.feature) for tr in trees), default=1)
-        depths = np.array([tr.depth for tr in trees], dtype=np.int64)
-        order = np.argsort(-depths, kind="stable")
-        feature = np.zeros(t * width, dtype=np.intp)
-        threshold = np.zeros(t * width, dtype=np.float64)
-        children = np.repeat(np.arange(t * width, dtype=np.intp), 2)  # padding points to itself
-        value = np.zeros(t * width, dtype=np.float64)
-        for slot, k in enumerate(order.tolist()):
-            tr, base = trees[k], slot * width
-            n = len(tr.feature)
-            own = np.arange(n)
-            inner = ~np.asarray(tr.leaf, dtype=bool)
-            feature[base : base + n] = np.where(inner, tr.feature, 0)
-            threshold[base : base + n] = tr.threshold
-            children[2 * base : 2 * (base + n) : 2] = base + np.where(inner, tr.right, own)
-            children[2 * base + 1 : 2 * (base + n) : 2] = base + np.where(inner, tr.left, own)
-            value[base : base + n] = tr.value
-        max_depth = int(depths.max()) if t else 0
-        active = tuple(int((depths > level).sum()) for level in range(max_depth))
-        return cls(tuple(model.features), float(model.baseline), width, feature, threshold, children, value,
-                   active, order, dict(getattr(model, "metrics", {})))
+        t = len(trees)
+        feature = np.zeros((MAX_LEAVES, t), dtype=np.intp)
+        threshold = np.zeros((MAX_LEAVES, t), dtype=np.float64)
+        rules_out = np.zeros((MAX_LEAVES, t), dtype=np.uint16)
+        leaf_value = np.zeros((t, MAX_LEAVES), dtype=np.float64)
+        for k, tree in enumerate(trees):
+            leaves = _leaves_under(tree)
+            if len(leaves[0]) > MAX_LEAVES:
+                raise ModelError(f"line model tree {k} has {len(leaves[0])} leaves; at most {MAX_LEAVES} are evaluated")
+            rank = {leaf: r for r, leaf in enumerate(leaves[0])}
+            splits = [node for node in range(len(tree.feature)) if not tree.leaf[node]]
+            for j, node in enumerate(splits):
+                feature[j, k], threshold[j, k] = tree.feature[node], tree.threshold[node]
+                rules_out[j, k] = sum(1 << rank[leaf] for leaf in leaves[int(tree.left[node])])
+            for leaf, r in rank.items():
+                leaf_value[k, r] = tree.value[leaf]
+        return cls(tuple(model.features), float(model.baseline), t, feature.ravel(), threshold.ravel(),
+                   rules_out.ravel(), leaf_value.ravel(), dict(getattr(model, "metrics", {})))
 
     def predict(self, rows: np.ndarray | list[list[float]]) -> np.ndarray:
         if not len(rows):
@@ -94,22 +100,35 @@ class StackedTrees:
         x = np.asarray(rows, dtype=np.float64)
         if x.shape[1] != len(self.features):
             raise ModelError(f"line model expects {len(self.features)} features, got {x.shape[1]}")
-        n, t = len(x), len(self.order)
-        flat_x = x.ravel()
-        # (slot, line) pairs, slot-major: a level's active trees are a prefix
-        node = np.repeat(np.arange(t, dtype=np.intp) * self.width, n)
-        row = np.tile(np.arange(n, dtype=np.intp) * x.shape[1], t)
-        for count in self.active:
-            m = count * n
-            at = node[:m]
-            go_left = flat_x.take(row[:m] + self.feature.take(at)) <= self.threshold.take(at)
-            node[:m] = self.children.take(2 * at + go_left)
+        n, t = len(x), self.trees
+        failed = ~(x.take(self.feature, axis=1) <= self.threshold)  # (lines, splits): goes right
+        out = (self.rules_out * failed).reshape(n, MAX_LEAVES, t)
+        half = MAX_LEAVES // 2
+        while half:  # OR over each tree's splits, halving
+            out = out[:, :half] | out[:, half:]
+            half //= 2
+        leaf = _LOWEST_ZERO.take(out[:, 0]) + np.arange(0, t * MAX_LEAVES, MAX_LEAVES)
         # baseline, then each tree's leaf value added in the model's tree order, as a per-tree walk does
         terms = np.empty((n, t + 1), dtype=np.float64)
         terms[:, 0] = self.baseline
-        terms[:, 1 + self.order] = self.value.take(node).reshape(t, n).T
+        terms[:, 1:] = self.leaf_value.take(leaf)
         raw = np.cumsum(terms, axis=1)[:, -1]
         return 1.0 / (1.0 + np.exp(-raw))
+
+
+def _leaves_under(tree: Tree) -> dict[int, list[int]]:
+    """For each node of `tree`, the leaves under it, left to right (the root's: all leaves in order)."""
+    under: dict[int, list[int]] = {}
+    stack = [(0, False)]
+    while stack:  # children before their parent
+        node, done = stack.pop()
+        if tree.leaf[node]:
+            under[node] = [node]
+        elif done:
+            under[node] = under[int(tree.left[node])] + under[int(tree.right[node])]
+        else:
+            stack += [(node, True), (int(tree.right[node]), False), (int(tree.left[node]), False)]
+    return under
 
 
 @dataclass(frozen=True, slots=True)
