@@ -167,3 +167,33 @@ def test_parse_html_gives_trafilaturas_tree_and_output(html):
     assert all(type(el) is type(ours) for el in ours.iter(etree.Element))  # one element class throughout
     for kw in ({}, {"include_comments": False, "include_tables": True}):
         assert trafilatura.extract(ours, **kw) == trafilatura.extract(html, **kw)
+
+
+def test_squeeze_spaces_a_line_as_the_ws_runs_do():
+    import random
+    import re
+
+    from auditor.clean.html import _SPLIT_ONLY_SPACE, _WS, squeeze
+
+    ws = set(" \t\r\n\f\v\u00a0\u200b")
+    split_only = {chr(i) for i in range(0x110000) if chr(i).isspace() and chr(i) not in ws}
+    assert {c for c in split_only if _SPLIT_ONLY_SPACE.match(c)} == split_only
+    assert not any(_SPLIT_ONLY_SPACE.match(c) for c in ws)
+    assert [c for c in ws if not c.isspace()] == ["\u200b"]  # the one replaced before split()
+    rng = random.Random(3)
+    alphabet = ["a", "b", "é", "ж", " ", "  ", "\t", "\n", "\r", "\f", "\v", "\u00a0", "\u200b", "\u3000",
+                "\x1c", "\u2009", "\u2028", "\x85", "-"]  # fmt: skip
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(5000)]
+    for text in texts:
+        assert squeeze(text) == re.sub(_WS, " ", text).strip(), repr(text)
+
+
+def test_render_drops_space_that_opens_a_line_and_keeps_inner_space():
+    html = (
+        "<html><body><div>\u3000<span> </span>\u200b<b>a</b>  b<a href='/x'> link\u3000text </a></div>"
+        "<p>\n</p><script>var x = 1;</script><p>\u3000x\u2009y</p> tail <ul><li> </li></ul></body></html>"
+    )
+    r = render(parse_html(html), links=True)
+    assert r.lines == ["a b link\u3000text", "x\u2009y", "tail"]
+    assert [b.tag for b in r.blocks] == ["div", "p", ""]  # body is no block element: no tag
+    assert r.blocks[0].link_share == pytest.approx(len("link\u3000text") / len("a b link\u3000text"))

@@ -26,6 +26,9 @@ _BLOCK = {
 }  # fmt: skip
 _DROP = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select"}
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
+# The characters str.split() takes for space and _WS does not (tests/test_html_extraction.py derives
+# them from str.isspace); in a text without them, squeeze() can leave the work to str.split().
+_SPLIT_ONLY_SPACE = re.compile("[\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 # Class/id words of page furniture and of article bodies. Generic web vocabulary (as in
 # readability's "unlikely candidates" and boilerpipe's class heuristics), never one site's names.
 _BOILER_ATTR = re.compile(
@@ -108,6 +111,18 @@ def _attr_flags(el: etree._Element) -> tuple[bool, bool]:
     return bool(_BOILER_ATTR.search(attrs)), bool(_CONTENT_ATTR.search(attrs))
 
 
+def squeeze(text: str) -> str:
+    """`text` with each run of _WS made one space, stripped: how a rendering line is spaced."""
+    if _SPLIT_ONLY_SPACE.search(text) is not None:
+        return _WS.sub(" ", text).strip()
+    # U+200B, the one _WS character that is not str.isspace, made a space; then split() = _WS's runs
+    return " ".join((text.replace("\u200b", " ") if "\u200b" in text else text).split())
+
+
+_INLINE, _BLOCK_EL, _DROPPED, _LINK = 0, 1, 2, 3
+_KINDS = {**{t: _BLOCK_EL for t in _BLOCK}, **{t: _DROPPED for t in _DROP}, "a": _LINK}
+
+
 def render(root: etree._Element | None, *, facts: bool = False, links: bool = False) -> Rendering:
     """One line per block element, each with its tag and, with `facts`, its link share and ancestor
     class flags (the features of an HTML line model; a third of the rendering time, so off by default).
@@ -118,53 +133,69 @@ def render(root: etree._Element | None, *, facts: bool = False, links: bool = Fa
         return out
     buf: list[str] = []
     link_chars = 0
-    # Per open element: (tag, is block, boiler flag, content flag); flags are inherited.
-    stack: list[tuple[str, bool, bool, bool]] = [("", True, False, False)]
+    # Per open block element, and with `facts` per element whose class names set a flag: (the
+    # element, the innermost block's tag, boiler flag, content flag); flags are inherited. Other
+    # elements leave the stack alone: only a block names a line, only an <a> counts link text.
+    stack: list[tuple[object, str, bool, bool]] = [(None, "", False, False)]
     in_link = 0
+    kinds: dict[object, tuple[str, int]] = {}  # el.tag -> (its lower case, kind), per page
 
-    def flush() -> None:
+    def flush() -> None:  # called where buf holds something (link_chars only grows with buf)
         nonlocal link_chars
-        if not buf:  # most block boundaries close nothing (link_chars only grows with buf)
-            return
-        text = _WS.sub(" ", "".join(buf)).strip()
+        text = squeeze("".join(buf))
         if text:
-            tag = next((t for t, is_block, _, _ in reversed(stack) if is_block and t), "")
-            _, _, boiler, content = stack[-1]
+            _, tag, boiler, content = stack[-1]
             out.lines.append(text)
             out.blocks.append(Block(tag, min(1.0, link_chars / len(text)), boiler, content))
         buf.clear()
         link_chars = 0
 
-    # add(text), inlined below (two calls per element were a tenth of the rendering time):
-    #     if text: buf.append(text); if in_link and links: link_chars += len(text.strip())
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
+        raw = el.tag
+        known = kinds.get(raw)
+        if known is None:
+            tag = raw.lower() if isinstance(raw, str) else ""
+            known = kinds[raw] = (tag, _KINDS.get(tag, _INLINE) if tag else _DROPPED)
+        tag, kind = known
         if event == "start":
-            tag = el.tag.lower() if isinstance(el.tag, str) else ""
-            if tag in _DROP or not tag:
+            if kind == _DROPPED:
                 walker.skip_subtree()
-                stack.append((tag, False, stack[-1][2], stack[-1][3]))
                 continue
-            is_block = tag in _BLOCK
-            if is_block:
-                flush()
-            boiler, content = _attr_flags(el) if facts else (False, False)
-            stack.append((tag, is_block, stack[-1][2] or boiler, stack[-1][3] or content))
-            in_link += tag == "a"
+            if kind == _BLOCK_EL:
+                if buf:
+                    flush()
+                top = stack[-1]
+                boiler, content = _attr_flags(el) if facts else (False, False)
+                stack.append((el, tag, top[2] or boiler, top[3] or content))
+            elif facts:
+                top = stack[-1]
+                boiler, content = _attr_flags(el)
+                if (boiler and not top[2]) or (content and not top[3]):
+                    stack.append((el, top[1], top[2] or boiler, top[3] or content))
+            if kind == _LINK:
+                in_link += 1
             text = el.text
         else:
-            popped, is_block, _, _ = stack[-1]
-            if popped not in _DROP and popped:
-                in_link -= popped == "a"
-                if is_block:
+            if kind == _BLOCK_EL:
+                if buf:
                     flush()  # with the closing element still on the stack: its tag names the line
-            stack.pop()
+                stack.pop()
+            elif kind == _LINK:
+                in_link -= 1
+                if facts and stack[-1][0] is el:
+                    stack.pop()
+            elif facts and stack[-1][0] is el:
+                stack.pop()
             text = el.tail
-        if text:
+        # Space alone opening a line is left out: the line's strip() would drop it (most of the
+        # text between block elements is such space, so most boundaries now flush nothing).
+        if text and (buf or not text.isspace()):
             buf.append(text)
             if in_link and links:
                 link_chars += len(text.strip())
-    flush()
+    if buf:
+        flush()
     return out
 
 
