@@ -197,3 +197,24 @@ def test_render_drops_space_that_opens_a_line_and_keeps_inner_space():
     assert r.lines == ["a b link\u3000text", "x\u2009y", "tail"]
     assert [b.tag for b in r.blocks] == ["div", "p", ""]  # body is no block element: no tag
     assert r.blocks[0].link_share == pytest.approx(len("link\u3000text") / len("a b link\u3000text"))
+
+
+def test_word_counts_after_trimming_and_template_lines_are_those_of_the_text(monkeypatch, model):
+    from auditor.clean import clean_corpus
+    from auditor.clean.lines import word_count
+
+    def page(i: int) -> str:
+        body = "".join(f"<p>{p}</p>" for p in POSTS[i : i + 4])
+        return (f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Walk number {i}</h1>{body}"
+                "<p>Photographs by the walking club, used with permission.</p><ul><li><a href='/a'>Older walks</a>"
+                "</li><li><a href='/b'>Newer walks</a></li></ul></article></body></html>")  # fmt: skip
+
+    # trafilatura as if it kept the article's link list too (here it leaves it out itself)
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: "\n\n".join(render(tree).lines[1:]))
+    docs = clean_corpus([Document(f"w{i}", page(i), kind="html") for i in range(4)], CleanSettings(), model)
+    reasons = {r.reason for d in docs for r in d.removals}
+    assert {"template-line", "title-heading", "link-line"} <= reasons  # every path that changes the text
+    for doc in docs:
+        assert doc.clean_info["method"] == "trafilatura"
+        assert doc.clean_info["words_before"] == word_count(doc.raw_text)
+        assert doc.clean_info["words_after"] == word_count(doc.text) > 0

@@ -23,17 +23,17 @@ from auditor.clean.classify import Thresholds, classify_lines
 from auditor.clean.html import (
     ExtractionTimeout,
     extract_main_text,
+    furniture_ends,
     html_to_plain,
     page_link_share,
     parse_html,
     render,
     time_limit,
-    trim_furniture_ends,
 )  # fmt: skip
 from auditor.clean.lines import split_lines, word_count, words_of
 from auditor.clean.model import LineModel, load_line_model
 from auditor.clean.template import TemplateIndex
-from auditor.clean.text import LabelledPage, label_page, pattern_reason, strip_text
+from auditor.clean.text import label_page, pattern_reason, strip_text
 from auditor.clean_settings import CleanSettings
 from auditor.document import Document, Finding, Removal, Severity, Span
 
@@ -64,15 +64,25 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
     rendering = render(tree, links=True)
     plain = "\n".join(rendering.lines)
     doc.clean_info["raw_text"] = plain
-    link_share = page_link_share(rendering)  # before trafilatura prunes the tree
+    link_share = page_link_share(rendering)
     timed_out = False
     try:
         with time_limit(settings.html_timeout_s):
             text = extract_main_text(tree)
     except ExtractionTimeout:
         text, timed_out = "", True
-    text_words = word_count(text)
-    if timed_out or text_words < settings.min_html_words:
+    out_lines = [ln for ln in text.split("\n") if ln.strip()]  # trafilatura's non-blank lines
+    # The rule labeller (text.py) is the second opinion for the confidence (the line model would
+    # cost as much time as trafilatura itself, measured on aeb; the rules a tenth), and its word
+    # counts per line serve the word counts of the page and of trafilatura's lines.
+    page = label_page(plain) if out_lines else None
+    if page is not None:
+        idx = [i for i, s in enumerate(page.stripped) if s]
+        norms = [" ".join(page.stripped[i].split()) for i in idx]  # words joined by single spaces
+        out_norms = [" ".join(ln.split()) for ln in out_lines]
+        out_counts = _word_counts(out_norms, norms, [page.counts[i] for i in idx])
+        text_words = sum(out_counts)
+    if page is None or text_words < settings.min_html_words:
         why = "timed out" if timed_out else "returned too little"
         labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
         doc.text, doc.removals = strip_text(plain, labels)
@@ -87,25 +97,25 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
                           "unit": "seconds"},
             ))  # fmt: skip
         return
-    # The rule labeller (text.py) is the second opinion for the confidence (the line model would
-    # cost as much time as trafilatura itself, measured on aeb; the rules a tenth), and its word
-    # counts per line serve the page's word count.
-    page = label_page(plain)
     page_words = sum(page.counts)
     doc.clean_info["words_before"] = page_words
     if model is not None and _part_of_prose_page(text_words, page_words, link_share):
         labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
         lm_text, lm_removals = strip_text(plain, labels)
         if _line_model_covers(text, lm_text, text_words):
-            idx, _, by_extractor = _extractor_marks(page, text)
+            kept = set(out_norms)
+            by_extractor = [n in kept for n in norms]
             doc.text, doc.removals = lm_text, lm_removals
             doc.clean_info["method"] = "line-model (trafilatura kept only part of a prose page)"
             doc.clean_info["confidence"] = _agreement(
                 by_extractor, [labels[i].keep for i in idx], [page.counts[i] for i in idx])
             return
-    text, trimmed = trim_furniture_ends(text, rendering, pattern_reason)
-    doc.clean_info["words_after"] = word_count(text) if trimmed else text_words
-    idx, norms, by_extractor = _extractor_marks(page, text)
+    start, end, trimmed = furniture_ends(out_lines, rendering, pattern_reason)
+    if trimmed:
+        text = "\n".join(out_lines[start:end])
+    doc.clean_info["words_after"] = sum(out_counts[start:end])
+    kept = set(out_norms[start:end])
+    by_extractor = [n in kept for n in norms]
     removals: list[Removal] = []
     for i, norm, keep in zip(idx, norms, by_extractor, strict=True):
         if not keep:
@@ -118,13 +128,11 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         by_extractor, [page.labels[i].keep for i in idx], [page.counts[i] for i in idx])
 
 
-def _extractor_marks(page: LabelledPage, text: str) -> tuple[list[int], list[str], list[bool]]:
-    """Per non-blank line of the rendering (`page`): its index, its words joined by single spaces,
-    and whether trafilatura's `text` kept it."""
-    kept = _lines_in(text)
-    idx = [i for i, s in enumerate(page.stripped) if s]
-    norms = [" ".join(page.stripped[i].split()) for i in idx]
-    return idx, norms, [n in kept for n in norms]
+def _word_counts(lines: list[str], known: list[str], counts: list[int]) -> list[int]:
+    """word_count of each of `lines`, taken from the line of `known` with the same text where there is
+    one (`counts`: theirs): trafilatura's lines are mostly lines of the rendering, already counted."""
+    count_of = dict(zip(known, counts, strict=True))
+    return [count_of[ln] if ln in count_of else word_count(ln) for ln in lines]
 
 
 # When trafilatura keeps only a part of a page that is prose from top to bottom (a blog page,
@@ -165,10 +173,6 @@ def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     return Counter(tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)))
 
 
-def _lines_in(text: str) -> set[str]:
-    return {" ".join(ln.split()) for ln in text.split("\n") if ln.strip()}
-
-
 def clean_document(doc: Document, settings: CleanSettings, model: LineModel | None = None) -> None:
     """Clean one document on its own: set doc.text, doc.removals and doc.clean_info.
 
@@ -194,7 +198,7 @@ def _summarise(doc: Document) -> None:
     before = doc.clean_info.get("words_before")  # counted while cleaning (HTML pages), else now
     if before is None:
         before = word_count(doc.raw_text)
-    after = doc.clean_info.get("words_after")  # counted while cleaning unless template lines went since
+    after = doc.clean_info.get("words_after")  # counted while cleaning (less the template lines since)
     if after is None:
         after = word_count(doc.text)
     share = round(max(0.0, 1 - after / before), 4) if before else 0.0
@@ -268,8 +272,8 @@ def clean_corpus(docs: Iterable[Document], settings: CleanSettings, model: LineM
             if doc.source in with_templates:
                 doc.text, extra = _strip_templates(doc.text, doc.source, templates, keys.pop(i))
                 doc.removals += extra
-                if extra:
-                    doc.clean_info.pop("words_after", None)
+                if extra and "words_after" in doc.clean_info:  # words never span lines
+                    doc.clean_info["words_after"] -= sum(word_count(r.text) for r in extra)
             else:
                 doc.text = doc.text.strip("\n")  # as _strip_templates leaves a text
     for doc in docs:

@@ -225,6 +225,16 @@ def trim_furniture_ends(
 
     A line's link share comes from the rendering line with the same words (`render(..., links=True)`).
     """
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    start, end, cut = furniture_ends(lines, rendering, named)
+    return ("\n".join(lines[start:end]), cut) if cut else (text, cut)
+
+
+def furniture_ends(
+    lines: list[str], rendering: Rendering, named: Callable[[str], str] = lambda _: ""
+) -> tuple[int, int, dict[str, str]]:
+    """trim_furniture_ends of a text's non-blank `lines`: the kept lines are lines[start:end]; (start,
+    end, the lines cut with why)."""
     found: dict[str, Block | None] = {}
     lowered: list[str] = []
 
@@ -252,7 +262,6 @@ def trim_furniture_ends(
         block = block_of(line)
         return "link-line" if block is not None and block.link_share >= LINK_LINE_SHARE else named(line)
 
-    lines = [ln for ln in text.split("\n") if ln.strip()]
     cut: dict[str, str] = {}
     start, end = 0, len(lines)
     while end > start and (reason := why(lines[end - 1])):
@@ -266,7 +275,7 @@ def trim_furniture_ends(
     if start < end and getattr(block_of(lines[start]), "tag", "") == "h1":
         cut[" ".join(lines[start].split())] = "title-heading"
         start += 1
-    return ("\n".join(lines[start:end]), cut) if cut else (text, cut)
+    return start, end, cut
 
 
 def normal_tokens(text: str) -> str:
