@@ -217,3 +217,25 @@ def test_word_count_of_a_long_text_counts_the_words_findall_finds():
     for text in texts:
         assert word_count(text) == len(words_of(text)), text[:40]
     assert word_count(texts[0]) > 100
+
+
+def test_dates_are_the_two_forms_apart_and_their_prefilters_miss_none():
+    """features tries _DATE_NUMBERS and _DATE_WORDS, each on the lines its prefilter names: a line must
+    match _DATEISH exactly when it matches either, and every such line must be named (page_features)."""
+    from auditor.clean.text import label_page
+
+    assert F._DATEISH.pattern == (r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+                                  r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b")
+    lines = ["12/03/2020", "on 1.2.99 we", "2020-01-02", "x2020-01-02", "March 3, 2021", "MAR. 3 2021", "sept 30, 1999",
+             "Decemberish 12 2000", "mayor 5 2020", "in 2020 we", "3.5 times", "a 1/2 cup", "Posted Jan 5, 2019.",
+             "jan 5, 20199", "\u212aelvin Jan 5, 2019", "\u017fept 5, 2019", "İn May 5, 2019", "Mayo 12 2000 x",
+             "Ünïcödé May 5, 2019", "12-12-12", "1-1-1", "on 12 March 2020", "ſep 1, 2000"]  # fmt: skip
+    for line in lines:
+        assert (F._DATEISH.search(line) is not None) == (
+            F._DATE_NUMBERS.search(line) is not None or F._DATE_WORDS.search(line) is not None), line
+    for text in ["\n".join(lines), "\n".join(lines[:14] + lines[19:])]:  # with and without characters folding to ASCII
+        page = label_page(text)
+        idx = [i for i, t in enumerate(page.stripped) if t]
+        got = F.page_features(page, idx)[:, F.OWN_NAMES.index("date")]
+        want = [1.0 if F._DATEISH.search(page.stripped[i]) else 0.0 for i in idx]
+        assert got.tolist() == want and sum(want) >= 8

@@ -41,11 +41,13 @@ _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SEPARATOR = re.compile(r"[|»›•·/>]")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|@\w+\.", re.IGNORECASE)
-_DATEISH = re.compile(
-    r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b",
-    re.IGNORECASE,
-)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NUMBER_DATES = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}"
+_WORD_DATES = rf"({'|'.join(_MONTHS)})[a-z]*\.? \d{{1,2}},? \d{{4}}"
+_DATEISH = re.compile(rf"\b({_NUMBER_DATES}|{_WORD_DATES})\b", re.IGNORECASE)
+# _DATEISH's forms apart, each tried only where it may match: a line matches _DATEISH when it matches either
+_DATE_NUMBERS = re.compile(rf"\b({_NUMBER_DATES})\b", re.IGNORECASE)
+_DATE_WORDS = re.compile(rf"\b({_WORD_DATES})\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*([-*•·>»▪●◦]|\d+[.)])\s")
 # Where a page's reader comments begin: generic comment-system vocabulary (WordPress, Disqus,
 # Blogger: "34 responses to ...", "name says:", "Leave a Reply", "Posted by X at 6:34 am"),
@@ -118,20 +120,26 @@ _COMMENT_WORDS = ("comment", "respons", "repl", "reaction", "says", "said", "wro
 _URL_WORDS = ("http", "www.", ".com", "@")
 
 
-def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | None) -> list[int]:
-    """The lines _DATEISH may match: each of its forms holds a digit, "/", "." or "-" and a digit
-    (12/03/2020, 2020-03-12), or an ASCII letter or "." then " " and a digit ("March 12, 2020"); with no
-    character that IGNORECASE folds to ASCII (`low` not None), [a-z] matches ASCII letters alone. Such
-    three characters hold no line break (nor space at their ends), so they lie in one line."""
-    if low is None or len(cp) < 3:
-        return list(range(len(seg.starts)))
+def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | None) -> tuple[list[int], list[int]]:
+    """The lines _DATE_NUMBERS may match, and those _DATE_WORDS may match (_DATEISH is the two). The
+    numbers hold a digit, "/", "." or "-" and a digit (12/03/2020, 2020-03-12); the words a month and an
+    ASCII letter or "." then " " and a digit ("March 12, 2020"): with no character that IGNORECASE folds
+    to ASCII (`low` not None), [a-z] matches ASCII letters alone, and the month is in `low`. Such three
+    characters hold no line break (nor space at their ends), so they lie in one line."""
+    if len(cp) < 3:
+        return [], []
     digit = (f & DECIMAL) != 0
     mid = cp[1:-1]
+    numbers = np.zeros(len(cp), dtype=bool)  # at the middle character of the three
+    numbers[1:-1] = digit[2:] & digit[:-2] & ((mid == 47) | (mid == 46) | (mid == 45))
+    if low is None:
+        return np.flatnonzero(seg.count(numbers)).tolist(), list(range(len(seg.starts)))
     before = cp[:-2] | 0x20
-    letter_or_dot = ((before >= 97) & (before <= 122)) | (cp[:-2] == 46)
-    dated = np.zeros(len(cp), dtype=bool)  # at the middle character of the three
-    dated[1:-1] = digit[2:] & (((mid == 32) & letter_or_dot) | (digit[:-2] & ((mid == 47) | (mid == 46) | (mid == 45))))
-    return np.flatnonzero(seg.count(dated)).tolist()
+    words = np.zeros(len(cp), dtype=bool)
+    words[1:-1] = digit[2:] & (mid == 32) & (((before >= 97) & (before <= 122)) | (cp[:-2] == 46))
+    spaced = np.flatnonzero(seg.count(words)).tolist()
+    months = set(seg.with_words(low, _MONTHS)) if spaced else set()
+    return np.flatnonzero(seg.count(numbers)).tolist(), [i for i in spaced if i in months]
 
 
 # Stop words are ASCII letters without a k, and only ASCII letters and the Kelvin sign lower-case to ASCII
@@ -169,11 +177,6 @@ def _log1p(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den, 0.0 where den is 0 (the per-line code's `x / n if n else 0.0`)."""
-    return np.divide(num, den, out=np.zeros(len(num)), where=den > 0)
-
-
 @dataclass(slots=True)
 class _LineFacts:
     """What each line's features are worked out from, however it was counted (feature_matrix from the
@@ -186,7 +189,7 @@ class _LineFacts:
     stop: np.ndarray  # words that are stop words
     prose: np.ndarray  # bool: text.py's labeller keeps the line
     reasons: list[str]  # the boilerplate pattern naming it, or ""
-    dated: list[int]  # the lines _DATEISH may match (a prefilter's)
+    dated: tuple[list[int], list[int]]  # the lines _DATE_NUMBERS, _DATE_WORDS may match (prefilters')
     urlish: list[int]  # the lines _URLISH may match
     commented: list[int]  # the lines _COMMENT_MARK may match
 
@@ -200,42 +203,42 @@ def _matching(rx: re.Pattern[str], texts: list[str], candidates: list[int], stri
     return out
 
 
-def _own_columns(facts: _LineFacts) -> np.ndarray:
-    """Each line's own features (OWN_NAMES), as columns (see the reference in tests/test_clean_features.py)."""
+# The OWN_NAMES columns that are shares (x / n, 0.0 where n is 0), in the order _own_columns divides them.
+_SHARES = [OWN_NAMES.index(name) for name in (
+    "stop_share", "title_share", "upper_share", "digit_share", "punct_share", "commas_per_word", "mean_word_len")]
+
+
+def _own_columns(facts: _LineFacts, out: np.ndarray) -> None:
+    """Each line's own features (OWN_NAMES) into the first columns of `out` (see the reference in
+    tests/test_clean_features.py)."""
     texts, classes = facts.texts, facts.classes
     n = len(texts)
     words = classes[:, 7]
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    cols = [
-        _log1p(words),
-        _log1p(chars),
-        facts.terminal,
-        _share(facts.stop, words),
-        _share(classes[:, 5], classes[:, 4]),  # alpha words opening with a capital
-        _share(classes[:, 0], chars),  # upper case
-        _share(classes[:, 1], chars),  # digits
-        _share(facts.punct, chars),
-        np.minimum(classes[:, 6], 5) / 5,  # separators
-        _matching(_URLISH, texts, facts.urlish),
-        _matching(_DATEISH, texts, facts.dated),
-        [_BULLET.match(t) is not None for t in texts],
-        [bool(r) for r in facts.reasons],
-        _share(np.fromiter((t.count(",") for t in texts), dtype=np.int64, count=n), words),
-        words <= 4,
-        (words >= 5) & (words <= 9),
-        _share(classes[:, 2], words) / 10,  # word characters
-    ]
-    matrix = np.empty((n, len(cols)), dtype=np.float64)
-    for k, col in enumerate(cols):
-        matrix[:, k] = col
-    return matrix
+    commas = np.fromiter((t.count(",") for t in texts), dtype=np.int64, count=n)
+    # stop words per word, alpha words opening with a capital per alpha word, upper case, digits and
+    # punctuation per character, commas per word, word characters per word (a tenth of it)
+    part = np.column_stack((facts.stop, classes[:, 5], classes[:, 0], classes[:, 1], facts.punct, commas,
+                            classes[:, 2]))
+    whole = np.column_stack((words, classes[:, 4], chars, chars, chars, words, words))
+    shares = np.divide(part, whole, out=np.zeros(part.shape), where=whole > 0)
+    shares[:, -1] /= 10
+    out[:, _SHARES] = shares
+    out[:, :2] = _log1p(np.column_stack((words, chars)))
+    out[:, 2] = facts.terminal
+    out[:, 8] = np.minimum(classes[:, 6], 5) / 5  # separators
+    out[:, 9] = _matching(_URLISH, texts, facts.urlish)
+    out[:, 10] = _matching(_DATE_NUMBERS, texts, facts.dated[0]) | _matching(_DATE_WORDS, texts, facts.dated[1])
+    out[:, 11] = [_BULLET.match(t) is not None for t in texts]
+    out[:, 12] = [bool(r) for r in facts.reasons]
+    out[:, 14] = words <= 4
+    out[:, 15] = (words >= 5) & (words <= 9)
 
 
-def _window_share(flags: np.ndarray, before: int, after: int) -> np.ndarray:
-    """Per line: the share of lines i-before..i+after (clipped to the page) with `flags` set."""
-    n = len(flags)
-    cs = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(flags, out=cs[1:])
+def _window_share(cs: np.ndarray, before: int, after: int) -> np.ndarray:
+    """Per line: the share of lines i-before..i+after (clipped to the page) with a flag set; `cs`: the
+    flags' cumulative sum, from 0."""
+    n = len(cs) - 1
     i = np.arange(n)
     lo, hi = np.maximum(0, i - before), np.minimum(n, i + after + 1)
     return (cs.take(hi) - cs.take(lo)) / (hi - lo)
@@ -250,23 +253,37 @@ def _short_runs(short: np.ndarray) -> np.ndarray:
     return np.where(short, lengths.take(run), 0)
 
 
-def _context(facts: _LineFacts, words: np.ndarray, long_prose: np.ndarray) -> list[np.ndarray]:
-    """Block-level context per line: reader comments begun, distance from the main stretch of prose,
-    the prose density of a wide window, and how much of the page's prose lies before and after."""
-    n = len(facts.texts)
-    marks = _matching(_COMMENT_MARK, facts.texts, facts.commented, strip=True)
-    seen_mark = np.zeros(n, dtype=bool)  # a mark on an earlier line
-    seen_mark[1:] = np.logical_or.accumulate(marks)[:-1]
+def _context(facts: _LineFacts, words: np.ndarray, long_prose: np.ndarray, out: np.ndarray) -> None:
+    """Page features per line into the columns of `out` (PAGE_NAMES, in order): position, the rules'
+    prose stretch, repeats, menus, prose density, and block-level context: reader comments begun,
+    distance from the main stretch of prose, the prose density of a wide window, and how much of the
+    page's prose lies before and after."""
+    texts = facts.texts
+    n = len(texts)
+    counts = Counter(texts)
+    dups = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
+    dense = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(long_prose, out=dense[1:])
+    marks = _matching(_COMMENT_MARK, texts, facts.commented, strip=True)
     inside = np.flatnonzero(facts.prose)
     first, last = (int(inside[0]), int(inside[-1])) if len(inside) else (n, -1)
     i = np.arange(n)
-    dist = np.where(i < first, first - i, np.where(i > last, i - last, 0))
     prose_words = words * long_prose
     before = np.cumsum(prose_words) - prose_words
     total = float(prose_words.sum()) or 1.0
-    most = int(words.max()) or 1
-    return [marks, seen_mark, _log1p(dist), _window_share(long_prose, 10, 10), before / total,
-            (total - before - prose_words) / total, words / most]
+    out[:, 0] = i / max(1, n - 1)
+    out[:, 1] = facts.prose
+    out[:, 2] = np.minimum(dups - 1, 3) / 3
+    out[:, 3] = np.minimum(_short_runs((words <= 4) & ~facts.terminal), 10) / 10
+    out[:, 4] = _window_share(dense, 3, 3)
+    out[:, 5] = math.log1p(n)
+    out[:, 6] = marks
+    out[1:, 7] = np.logical_or.accumulate(marks)[:-1]  # a mark on an earlier line
+    out[:, 8] = _log1p(np.where(i < first, first - i, np.where(i > last, i - last, 0)))
+    out[:, 9] = _window_share(dense, 10, 10)
+    out[:, 10] = before / total
+    out[:, 11] = (total - before - prose_words) / total
+    out[:, 12] = words / (int(words.max()) or 1)
 
 
 def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | None = None) -> np.ndarray:
@@ -317,41 +334,25 @@ def page_features(page: LabelledPage, idx: list[int]) -> np.ndarray:
         return [where[i] for i in lines if i in where]
 
     stop = _stop_counts(page.flags, page.code_points, page.classes[:, 7]).take(idx)
+    dates = _date_candidates(page.code_points, page.flags, seg, page.low)
     facts = _LineFacts(
         texts, classes, full - classes[:, 2] - classes[:, 3], np.array([page.terminal[i] for i in idx], dtype=bool),
         stop, np.array([page.labels[i].keep for i in idx], dtype=bool), [page.reasons[i] for i in idx],
-        kept(_date_candidates(page.code_points, page.flags, seg, page.low)), kept(seg.with_words(page.low, _URL_WORDS)),
+        (kept(dates[0]), kept(dates[1])), kept(seg.with_words(page.low, _URL_WORDS)),
         kept(seg.with_words(page.low, _COMMENT_WORDS)),
     )  # fmt: skip
     return _features(facts, PageLines(texts))
 
 
 def _features(facts: _LineFacts, page: PageLines) -> np.ndarray:
-    texts = facts.texts
-    n = len(texts)
-    own = _own_columns(facts)
+    n = len(facts.texts)
+    out = np.zeros((n, len(feature_names(page.blocks is not None))), dtype=np.float64)
+    k = len(OWN_NAMES)
+    _own_columns(facts, out)
     words = facts.classes[:, 7]
-    terminal = facts.terminal
-    counts = Counter(texts)
-    dups = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
-    long_prose = (words >= 10) & terminal
-    cols = [
-        np.arange(n) / max(1, n - 1),
-        facts.prose,
-        np.minimum(dups - 1, 3) / 3,
-        np.minimum(_short_runs((words <= 4) & ~terminal), 10) / 10,
-        _window_share(long_prose, 3, 3),
-        np.full(n, math.log1p(n)),
-        *_context(facts, words, long_prose),
-    ]
-    width = len(feature_names(page.blocks is not None))
-    out = np.zeros((n, width), dtype=np.float64)
-    k = own.shape[1]
-    out[:, :k] = own
-    for col in cols:
-        out[:, k] = col
-        k += 1
-    near = own[:, _NEAR]
+    _context(facts, words, (words >= 10) & facts.terminal, out[:, k : k + len(PAGE_NAMES)])
+    k += len(PAGE_NAMES)
+    near = out[:, _NEAR]
     m = len(NEIGHBOUR)
     for shift in (-1, 1, -2, 2):  # prev, next, prev2, next2; zeros beyond the page
         if shift < 0:
