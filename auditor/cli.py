@@ -111,15 +111,20 @@ def clean(
 ) -> None:
     """Strip boilerplate; write {"id", "text", "metadata"} per record."""
     import dataclasses
+    import gc
     import json
 
-    from auditor.clean import clean_corpus
-    from auditor.config import load_settings
+    from auditor.clean import clean_corpus, load_line_model
+    from auditor.config import load_clean_settings
     from auditor.io import read_inputs, write_jsonl
 
     try:
-        settings = load_settings()
-        docs = clean_corpus(read_inputs(paths), dataclasses.replace(settings.clean, templates=templates))
+        settings = dataclasses.replace(load_clean_settings(), templates=templates)
+        model = load_line_model() if settings.line_model else None
+        # What start-up made (modules, the line model) lives until exit: the cyclic garbage
+        # collector's full passes skip it from here on, instead of traversing it again and again.
+        gc.freeze()
+        docs = clean_corpus(read_inputs(paths), settings, model)
     except AuditorError as e:
         fail(str(e))
     _warn_unreadable(docs)

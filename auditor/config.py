@@ -4,17 +4,38 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.check.policy import SeedPolicy
 from auditor.clean_settings import CleanSettings
 from auditor.decide import FilterSettings
-from auditor.dedup import DedupSettings
 from auditor.errors import ConfigError
 from auditor.limits import Limits
-from auditor.sources import SourceSettings
+
+if TYPE_CHECKING:
+    from auditor.dedup import DedupSettings
+    from auditor.sources import SourceSettings
+
+
+def _dedup_settings() -> type[DedupSettings]:
+    # imported when asked for: auditor.dedup brings the dedup stage and auditor.sources the scoring
+    # package, which `auditor clean` never uses (about a tenth of its start-up)
+    from auditor.dedup import DedupSettings
+
+    return DedupSettings
+
+
+def _source_settings() -> type[SourceSettings]:
+    from auditor.sources import SourceSettings
+
+    return SourceSettings
+
+
+def _made(cls: Callable[[], type]) -> Callable[[], Any]:
+    return lambda: cls()()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +48,11 @@ class Settings:
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
     clean: CleanSettings = field(default_factory=CleanSettings)
-    dedup: DedupSettings = field(default_factory=DedupSettings)
+    dedup: DedupSettings = field(default_factory=_made(_dedup_settings))
     filter: FilterSettings = field(default_factory=FilterSettings)  # `auditor filter`: what drops, what flags
     seeds: SeedPolicy = field(default_factory=SeedPolicy)  # `auditor check` / the auditor-seeds hook
     limits: Limits = field(default_factory=Limits)  # per-document size and time limits
-    sources: SourceSettings = field(default_factory=SourceSettings)  # where a document's source comes from
+    sources: SourceSettings = field(default_factory=_made(_source_settings))  # where a document's source comes from
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -69,8 +90,8 @@ _TOP_TYPED: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from `[tool.auditor]` (if any), with non-None `overrides` on top."""
+def _read_table(pyproject: Path | None) -> tuple[dict[str, Any], str, Path | None]:
+    """[tool.auditor] of `pyproject` (else of the nearest pyproject.toml), how errors name it, and its path."""
     data: dict[str, Any] = {}
     path = pyproject if pyproject is not None else find_pyproject()
     if path is not None and path.is_file():
@@ -79,7 +100,11 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{path}: not valid TOML: {e}") from None
         data = doc.get("tool", {}).get("auditor", {})
-    where = f"{path}: [tool.auditor]"
+    return data, f"{path}: [tool.auditor]", path
+
+
+def _top_settings(data: dict[str, Any], where: str, path: Path | None) -> dict[str, Any]:
+    """The checked top-level settings of the table (the ones outside its sub-tables)."""
     top = {k: v for k, v in data.items() if k not in ("clean", "dedup", "seeds", "filter", "limits", "sources")}
     for key in ("rules", "select", "ignore"):
         if key in top:
@@ -98,27 +123,62 @@ def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
         top["fail_on"] = top.pop("fail-on")
     if path is not None and "rules" in top:  # relative to the pyproject.toml that names them
         top["rules"] = tuple(str((path.parent / r).resolve()) for r in top["rules"])
-    clean = CleanSettings(**_section(CleanSettings, data.get("clean", {}), f"{where}.clean"))
-    raw_dedup = data.get("dedup", {})
-    if isinstance(raw_dedup, dict):  # TOML lists -> tuples (e.g. source_priority)
-        raw_dedup = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_dedup.items()}
-    dedup = DedupSettings(**_section(DedupSettings, raw_dedup, f"{where}.dedup"))
-    raw_seeds = data.get("seeds", {})
-    if isinstance(raw_seeds, dict):  # TOML lists -> the tuples SeedPolicy holds
-        for key in ("block", "warn", "ignore"):
-            if key in raw_seeds and not isinstance(raw_seeds[key], list):
-                raise ConfigError(f"{where}.seeds: '{key}' must be a list of code prefixes (strings)")
-        raw_seeds = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_seeds.items()}
-    seeds = SeedPolicy(**_section(SeedPolicy, raw_seeds, f"{where}.seeds"))
-    filter_ = FilterSettings.from_table(data.get("filter", {}), f"{where}.filter")
-    limits = Limits(**_section(Limits, data.get("limits", {}), f"{where}.limits"))
-    raw_sources = data.get("sources", {})
-    if isinstance(raw_sources, dict) and isinstance(raw_sources.get("keys"), list):
-        raw_sources = {**raw_sources, "keys": tuple(raw_sources["keys"])}
-    sources = SourceSettings(**_section(SourceSettings, raw_sources, f"{where}.sources"))
-    settings = Settings(**top, clean=clean, dedup=dedup, seeds=seeds, filter=filter_, limits=limits, sources=sources)
+    return top
+
+
+def _check_fail_on(fail_on: str) -> None:
+    if fail_on not in ("error", "warning", "never"):
+        raise ConfigError(f"fail-on must be error, warning or never, not '{fail_on}'")
+
+
+def _sub_tables(data: dict[str, Any], where: str, every: bool = True) -> dict[str, Any]:
+    """The sub-tables' settings objects, by name; with `every` False only those the table has (and clean)."""
+    out: dict[str, Any] = {}
+    out["clean"] = CleanSettings(**_section(CleanSettings, data.get("clean", {}), f"{where}.clean"))
+    if every or "dedup" in data:
+        raw_dedup = data.get("dedup", {})
+        if isinstance(raw_dedup, dict):  # TOML lists -> tuples (e.g. source_priority)
+            raw_dedup = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_dedup.items()}
+        dedup_settings = _dedup_settings()
+        out["dedup"] = dedup_settings(**_section(dedup_settings, raw_dedup, f"{where}.dedup"))
+    if every or "seeds" in data:
+        raw_seeds = data.get("seeds", {})
+        if isinstance(raw_seeds, dict):  # TOML lists -> the tuples SeedPolicy holds
+            for key in ("block", "warn", "ignore"):
+                if key in raw_seeds and not isinstance(raw_seeds[key], list):
+                    raise ConfigError(f"{where}.seeds: '{key}' must be a list of code prefixes (strings)")
+            raw_seeds = {k: tuple(v) if isinstance(v, list) else v for k, v in raw_seeds.items()}
+        out["seeds"] = SeedPolicy(**_section(SeedPolicy, raw_seeds, f"{where}.seeds"))
+    if every or "filter" in data:
+        out["filter"] = FilterSettings.from_table(data.get("filter", {}), f"{where}.filter")
+    if every or "limits" in data:
+        out["limits"] = Limits(**_section(Limits, data.get("limits", {}), f"{where}.limits"))
+    if every or "sources" in data:
+        raw_sources = data.get("sources", {})
+        if isinstance(raw_sources, dict) and isinstance(raw_sources.get("keys"), list):
+            raw_sources = {**raw_sources, "keys": tuple(raw_sources["keys"])}
+        source_settings = _source_settings()
+        out["sources"] = source_settings(**_section(source_settings, raw_sources, f"{where}.sources"))
+    return out
+
+
+def load_settings(pyproject: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from `[tool.auditor]` (if any), with non-None `overrides` on top."""
+    data, where, path = _read_table(pyproject)
+    top = _top_settings(data, where, path)
+    settings = Settings(**top, **_sub_tables(data, where))
     overrides = {k: v for k, v in overrides.items() if v is not None}
     settings = dataclasses.replace(settings, **overrides)
-    if settings.fail_on not in ("error", "warning", "never"):
-        raise ConfigError(f"fail-on must be error, warning or never, not '{settings.fail_on}'")
+    _check_fail_on(settings.fail_on)
     return settings
+
+
+def load_clean_settings(pyproject: Path | None = None) -> CleanSettings:
+    """load_settings(pyproject).clean, the table checked just as load_settings checks it, without
+    importing the dedup and scoring packages where the table has no dedup or sources section."""
+    data, where, path = _read_table(pyproject)
+    top = _top_settings(data, where, path)
+    clean: CleanSettings = _sub_tables(data, where, every=False)["clean"]
+    if "fail_on" in top:  # the default passes
+        _check_fail_on(top["fail_on"])
+    return clean
