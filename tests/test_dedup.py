@@ -361,6 +361,39 @@ def test_exact_repeats_stay_d003_only():
     assert codes == ["D003"]
 
 
+def test_content_words_and_exact_keys_match_their_plain_definitions():
+    """`content_words` (one \\w{2,} search, stop words subtracted) against filtering the
+    normalised words one by one, and D003's paragraph keys (words counted before joining)
+    against normalize + split, on texts with Unicode case rules, digits, underscores and
+    one-letter words."""
+    import json
+    from pathlib import Path
+
+    from auditor.dedup import passages
+    from auditor.document import Document
+    from auditor.segment import normalize, paragraphs
+
+    stop = passages.english_stop_words()
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.joinpath("seeds").glob("*.txt"))]
+    texts += ["", "a I x", "ΟΔΥΣΣΕΥΣ ΚΑΙ ΟΔΥΣΣΕΑΣ. İSTANBUL ıi", "snake_case and __dunder__ 42 x2 ½",
+              "ﬁne ǅungla ß STRASSE", "“Quoted” — dashes… and ’apostrophes’ it's", "ab\u00a0cd\u2003ef\tgh\nij"]
+    texts += [json.dumps(t)[1:-1] for t in texts[:2]]  # escaped forms: backslashes, \\u sequences
+    for text in texts:
+        for piece in [text, *text.split(". ")]:
+            want = {w for w in normalize(piece).split() if len(w) > 1 and w not in stop}
+            assert passages.content_words(piece) == want
+        text5 = f"{text}\n\n{text}"  # every paragraph of five words or more repeats
+        doc = Document(id="d", raw=text5, text=text5)
+        found = [([(sp.start, sp.end) for sp in f.spans], f.evidence) for f in passages._exact_repeats(doc, 5)]
+        groups: dict[str, list[tuple[int, int]]] = {}
+        for p in paragraphs(text5):
+            if len(normalize(p.text).split()) >= 5:
+                groups.setdefault(normalize(p.text), []).append((p.start, p.end))
+        assert found == [(sp, {"copies": len(sp), "words": len(k.split())}) for k, sp in groups.items() if len(sp) > 1]
+    assert passages.content_words("The Quick quick brown fox, a fox.") == {"quick", "brown", "fox"}
+
+
 def test_reuse_matrix_grades_a_copy_above_a_revision_above_a_text_on_the_topic():
     from auditor.dedup.rewrites import reuse_matrix
 

@@ -7,7 +7,7 @@ import os
 import re
 
 from auditor.document import Document, Finding, Severity, Span
-from auditor.segment import Piece, normalize, paragraphs
+from auditor.segment import WORD, Piece, normalize, paragraphs
 
 
 def repeated_passages(doc: Document, min_words: int = 5, *, near: bool = True, sentence_words: int = 8,
@@ -25,9 +25,9 @@ def repeated_passages(doc: Document, min_words: int = 5, *, near: bool = True, s
 def _exact_repeats(doc: Document, min_words: int) -> list[Finding]:
     groups: dict[str, list[tuple[int, int]]] = {}
     for p in paragraphs(doc.text):
-        key = normalize(p.text)
-        if len(key.split()) >= min_words:
-            groups.setdefault(key, []).append((p.start, p.end))
+        words = WORD.findall(p.text.lower())  # normalize(p.text), its words counted before joining
+        if len(words) >= min_words:
+            groups.setdefault(" ".join(words), []).append((p.start, p.end))
     findings = []
     for key, spans in groups.items():
         if len(spans) < 2:
@@ -131,9 +131,16 @@ def english_stop_words() -> frozenset[str]:
     return stop
 
 
-def content_words(text: str) -> set[str]:
-    stop = english_stop_words()
-    return {w for w in normalize(text).split() if len(w) > 1 and w not in stop}
+# Words of two or more word characters: the maximal \w+ runs longer than one character (a run of
+# one is passed over, and a match cannot start inside a longer run, as the run's start matched).
+_LONG_WORD = re.compile(r"\w{2,}", re.UNICODE)
+
+
+def content_words(text: str, stop: frozenset[str] | None = None) -> set[str]:
+    r"""The words of `normalize(text)` longer than one character, stop words (`english_stop_words`)
+    out: the same set as filtering the normalised words one by one (a \w+ word holds no space,
+    so splitting the normalised text gives the words back)."""
+    return set(_LONG_WORD.findall(text.lower())) - (english_stop_words() if stop is None else stop)
 
 
 def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -> list[tuple[int, int, float, int]]:
@@ -185,7 +192,8 @@ def near_repeated_passages(doc: Document, min_words: int = 8, min_containment: f
     covered = [(s.start, s.end) for f in exact or [] for s in f.spans]
     sents = [s for s in sentences(text) if len(s.text.split()) >= min_words
              and not any(a <= s.start and s.end <= b for a, b in covered)][:MAX_SENTENCES]
-    units = [content_words(s.text) for s in sents]
+    stop = english_stop_words()
+    units = [content_words(s.text, stop) for s in sents]
     pairs = near_pairs(units, min_containment, min_shared)
     if not pairs:
         return []
