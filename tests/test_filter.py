@@ -304,6 +304,20 @@ def test_stacked_line_model_predicts_bit_identically_to_the_line_model():
     assert len(stacked.predict([])) == 0
 
 
+def test_line_model_is_loaded_once_per_process_and_predicts_as_a_fresh_load():
+    """process_batch asks for the model every batch; the same object comes back (no reload), and it
+    predicts as a freshly loaded model does."""
+    import numpy as np
+
+    model_mod = pytest.importorskip("auditor.clean.model")
+    from auditor.engine.lines import load_stacked
+
+    first = load_stacked(True)
+    assert first is load_stacked(True) and load_stacked(False) is None
+    rows = np.random.default_rng(4).normal(0, 3, (50, len(first.features))).tolist()
+    assert np.array_equal(first.predict(rows), model_mod.load_line_model().predict(rows))
+
+
 def _signed(texts: list[str]):
     """Signatures, sizes and shingles of `texts` as the filter's dedup step gets them, and a maker of
     a StreamingIndex with the default settings over a given ShingleStore."""
