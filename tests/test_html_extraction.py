@@ -218,3 +218,11 @@ def test_word_counts_after_trimming_and_template_lines_are_those_of_the_text(mon
         assert doc.clean_info["method"] == "trafilatura"
         assert doc.clean_info["words_before"] == word_count(doc.raw_text)
         assert doc.clean_info["words_after"] == word_count(doc.text) > 0
+
+
+@pytest.mark.parametrize("html", [*PARSE_CASES[:4], "<p>a\u3000b</p><p>c\u2009 d</p><div> e \u200b f </div>"])
+def test_normal_lines_are_the_rendering_lines_split_and_joined(html):
+    from auditor.clean.html import normal_lines
+
+    r = render(parse_html(f"<html><body>{html}</body></html>"))
+    assert normal_lines(r) == [" ".join(line.split()) for line in r.lines]

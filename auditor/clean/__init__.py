@@ -25,6 +25,7 @@ from auditor.clean.html import (
     extract_main_text,
     furniture_ends,
     html_to_plain,
+    normal_lines,
     page_link_share,
     parse_html,
     render,
@@ -52,9 +53,15 @@ def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None) ->
 
 def _agreement(kept_a: list[bool], kept_b: list[bool], words: list[int]) -> float:
     """Word-weighted F1 between two keep/remove labellings of the same lines (1.0 when both keep nothing)."""
-    both = sum(w for a, b, w in zip(kept_a, kept_b, words, strict=True) if a and b)
-    a_only = sum(w for a, b, w in zip(kept_a, kept_b, words, strict=True) if a and not b)
-    b_only = sum(w for a, b, w in zip(kept_a, kept_b, words, strict=True) if b and not a)
+    both = a_only = b_only = 0
+    for a, b, w in zip(kept_a, kept_b, words, strict=True):
+        if a:
+            if b:
+                both += w
+            else:
+                a_only += w
+        elif b:
+            b_only += w
     total = 2 * both + a_only + b_only
     return round(2 * both / total, 3) if total else 1.0
 
@@ -78,7 +85,9 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
     page = label_page(plain) if out_lines else None
     if page is not None:
         idx = [i for i, s in enumerate(page.stripped) if s]
-        norms = [" ".join(page.stripped[i].split()) for i in idx]  # words joined by single spaces
+        # words joined by single spaces; the rendering's lines are the page's, and none is blank
+        norms = normal_lines(rendering) if len(idx) == len(rendering.lines) else [
+            " ".join(page.stripped[i].split()) for i in idx]  # fmt: skip
         out_norms = [" ".join(ln.split()) for ln in out_lines]
         out_counts = _word_counts(out_norms, norms, [page.counts[i] for i in idx])
         text_words = sum(out_counts)

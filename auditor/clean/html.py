@@ -199,6 +199,14 @@ def render(root: etree._Element | None, *, facts: bool = False, links: bool = Fa
     return out
 
 
+def normal_lines(rendering: Rendering) -> list[str]:
+    """Each line's words joined by single spaces (" ".join(line.split())): the line itself, squeezed
+    already, unless it holds a character that str.split() takes for space and squeeze() does not."""
+    if any(_SPLIT_ONLY_SPACE.search(line) for line in rendering.lines):
+        return [" ".join(line.split()) for line in rendering.lines]
+    return list(rendering.lines)
+
+
 def page_link_share(rendering: Rendering) -> float:
     """Share of the page's rendered characters inside links (needs `render(..., links=True)`)."""
     chars = sum(len(line) for line in rendering.lines)
