@@ -361,6 +361,23 @@ def test_exact_repeats_stay_d003_only():
     assert codes == ["D003"]
 
 
+def test_distinct_is_np_unique():
+    """`distinct` (sort and compare neighbours) gives np.unique's sorted distinct values."""
+    import numpy as np
+
+    from auditor.dedup.shingles import distinct
+
+    rng = np.random.default_rng(8)
+    cases = [np.zeros(0, dtype=np.uint64), np.array([7], dtype=np.uint64), np.array([3, 3, 3], dtype=np.int64),
+             np.array([2**64 - 1, 0, 2**63, 2**64 - 1], dtype=np.uint64)]
+    for n in (2, 50, 600, 20000):
+        x = rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True)
+        cases += [np.concatenate([x, x[: n // 3]]), rng.integers(-5, 40, n).astype(np.int64)]
+    for x in cases:
+        got = distinct(x)
+        assert got.dtype == x.dtype and np.array_equal(got, np.unique(x))
+
+
 def test_content_words_and_exact_keys_match_their_plain_definitions():
     """`content_words` (one \\w{2,} search, stop words subtracted) against filtering the
     normalised words one by one, and D003's paragraph keys (words counted before joining)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from auditor.dedup.shingles import fmix64
+from auditor.dedup.shingles import distinct, fmix64
 
 MAX_BUCKET = 20  # a bucket this full is a shared template, not copies: its pairs are not all listed
 # (200 listed 7.6M candidate pairs on 50,000 make_neardup --extra documents, 20 listed 1.9M;
@@ -104,5 +104,5 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET) -> np.ndarra
     if not out:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(out)
-    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    code = distinct(pairs[:, 0] * n + pairs[:, 1])
     return np.stack([code // n, code % n], axis=1)

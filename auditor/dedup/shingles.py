@@ -49,6 +49,20 @@ def fmix64(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(33))
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)` for a 1-D integer array (sorted distinct values), by one sort and a
+    comparison with the neighbour. NumPy 2.3+ answers a plain `np.unique` from a hash table,
+    which on our 64-bit hashes and codes is 2.5-6x slower than this (NumPy 2.4: 41 vs 11 us
+    at 600 shingles, 16 vs 2.5 ms at 60,000 codes)."""
+    out = np.sort(values)
+    if len(out) < 2:
+        return out
+    keep = np.empty(len(out), dtype=bool)
+    keep[0] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
+
+
 @dataclass(slots=True)
 class ShingleBatch:
     """Shingle hashes of a batch of texts: text i owns hashes[offsets[i]:offsets[i + 1]]."""
@@ -69,7 +83,7 @@ class ShingleBatch:
 
     def sets(self) -> list[np.ndarray]:
         """Each text's distinct shingle hashes, sorted (for exact Jaccard and containment)."""
-        return [np.unique(self.of(i)) for i in range(len(self))]
+        return [distinct(self.of(i)) for i in range(len(self))]
 
 
 @dataclass(slots=True)

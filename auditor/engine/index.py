@@ -38,7 +38,7 @@ from typing import IO, Any
 import numpy as np
 
 from auditor.dedup.near import _MARGIN, _verify
-from auditor.dedup.shingles import ShingleBatch
+from auditor.dedup.shingles import ShingleBatch, distinct
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK_ROWS = 1 << 14  # signatures are stored in chunks: growth never copies the whole store
@@ -249,19 +249,18 @@ class StreamingIndex:
         return self._count
 
     def _gather(self, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Entries `ks`' b-bit signatures (len(ks), num_perm) and shingle counts (float64)."""
+        """Entries `ks`' b-bit signatures (len(ks), num_perm) and shingle counts (float64). Each run of
+        `ks` inside one chunk is one slice (ascending `ks`, as every caller passes: one run per chunk)."""
         rows = np.empty((len(ks), self.num_perm), dtype=np.uint8)
         sizes = np.empty(len(ks), dtype=np.float64)
-        chunk, at = np.divmod(ks, _CHUNK_ROWS)
-        if len(ks) and chunk.min() == chunk.max():  # one chunk (a document's fresh candidates): no masks
-            c = int(chunk[0])
-            rows[:] = self._chunks[c][at]
-            sizes[:] = self._sizes[c][at]
+        if not len(ks):
             return rows, sizes
-        for c in np.unique(chunk).tolist():
-            sel = chunk == c
-            rows[sel] = self._chunks[c][at[sel]]
-            sizes[sel] = self._sizes[c][at[sel]]
+        chunk, at = np.divmod(ks, _CHUNK_ROWS)
+        bounds = [0, *(np.flatnonzero(chunk[1:] != chunk[:-1]) + 1).tolist(), len(ks)]
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            c = int(chunk[lo])
+            rows[lo:hi] = self._chunks[c][at[lo:hi]]
+            sizes[lo:hi] = self._sizes[c][at[lo:hi]]
         return rows, sizes
 
     def _append(self, sig: np.ndarray, size: int, kept: bool = True, stored: bool = False) -> int:
@@ -304,12 +303,15 @@ class StreamingIndex:
         if not len(q):
             return {}
         doc = np.flatnonzero(eligible)[q // self.bands]
-        code = np.unique(doc.astype(np.int64) * max(1, self._count) + vals)
+        # distinct (entry, document) pairs, entry-major: each comparison block reads the entries'
+        # b-bit rows in ascending order, a slice per chunk of the store
+        width = len(eligible)
+        code = distinct(vals * width + doc)
         out_doc, out_k, out_j, out_c = [], [], [], []
         margin = self._margin(exact)
         step = 1 << 15  # pairs per comparison block: 32,768 x num_perm bytes, twice
         for s in range(0, len(code), step):
-            d, k = np.divmod(code[s : s + step], max(1, self._count))
+            k, d = np.divmod(code[s : s + step], width)
             est_j, est_c = self._estimate(mine[d], sizes[d], k)
             ok = (est_j >= self.jaccard - margin) | (est_c >= self.containment - margin)
             out_doc.append(d[ok])
@@ -317,6 +319,8 @@ class StreamingIndex:
             out_j.append(est_j[ok])
             out_c.append(est_c[ok])
         d, k, j, c = (np.concatenate(x) for x in (out_doc, out_k, out_j, out_c))
+        by_doc = np.argsort(d, kind="stable")  # per document, its entries stay ascending
+        d, k, j, c = d[by_doc], k[by_doc], j[by_doc], c[by_doc]
         cuts = np.flatnonzero(np.diff(d)) + 1
         groups = zip(np.split(d, cuts), np.split(k, cuts), np.split(j, cuts), np.split(c, cuts), strict=True)
         return {int(g[0]): (kk, jj, cc) for g, kk, jj, cc in groups if len(g)}
@@ -331,7 +335,7 @@ class StreamingIndex:
             top = np.sort(np.lexsort((order, -est_c, -est_j))[: self.max_verify])
             order, est_j, est_c = order[top], est_j[top], est_c[top]
         best: Match | None = None
-        mine = np.unique(shingles[0]) if exact and shingles is not None else None
+        mine = distinct(shingles[0]) if exact and shingles is not None else None
         for c, jac, cont in zip(order.tolist(), est_j.tolist(), est_c.tolist(), strict=True):
             if exact:
                 assert self.store is not None and shingles is not None and mine is not None

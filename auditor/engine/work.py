@@ -19,6 +19,7 @@ import numpy as np
 from auditor.clean import CleanSettings, clean_corpus
 from auditor.decide import FilterSettings, decide, reason_of
 from auditor.dedup import DedupSettings, repeated_passages
+from auditor.dedup.shingles import distinct
 from auditor.document import Document, Finding, Severity
 from auditor.engine.lines import load_stacked
 from auditor.engine.records import Item
@@ -97,7 +98,7 @@ class Signer:
         """(signatures uint32 (n, num_perm), distinct shingle counts (n,), the ShingleBatch with lines)."""
         batch = self._shingler.hash_batch(texts, lines=True)
         sigs = np.asarray(self._hasher.signatures(batch), dtype=np.uint32)
-        sizes = np.array([len(np.unique(batch.of(i))) for i in range(len(texts))], dtype=np.int64)
+        sizes = np.array([len(distinct(batch.of(i))) for i in range(len(texts))], dtype=np.int64)
         return sigs, sizes, batch
 
 
