@@ -56,6 +56,19 @@ def reference(texts: list[str]) -> list[list[float]]:
     first, last = (inside[0], inside[-1]) if inside else (n, -1)
     prose_words = [w * lp for w, lp in zip(words, long_prose, strict=True)]
     total = sum(prose_words) or 1.0
+    stamps = [1.0 if w <= 10 and F._STAMP.search(t) else 0.0 for t, w in zip(texts, words, strict=True)]
+    headline = [1.0 if 4 <= w <= 20 and not _TERMINAL.search(t) else 0.0 for t, w in zip(texts, words, strict=True)]
+    stretches, run = [], []  # runs of long prose lines, one other line between two allowed
+    for i in range(n):
+        if long_prose[i]:
+            if run and i - run[-1] > 2:
+                stretches.append(run)
+                run = []
+            run.append(i)
+    stretches += [run] if run else []
+    core = max(stretches, key=lambda r: (sum(words[i] for i in r), -r[0]), default=[])
+    c_first, c_last = (core[0], core[-1]) if core else (0, -1)
+    core_words = sum(words[i] for i in core)
     idx = [F.OWN_NAMES.index(name) for name in F.NEIGHBOUR]
     rows = []
     for i, t in enumerate(texts):
@@ -68,6 +81,10 @@ def reference(texts: list[str]) -> list[list[float]]:
             sum(long_prose[lo:hi]) / (hi - lo), math.log1p(n), marks[i], max(marks[:i], default=0.0),
             math.log1p(dist), sum(long_prose[wlo:whi]) / (whi - wlo), before / total,
             (total - before - prose_words[i]) / total, words[i] / (max(words) or 1),
+            stamps[i], sum(stamps[max(0, i - 5) : i + 6]) / (min(n, i + 6) - max(0, i - 5)),
+            sum(headline[lo:hi]) / (hi - lo), sum(headline[max(0, i - 8) : i + 9]) / (min(n, i + 9) - max(0, i - 8)),
+            math.log1p(c_first - i if i < c_first else i - c_last if i > c_last else 0), 1.0 if i > c_last else 0.0,
+            core_words / (sum(prose_words) or 1),
         ]  # fmt: skip
         for j in (i - 1, i + 1, i - 2, i + 2):
             row += [own[j][k] for k in idx] if 0 <= j < n else [0.0] * len(idx)
@@ -86,6 +103,8 @@ PAGES = {
     "folds to ascii": ["İstanbul cookie policy: accept", "\u212aelvin sign in", "\u017fhare on twitter",
                        "ı log in now", "The \u212aey said: ſays", PROSE],
     "unstripped and CR": ["  leading", "trailing.  ", "\tcarriage\r", "a\r\nb", "x" * 5000 + ".", PROSE],
+    "stamps": ["Nick A", "2 days ago at 07:52 am", PROSE, "Rating: 36 Votes", "Reply", "32M ago", PROSE + " Yes.",
+               "x", PROSE, "Share", "1H ago", "Published 7:05 AM EST", "Breaking news from the council today", PROSE],
     "many patterns": ["Share this on Facebook | Twitter | Email » Print", "Log in or register. We use cookies.",
                       "© 2020 All rights reserved", "Read more", "12/03/2020 www.example.com @user.name",
                       "March 3, 2021", "2020-01-02", "- bullet one", "• bullet", "12) numbered", "34 comments",

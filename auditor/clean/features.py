@@ -49,6 +49,15 @@ _DATEISH = re.compile(rf"\b({_NUMBER_DATES}|{_WORD_DATES})\b", re.IGNORECASE)
 _DATE_NUMBERS = re.compile(rf"\b({_NUMBER_DATES})\b", re.IGNORECASE)
 _DATE_WORDS = re.compile(rf"\b({_WORD_DATES})\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*([-*•·>»▪●◦]|\d+[.)])\s")
+# A short line that stamps an item of a list of comments or teasers: a time ("2 days ago", "7:52 am"),
+# votes, a reply or share button. Generic list vocabulary, never one site's.
+_STAMP = re.compile(
+    r"\b\d+\s*(s|m|h|d|mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|"
+    r"\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b|\bvotes?\b|\breply\b|\bshares?\b",
+    re.IGNORECASE,
+)
+_STAMP_WORDS = 10  # at most, for a stamp line
+_STAMP_PREFILTER = ("vote", "repl", "share")  # with a digit: what a _STAMP match holds (lower-cased)
 # Where a page's reader comments begin: generic comment-system vocabulary (WordPress, Disqus,
 # Blogger: "34 responses to ...", "name says:", "Leave a Reply", "Posted by X at 6:34 am"),
 # never one site's words. Comments are no part of an article (AEB's and Turku's gold).
@@ -90,7 +99,8 @@ OWN_NAMES = [
 PAGE_NAMES = [
     "position", "in_prose_segment", "dup_in_page", "short_run", "prose_window", "page_log_lines",
     "comment_mark", "after_comment_mark", "segment_distance", "prose_window_wide", "prose_before",
-    "prose_after", "words_vs_page_max",
+    "prose_after", "words_vs_page_max", "stamp", "stamp_window", "headline_window", "headline_window_wide",
+    "core_distance", "after_core", "core_share",
 ]  # fmt: skip
 HTML_NAMES = [
     "tag_p", "tag_li", "tag_h", "tag_td", "tag_a_or_span", "link_share", "boiler_class", "content_class",
@@ -140,6 +150,17 @@ def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | No
     spaced = np.flatnonzero(seg.count(words)).tolist()
     months = set(seg.with_words(low, _MONTHS)) if spaced else set()
     return np.flatnonzero(seg.count(numbers)).tolist(), [i for i in spaced if i in months]
+
+
+def _stamp_candidates(classes: np.ndarray, seg: Segments, low: str | None) -> list[int]:
+    """The lines short enough for a stamp that _STAMP may match: each of its forms holds a digit or one
+    of _STAMP_PREFILTER (in `low`, chars.lowered of the text; all lines where None)."""
+    short = np.flatnonzero(classes[:, 7] <= _STAMP_WORDS).tolist()
+    if not short:
+        return []
+    digits = classes[:, 1].tolist()
+    worded = set(seg.with_words(low, _STAMP_PREFILTER))
+    return [i for i in short if digits[i] or i in worded]
 
 
 # Stop words are ASCII letters without a k, and only ASCII letters and the Kelvin sign lower-case to ASCII
@@ -192,6 +213,7 @@ class _LineFacts:
     dated: tuple[list[int], list[int]]  # the lines _DATE_NUMBERS, _DATE_WORDS may match (prefilters')
     urlish: list[int]  # the lines _URLISH may match
     commented: list[int]  # the lines _COMMENT_MARK may match
+    stamped: list[int]  # the lines _STAMP may match and that are short enough for a stamp
 
 
 def _matching(rx: re.Pattern[str], texts: list[str], candidates: list[int], strip: bool = False) -> np.ndarray:
@@ -244,6 +266,34 @@ def _window_share(cs: np.ndarray, before: int, after: int) -> np.ndarray:
     return (cs.take(hi) - cs.take(lo)) / (hi - lo)
 
 
+def _cumulative(flags: np.ndarray) -> np.ndarray:
+    """The cumulative sum of `flags`, from 0 (for _window_share)."""
+    cs = np.zeros(len(flags) + 1, dtype=np.int64)
+    np.cumsum(flags, out=cs[1:])
+    return cs
+
+
+def _core(long_prose: np.ndarray, words: np.ndarray) -> tuple[int, int, int]:
+    """(first, last, words) of the run of long prose lines with the most words, a single other line
+    allowed between two of them; (0, -1, 0) without long prose (Finn et al. 2001's densest stretch, on
+    prose lines alone)."""
+    best = (0, -1, 0)
+    at = np.flatnonzero(long_prose).tolist()
+    counts = words.tolist()
+    k = 0
+    while k < len(at):
+        first = last = at[k]
+        total = counts[first]
+        k += 1
+        while k < len(at) and at[k] - last <= 2:
+            last = at[k]
+            total += counts[last]
+            k += 1
+        if total > best[2]:
+            best = (first, last, total)
+    return best
+
+
 def _short_runs(short: np.ndarray) -> np.ndarray:
     """For each line, the length of the run of consecutive short lines it belongs to (0 if long)."""
     starts = short.copy()
@@ -262,8 +312,7 @@ def _context(facts: _LineFacts, words: np.ndarray, long_prose: np.ndarray, out: 
     n = len(texts)
     counts = Counter(texts)
     dups = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
-    dense = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(long_prose, out=dense[1:])
+    dense = _cumulative(long_prose)
     marks = _matching(_COMMENT_MARK, texts, facts.commented, strip=True)
     inside = np.flatnonzero(facts.prose)
     first, last = (int(inside[0]), int(inside[-1])) if len(inside) else (n, -1)
@@ -284,6 +333,18 @@ def _context(facts: _LineFacts, words: np.ndarray, long_prose: np.ndarray, out: 
     out[:, 10] = before / total
     out[:, 11] = (total - before - prose_words) / total
     out[:, 12] = words / (int(words.max()) or 1)
+    # lists of comments or teasers: stamp lines, and headline-like lines (4-20 words, no sentence end)
+    stamps = _matching(_STAMP, texts, facts.stamped)
+    out[:, 13] = stamps
+    out[:, 14] = _window_share(_cumulative(stamps), 5, 5)
+    headline = _cumulative((words >= 4) & (words <= 20) & ~facts.terminal)
+    out[:, 15] = _window_share(headline, 3, 3)
+    out[:, 16] = _window_share(headline, 8, 8)
+    # the article's core: the run of long prose lines (one other line between two allowed) with most words
+    first, last, core = _core(long_prose, words)
+    out[:, 17] = _log1p(np.where(i < first, first - i, np.where(i > last, i - last, 0)))
+    out[:, 18] = i > last
+    out[:, 19] = core / float((words * long_prose).sum() or 1)
 
 
 def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | None = None) -> np.ndarray:
@@ -315,6 +376,7 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
         texts, classes, lengths - classes[:, 2] - classes[:, 3], terminal,
         _stop_counts(flags, cp, classes[:, 7]), np.fromiter(prose_list, dtype=bool, count=n), reasons,
         _date_candidates(cp, flags, seg, low), seg.with_words(low, _URL_WORDS), seg.with_words(low, _COMMENT_WORDS),
+        _stamp_candidates(classes, seg, low),
     )  # fmt: skip
     return _features(facts, page)
 
@@ -339,7 +401,7 @@ def page_features(page: LabelledPage, idx: list[int]) -> np.ndarray:
         texts, classes, full - classes[:, 2] - classes[:, 3], np.array([page.terminal[i] for i in idx], dtype=bool),
         stop, np.array([page.labels[i].keep for i in idx], dtype=bool), [page.reasons[i] for i in idx],
         (kept(dates[0]), kept(dates[1])), kept(seg.with_words(page.low, _URL_WORDS)),
-        kept(seg.with_words(page.low, _COMMENT_WORDS)),
+        kept(seg.with_words(page.low, _COMMENT_WORDS)), kept(_stamp_candidates(page.classes, seg, page.low)),
     )  # fmt: skip
     return _features(facts, PageLines(texts))
 
