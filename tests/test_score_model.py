@@ -20,6 +20,7 @@ from auditor.score.features import (
     TrigramLM,
     featurize,
     later_half,
+    normalize,
     skeleton,
     style_features,
     tokens,
@@ -78,7 +79,7 @@ def test_a_foreign_or_missing_model_is_a_model_error(tmp_path):
         load_model(tmp_path)
     (tmp_path / "model.json").write_text('{"format": "other"}')
     np.savez(tmp_path / "model.npz", x=np.zeros(2))
-    with pytest.raises(ModelError, match="not an auditor.mgt/4 model"):
+    with pytest.raises(ModelError, match="not an auditor.mgt/5 model"):
         load_model(tmp_path)
 
 
@@ -104,6 +105,16 @@ def test_features_ignore_line_breaks(small_model):
     a = small_model.featurize(["First line.\n\nSecond line here."])
     b = small_model.featurize(["First line. Second line here."])
     assert np.allclose(a[1], b[1]) and (a[0] != b[0]).nnz == 0
+
+
+def test_features_ignore_typography_and_repair_mojibake(small_model):
+    # curly quotes, dashes and cp1252 mojibake say which software touched a text, not who wrote it
+    a = small_model.featurize(["\u201cIt\u2019s over\u201d \u2013 he said\u2026 It cost \u00c2\u00a35."])
+    b = small_model.featurize(["\"It's over\" - he said... It cost \u00a35."])
+    assert np.allclose(a[1], b[1]) and (a[0] != b[0]).nnz == 0 and a[2] == b[2]
+    repaired = "Caf\u00e9 na\u00efve \u00c9cole \u20ac3"  # accents kept, mojibake repaired
+    assert normalize("Caf\u00e9 na\u00efve \u00c3\u2030cole \u00e2\u201a\u00ac3") == repaired
+    assert normalize("x\u00c2") == "x\u00c2"  # a lead byte alone is left as it is
 
 
 def test_batched_trigram_lookup_equals_one_sequence_at_a_time():
@@ -159,13 +170,18 @@ def test_trigram_tables_round_trip_through_plain_arrays():
 
 def test_domain_models_give_the_log_ratio_of_human_and_machine_text_and_round_trip():
     lms = DomainLMs.fit([tokens(h) for h in HUMAN] * 2, [tokens(f) for f in FILLER] * 2)
-    seqs = [tokens(HUMAN[0]), tokens(FILLER[0]), []]
-    prof = lms.profile(seqs)
+    background = TrigramLM.fit(HUMAN + FILLER)
+    seqs = [tokens(HUMAN[0]), tokens(FILLER[0]), [], tokens("zebra quartz")]
+    prof = lms.profile(seqs, background)
     i = DOMAIN_NAMES.index("domain_logratio_mean")
-    assert prof.shape == (3, len(DOMAIN_NAMES)) and np.isfinite(prof).all()
+    j = DOMAIN_NAMES.index("mixed_logratio_mean")
+    assert prof.shape == (4, len(DOMAIN_NAMES)) and np.isfinite(prof).all()
     assert prof[0, i] > 1 and prof[1, i] < -1  # log p(human model) - log p(machine model), per token
+    assert prof[0, j] > 0.3 and prof[1, j] < -0.3  # mixed with the background: same sign, smaller
+    # mixing pulls each token's ratio towards 0 (log (a + g) / (b + g) lies between 0 and log a / b)
+    assert all(abs(prof[k, j]) < abs(prof[k, i]) for k in (0, 1, 3))
     again = DomainLMs.from_arrays(lms.arrays(), lms.vocab)
-    assert np.array_equal(again.profile(seqs), prof)
+    assert np.array_equal(again.profile(seqs, background), prof)
     assert all(v.dtype != object for v in lms.arrays().values())
     # the skeleton keeps function words and punctuation and classes the rest
     assert skeleton(tokens("The 12 councillors said it was over, sadly.")) == [
@@ -183,7 +199,7 @@ def test_training_texts_get_their_domain_values_from_models_fitted_without_their
     _, _, tails = m.featurize(texts)
     i = DOMAIN_NAMES.index("domain_logratio_mean")
     inside = DomainLMs.fit([t for t, v in zip(tails, y, strict=True) if v == 0],
-                           [t for t, v in zip(tails, y, strict=True) if v == 1]).profile(tails)
+                           [t for t, v in zip(tails, y, strict=True) if v == 1]).profile(tails, m.kn)
     assert inside[y == 0, i].min() > inside[y == 1, i].max()  # memorised: perfectly "separated"
     oof = m._domain_oof(tails, y, np.arange(60) // 2)
     gap = oof[y == 0, i].mean() - oof[y == 1, i].mean()

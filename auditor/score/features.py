@@ -39,7 +39,33 @@ _UPPER = re.compile(r"[A-Z]")
 HASH_BITS = 18  # word 1-2-gram hashing space of the classifier
 
 
+# Typography is unified before anything is measured: curly quotes, en and em dashes and the
+# ellipsis character say which software last touched a text, not who wrote it. In the shared
+# xsum set the human side was reduced to ASCII punctuation by the set's builders while 25% of
+# the machine continuations keep curly quotes (gpt2-xl's none): with typography kept, grouped
+# CV scored AUROC 0.899 / TPR at 1% FPR 0.449, with it unified 0.873 / 0.284, so most of the
+# format-4 TPR was this artifact, and a human page with curly quotes would look machine-made.
+_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"',
+                             "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2013": "-", "\u2014": "-",
+                             "\u2026": "..."})
+# Mojibake of UTF-8 read as cp1252 ("Â£" for "£", "â‚¬" for "€"): a lead byte's character then
+# one to three continuation bytes' characters, repaired where they decode (in xsum 7.6% of the
+# human texts and 1.1% of the machine ones carry "Â£": another trace of how the set was built).
+_CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][" + re.escape(_CONTINUATION) + "]{1,3}")
+
+
+def _unmojibake(m: re.Match[str]) -> str:
+    try:
+        return m.group().encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return m.group()
+
+
 def normalize(text: str) -> str:
+    """Whitespace collapsed (see the module's docstring), typography unified, mojibake repaired."""
+    if not text.isascii():
+        text = _MOJIBAKE.sub(_unmojibake, text).translate(_TYPOGRAPHY)
     return " ".join(text.split())
 
 
@@ -107,7 +133,7 @@ class TrigramLM:
     @classmethod
     def fit(cls, texts: list[str], prune: int = 2) -> TrigramLM:
         """Fit on texts, each line a sequence of its own."""
-        return cls.fit_sequences([tokens(line) for text in texts for line in text.split("\n")], prune)
+        return cls.fit_sequences([tokens(normalize(line)) for text in texts for line in text.split("\n")], prune)
 
     @classmethod
     def fit_sequences(cls, seqs: Sequence[Sequence[str]], prune: int = 2) -> TrigramLM:
@@ -202,7 +228,15 @@ DOMAIN_NAMES = [
     "skeleton_logratio_mean", "skeleton_logratio_std", "skeleton_logratio_p10", "skeleton_logratio_p25",
     "skeleton_logratio_median", "skeleton_logratio_p75", "skeleton_logratio_p90", "skeleton_logratio_positive_share",
     "skeleton_human_logprob_mean", "skeleton_machine_logprob_mean",
+    "mixed_logratio_mean", "mixed_logratio_std", "mixed_logratio_p10", "mixed_logratio_p25", "mixed_logratio_median",
+    "mixed_logratio_p75", "mixed_logratio_p90", "mixed_logratio_positive_share", "mixed_human_logprob_mean",
+    "mixed_machine_logprob_mean",
 ]
+# The mixed ratio: each in-domain model mixed half and half with the human-text model of the
+# shared sets (the background), so a token that neither small in-domain model knows scores
+# near 0 instead of by their unigram back-offs (xsum grouped CV, three fold assignments: TPR
+# at 1% FPR 0.268 / 0.278 / 0.230 -> 0.296 / 0.289 / 0.285, AUROC unchanged).
+MIX_BACKGROUND = 0.5
 
 
 def skeleton(toks: Sequence[str]) -> list[str]:
@@ -243,14 +277,19 @@ class DomainLMs:
     def vocab(self) -> list[int]:
         return [self.human.vocab, self.machine.vocab, self.skel_human.vocab, self.skel_machine.vocab]
 
-    def profile(self, seqs: Sequence[Sequence[str]]) -> np.ndarray:
+    def profile(self, seqs: Sequence[Sequence[str]], background: TrigramLM) -> np.ndarray:
         """DOMAIN_NAMES of each token sequence: log p(human model) - log p(machine model) per token
         (trigram level: mean, spread, quantiles, share above 0; bigram and unigram levels: mean),
-        each model's mean log-probability and share of trigrams it had seen."""
+        each model's mean log-probability and share of trigrams it had seen; the same of the
+        skeletons; and the trigram-level ratio with each model mixed with `background`."""
         seqs = [s if len(s) else ["<s>"] for s in seqs]
         h3, h2, h1, hs3, _, _ = self.human.logprobs_many(seqs)
         m3, m2, m1, ms3, _, _ = self.machine.logprobs_many(seqs)
         d3 = h3 - m3
+        g3 = background.logprobs_many(seqs)[0] + math.log(1 - MIX_BACKGROUND)
+        x3 = np.logaddexp(h3 + math.log(MIX_BACKGROUND), g3)
+        y3 = np.logaddexp(m3 + math.log(MIX_BACKGROUND), g3)
+        dx = x3 - y3
         sk = [skeleton(s) for s in seqs]
         k3 = self.skel_human.logprobs_many(sk)[0]
         n3 = self.skel_machine.logprobs_many(sk)[0]
@@ -263,11 +302,15 @@ class DomainLMs:
             ds = np.sort(d)
             q = dk[a:e]
             qs = np.sort(q)
+            r = dx[a:e]
+            rs = np.sort(r)
             out[i] = [d.mean(), d.std(), *(_quantile(ds, x) for x in (0.1, 0.25, 0.5, 0.75, 0.9)),
                       (h2[a:e] - m2[a:e]).mean(), (h1[a:e] - m1[a:e]).mean(), h3[a:e].mean(), m3[a:e].mean(),
                       hs3[a:e].mean(), ms3[a:e].mean(), (d > 0).mean(),
                       q.mean(), q.std(), *(_quantile(qs, x) for x in (0.1, 0.25, 0.5, 0.75, 0.9)), (q > 0).mean(),
-                      k3[a:e].mean(), n3[a:e].mean()]
+                      k3[a:e].mean(), n3[a:e].mean(),
+                      r.mean(), r.std(), *(_quantile(rs, x) for x in (0.1, 0.25, 0.5, 0.75, 0.9)), (r > 0).mean(),
+                      x3[a:e].mean(), y3[a:e].mean()]
         return out
 
     def arrays(self) -> dict[str, np.ndarray]:
