@@ -265,26 +265,3 @@ def test_pattern_prefilter_never_changes_a_pattern_reason():
         s = line.strip()
         plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= 40 else ""
         assert pattern_reason(line) == plain, line
-
-
-def test_lines_of_the_stretch_need_the_cores_median_less_a_margin(model):
-    """Inside the rules' main stretch a line stays when P >= max(keep_in_prose, median P of the
-    article core - core_margin); a margin of 1 leaves keep_in_prose alone."""
-    import numpy as np
-
-    from auditor.clean.classify import Thresholds
-    from auditor.clean.features import feature_names, page_features
-    from auditor.clean.text import label_page
-
-    text = "\n".join([*PROSE, "Nick A", "2 days ago at 07:52 am", "I think we will see similar updates, the bezels are "
-                      "large and a new display would be welcome.", "Rating: 36 Votes", *PROSE])  # fmt: skip
-    page = label_page(text)
-    idx = [i for i, s in enumerate(page.stripped) if s]
-    x = page_features(page, idx)
-    p = model.predict(x)
-    bar = max(0.3, float(np.median(p[x[:, feature_names(False).index("core_distance")] == 0])) - 0.2)
-    assert 0.3 < bar < 1.0 and all(page.labels[i].keep for i in idx)  # the rules keep the whole page
-    tight, loose = classify_lines(text, model), classify_lines(text, model, Thresholds(core_margin=1.0))
-    assert [lab.keep for lab in tight] == [bool(q >= bar) for q in p.tolist()]
-    assert all(lab.keep for lab in loose) and not all(lab.keep for lab in tight)
-    assert {lab.reason for lab in tight if not lab.keep} == {"line-model"}

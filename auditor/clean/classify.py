@@ -7,35 +7,27 @@ when P >= `keep_in_prose`; any other line stays only when P >= `keep_outside` an
 line that a boilerplate pattern named ("Related Posts", "Share on ...", "Leave a
 Reply") lies between it and the main stretch: past such a line, a page's furniture
 begins, and prose-like teasers there are not the article.
-A line of the main stretch also needs P >= the median P of the page's article core (the
-run of long prose lines with most words, features.py) less `core_margin`: where the model
-is sure of the article, lines it is much less sure of are not the article, whatever the
-rules' stretch holds (reader comments, teaser lists).
-The thresholds and the margin were chosen by measurement (benchmarks/run.py lines /
-extraction --set aeb-text; see README), not per site.
+Both thresholds were chosen by measurement (benchmarks/run.py lines / extraction
+--set aeb-text; see README), not per site.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from auditor.clean.features import feature_names, page_features
+from auditor.clean.features import page_features
 from auditor.clean.model import LineModel
 from auditor.clean.text import LineLabel, label_lines, label_page
 
 # The model judges a line by its page (position, neighbours, prose stretch); a text of one
 # or two lines is no page, and the rules alone judge it.
 MIN_MODEL_LINES = 3
-_CORE_DISTANCE = feature_names(False).index("core_distance")
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     keep_in_prose: float = 0.3
     keep_outside: float = 0.8
-    core_margin: float = 0.2
 
 
 def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds()) -> list[LineLabel]:
@@ -50,12 +42,7 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
     # The features are those of the non-blank lines joined; blank lines weigh nothing in text.py's
     # labeller, so its labels of these lines are those it gave them here: passed on, not worked out
     # again, and so are its counts (features.page_features).
-    x = page_features(page, idx)
-    probs = model.predict(x)
-    in_core = x[:, _CORE_DISTANCE] == 0
-    keep_in_prose = thresholds.keep_in_prose
-    if in_core.any():
-        keep_in_prose = max(keep_in_prose, float(np.median(probs[in_core])) - thresholds.core_margin)
+    probs = model.predict(page_features(page, idx))
     fenced = _fenced([labels[i] for i in idx])
     for i, p, behind_fence in zip(idx, probs.tolist(), fenced, strict=True):
         lab = labels[i]
@@ -63,7 +50,7 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
         if _named(lab):
             continue  # a named boilerplate pattern: the rule's word stands
         restore = p >= thresholds.keep_outside and not behind_fence
-        if restore or (lab.keep and p >= keep_in_prose):
+        if restore or (lab.keep and p >= thresholds.keep_in_prose):
             lab.keep, lab.reason = True, ""
         elif lab.keep:
             lab.keep, lab.reason = False, "line-model"
