@@ -41,7 +41,7 @@ import numpy as np
 from auditor.dedup.lsh import band_keys, choose_bands
 from auditor.dedup.minhash import SCHEME
 from auditor.dedup.near import DedupSettings
-from auditor.dedup.shingles import ShingleBatch
+from auditor.dedup.shingles import ShingleBatch, distinct
 from auditor.errors import AuditorError
 
 FILE_NAME = "index.sqlite"
@@ -92,8 +92,8 @@ def sketches(batch: ShingleBatch, min_words: int) -> list[Sketch]:
         h = (batch.of(i) >> np.uint64(32)).astype(np.uint32)  # the high half: fmix64 mixes every bit
         lw = batch.lines_of(i)
         is_prose = lw >= min_words
-        prose = np.unique(h[is_prose])
-        rest = np.setdiff1d(np.unique(h[~is_prose]), prose, assume_unique=True)
+        prose = distinct(h[is_prose])
+        rest = np.setdiff1d(distinct(h[~is_prose]), prose, assume_unique=True)
         flags = (_HAS_PROSE if min_words > 0 and _has_prose(batch, i, min_words) else 0) | (
             _FEW_PROSE if int(is_prose.sum()) < 5 else 0)
         total = len(prose) + len(rest)

@@ -32,7 +32,7 @@ import numpy as np
 
 from auditor.dedup.lsh import band_keys, candidate_chunks, choose_bands
 from auditor.dedup.minhash import MinHasher
-from auditor.dedup.shingles import ShingleBatch, Shingler
+from auditor.dedup.shingles import ShingleBatch, Shingler, distinct
 from auditor.document import Document, DuplicateLink, Finding, Severity
 from auditor.errors import ConfigError
 
@@ -341,7 +341,7 @@ def _estimated_candidates(sigs: np.ndarray, sizes: np.ndarray, eligible: np.ndar
     kept: list[np.ndarray] = []
     step = 1 << 16  # pairs per signature comparison: 2 x 65,536 x num_perm x 4 bytes
     for cand in candidate_chunks(band_keys(sigs[eligible], bands, rows)):
-        code = np.unique(cand[:, 0] * n + cand[:, 1])
+        code = distinct(cand[:, 0] * n + cand[:, 1])
         for k in range(0, len(code), step):
             part = code[k : k + step]
             a_idx, b_idx = eligible[part // n], eligible[part % n]
@@ -354,7 +354,7 @@ def _estimated_candidates(sigs: np.ndarray, sizes: np.ndarray, eligible: np.ndar
                 kept.append(np.minimum(a_idx[ok], b_idx[ok]) * n + np.maximum(a_idx[ok], b_idx[ok]))
     if not kept:
         return np.zeros((0, 2), dtype=np.int64)
-    code = np.unique(np.concatenate(kept))
+    code = distinct(np.concatenate(kept))
     return np.stack([code // n, code % n], axis=1)
 
 
@@ -414,7 +414,7 @@ def _prose_shares(batch: ShingleBatch, a: int, b: int, sa: np.ndarray, sb: np.nd
         prose = h[lw >= min_words]
         if len(prose) < 5:
             prose = h
-        own = np.unique(prose)
+        own = distinct(prose)
         sides.append((len(own), float(_member(own, other).mean()) if len(own) else 0.0, prose, other))
     (_, small, _, _), (_, large, seq, other) = sorted(sides, key=lambda t: t[0])
     hit = _member(seq, other)
