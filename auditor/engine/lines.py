@@ -1,9 +1,9 @@
 """The cleaning stage's line model for the filter's per-document calls.
 
 The filter cleans one document at a time, so each call to the line model sees the
-few dozen lines of one page. `LineModel.predict` walks the model's 200 trees all at
-once, laid out in flat arrays (`auditor.clean.model.StackedTrees`, one implementation
-for `audit`, `clean` and the filter); this module loads it once per worker process:
+few dozen lines of one page. `LineModel.predict` decides the model's trees all at
+once from flat arrays of their splits (`auditor.clean.model.StackedTrees`, one
+implementation for `audit`, `clean` and the filter); this module loads it once per worker process:
 reading the shipped JSON and stacking its trees took about 10 ms, paid by every batch
 of 256 documents before (0.04 ms per document).
 """

@@ -167,7 +167,7 @@ def process_batch(items: list[Item], config: StageConfig) -> BatchResult:
     outcomes: list[Outcome] = []
     texts: list[str] = []
     rows: list[int] = []
-    model = load_stacked(config.clean.line_model) if getattr(config.clean, "line_model", False) else None
+    model = load_stacked(config.clean.line_model)
     plan = score_plan(config.rules)
     for item in items:
         doc_id = item.doc.id if item.doc is not None else item.where
