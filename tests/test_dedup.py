@@ -378,6 +378,50 @@ def test_distinct_is_np_unique():
         assert got.dtype == x.dtype and np.array_equal(got, np.unique(x))
 
 
+def test_prose_gate_shortcuts_match_numpy_quantile_and_median():
+    """The verification's counting shortcuts give np.quantile(., 0.9) >= gate and np.median >= gate
+    exactly, on uint8 and int32 line-word arrays of every small length and on ties at the gate."""
+    from auditor.dedup.near import _median_at_least, lines_have_prose
+
+    rng = np.random.default_rng(11)
+    checked = 0
+    for n in [*range(0, 40), 99, 100, 101, 1001]:
+        for _ in range(60):
+            for dtype in (np.uint8, np.int32):
+                lw = rng.choice([0, 3, 7, 8, 9, 30, 255], size=n).astype(dtype)
+                for gate in (1, 8, 9):
+                    want_q = bool(n) and bool(np.quantile(lw, 0.9) >= gate)
+                    want_m = bool(n) and bool(np.median(lw) >= gate)
+                    assert lines_have_prose(lw, gate) == want_q, (lw.tolist(), gate)
+                    assert _median_at_least(lw, gate) == want_m, (lw.tolist(), gate)
+                    checked += want_q + want_m
+    assert checked > 1000  # both outcomes occur
+
+
+def test_own_passage_run_test_matches_a_run_length_scan():
+    """`_has_own_run` (prefix sums) says whether OWN_PASSAGE consecutive shingles are missing
+    from the other text, as a plain scan of run lengths does."""
+    from auditor.dedup.near import OWN_PASSAGE, _has_own_run
+
+    def longest(own: np.ndarray) -> int:
+        best = run = 0
+        for x in own.tolist():
+            run = run + 1 if x else 0
+            best = max(best, run)
+        return best
+
+    rng = np.random.default_rng(5)
+    seen = set()
+    for n in [0, 1, 11, 12, 13, 24, 25, 60, 300]:
+        for p in (0.5, 0.8, 0.93, 1.0):
+            for _ in range(40):
+                own = rng.random(n) < p
+                want = longest(own) >= OWN_PASSAGE
+                assert _has_own_run(own) == want, own.astype(int).tolist()
+                seen.add(want)
+    assert seen == {True, False}
+
+
 def test_content_words_and_exact_keys_match_their_plain_definitions():
     """`content_words` (one \\w{2,} search, stop words subtracted) against filtering the
     normalised words one by one, and D003's paragraph keys (words counted before joining)

@@ -186,17 +186,40 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[idx] == values
 
 
-def _shared_is_prose(batch: ShingleBatch, i: int, other: np.ndarray, min_words: int) -> bool:
-    lw = batch.lines_of(i)
-    shared = _member(batch.of(i), other)
-    if not shared.any():
-        return False
-    return float(np.median(lw[shared])) >= min_words
-
-
 def _has_prose(batch: ShingleBatch, i: int, min_words: int) -> bool:
-    lw = batch.lines_of(i)
-    return bool(len(lw)) and bool(np.quantile(lw, 0.9) >= min_words)
+    return lines_have_prose(batch.lines_of(i), min_words)
+
+
+def lines_have_prose(lw: np.ndarray, min_words: int) -> bool:
+    """`np.quantile(lw, 0.9) >= min_words` (lw: words of the line each shingle starts in), with
+    the quantile computed only when the two values it interpolates between straddle the gate:
+    otherwise counting the values below the gate decides (the verification's hot path)."""
+    n = len(lw)
+    if not n:
+        return False
+    below = int(np.count_nonzero(lw < min_words))
+    v = 0.9 * (n - 1)  # the quantile lies between sorted values floor(v) and ceil(v)
+    lo, hi = max(0, int(np.floor(v - 1e-9))), min(n - 1, int(np.ceil(v + 1e-9)))
+    if below <= lo:  # sorted[lo] >= min_words
+        return True
+    if below > hi:  # sorted[hi] < min_words
+        return False
+    return bool(np.quantile(lw, 0.9) >= min_words)
+
+
+def _median_at_least(values: np.ndarray, bound: int) -> bool:
+    """`np.median(values) >= bound` for integers, without sorting (False when empty)."""
+    n = len(values)
+    if not n:
+        return False
+    at_least = int(np.count_nonzero(values >= bound))
+    half = n // 2
+    if n % 2:
+        return at_least > half
+    if at_least != half:  # both middle values on one side of the bound
+        return at_least > half
+    # the two middle values: the smallest at or above the bound and the largest below it
+    return int(values[values >= bound].min()) + int(values[values < bound].max()) >= 2 * bound
 
 
 # A passage of its own: this many consecutive shingles the other text lacks (about 15 words).
@@ -209,15 +232,18 @@ def _has_prose(batch: ShingleBatch, i: int, min_words: int) -> bool:
 OWN_PASSAGE = 12
 
 
-def _own_passage(batch: ShingleBatch, i: int, other: np.ndarray) -> bool:
-    """Whether text i has a passage of its own: OWN_PASSAGE consecutive shingles the other text
-    lacks. Two articles in one template each have one (their titles and bodies); a copy whose
-    differences are scattered edits, or a reflowed list page, has none."""
-    own = ~_member(batch.of(i), other)
-    if int(own.sum()) < OWN_PASSAGE:
+def _has_own_run(own: np.ndarray) -> bool:
+    """Whether a text has a passage of its own: OWN_PASSAGE consecutive shingles the other text
+    lacks (`own`: per shingle in text order, not in the other). Two articles in one template
+    each have one (their titles and bodies); a copy whose differences are scattered edits, or a
+    reflowed list page, has none."""
+    if len(own) < OWN_PASSAGE:
         return False
-    edges = np.diff(own.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return bool((np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)).max() >= OWN_PASSAGE)
+    total = np.cumsum(own, dtype=np.int32)  # a run of k Trues ending at i: total[i] - total[i - k] == k
+    if int(total[-1]) < OWN_PASSAGE:
+        return False
+    return int(total[OWN_PASSAGE - 1]) == OWN_PASSAGE or bool(
+        np.any(total[OWN_PASSAGE:] - total[:-OWN_PASSAGE] == OWN_PASSAGE))
 
 
 def find_near_duplicates(records: Sequence[Record], settings: DedupSettings,
@@ -369,7 +395,7 @@ def _verify(batch: ShingleBatch, sets: list[np.ndarray], a: int, b: int,
 
     Jaccard or containment over all shingles first; then, unless the two are near-exact,
     the shared-prose gate (what they share is prose, not one site's menu lines; skipped when
-    neither text has a passage of its own, `_own_passage`), and what
+    neither text has a passage of its own, `_has_own_run`), and what
     makes a copy a copy rather than two pages that share a passage or two: most of the
     smaller text's prose is inside the other (`prose_containment`: a copy inside
     boilerplate still passes), and most of the larger text's prose is inside the smaller
@@ -379,8 +405,21 @@ def _verify(batch: ShingleBatch, sets: list[np.ndarray], a: int, b: int,
     make_neardup --extra pages, spliced from a pool of a few thousand paragraphs, containment
     >= 0.6 alone verified 209,000 pairs of different pages (each reusing two or three
     paragraphs) against 1,739 true pairs."""
-    sa, sb = sets[a], sets[b]
-    inter = len(np.intersect1d(sa, sb, assume_unique=True))
+    return verify_sides((batch.of(a), batch.lines_of(a), sets[a]), (batch.of(b), batch.lines_of(b), sets[b]),
+                        settings)
+
+
+Side = tuple[np.ndarray, np.ndarray, np.ndarray]  # shingle hashes in text order, their line words, sorted set
+
+
+def verify_sides(a: Side, b: Side, settings: DedupSettings, inter: int | None = None,
+                 a_in_b: np.ndarray | None = None) -> tuple[float, float] | None:
+    """`_verify` on two texts given as sides. A caller that has them passes `inter`, the size of
+    the sets' intersection, and `a_in_b`, which of a's shingles are in b's set. Each side's
+    membership in the other's set is found once."""
+    (ha, la, sa), (hb, lb, sb) = a, b
+    if inter is None:
+        inter = len(np.intersect1d(sa, sb, assume_unique=True))
     if not inter:
         return None
     jac = inter / (len(sa) + len(sb) - inter)
@@ -389,35 +428,39 @@ def _verify(batch: ShingleBatch, sets: list[np.ndarray], a: int, b: int,
         return None
     if jac < 0.9 and settings.prose_line_words > 0:  # a near-exact copy needs no gate
         gate = settings.prose_line_words
+        ma = _member(ha, sb) if a_in_b is None else a_in_b  # each shingle of a found in b's set
+        mb = _member(hb, sa)
         # what two pages share must be prose, unless neither has a passage of its own (a copy
         # of a page of short lines, a list or a forum thread, with scattered edits)
-        if (_has_prose(batch, a, gate) or _has_prose(batch, b, gate)) and (
-                _own_passage(batch, a, sb) or _own_passage(batch, b, sa)):
-            if not (_shared_is_prose(batch, a, sb, gate) and _shared_is_prose(batch, b, sa, gate)):
+        if (lines_have_prose(la, gate) or lines_have_prose(lb, gate)) and (
+                _has_own_run(~ma) or _has_own_run(~mb)):
+            if not (_median_at_least(la[ma], gate) and _median_at_least(lb[mb], gate)):
                 return None
-        inside, cover, lead = _prose_shares(batch, a, b, sa, sb, gate)
+        inside, cover, lead = _prose_shares((ha, la, ma, sb), (hb, lb, mb, sa), gate)
         if inside < settings.prose_containment or (cover < settings.prose_cover and lead < settings.prose_opening):
             return None
     return round(jac, 4), round(cont, 4)
 
 
-def _prose_shares(batch: ShingleBatch, a: int, b: int, sa: np.ndarray, sb: np.ndarray,
-                  min_words: int) -> tuple[float, float, float]:
+_ProseSide = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _prose_shares(a: _ProseSide, b: _ProseSide, min_words: int) -> tuple[float, float, float]:
     """(share of the smaller side's prose shingles found in the other side, the same for the
     larger side, and how much of the larger side's prose up to where the shared part ends is
     shared). The last is high for a truncated copy (the smaller is the opening of the
     larger, however short) and low for a page that holds the text among other articles.
-    A side with fewer than 5 prose shingles counts all of its shingles."""
+    A side with fewer than 5 prose shingles counts all of its shingles. Each side is (hashes
+    in text order, their line words, their membership in the other side, the other's set)."""
     sides = []
-    for i, other in ((a, sb), (b, sa)):
-        h, lw = batch.of(i), batch.lines_of(i)
-        prose = h[lw >= min_words]
+    for h, lw, member, other in (a, b):
+        prose_at = lw >= min_words
+        prose, hit = h[prose_at], member[prose_at]
         if len(prose) < 5:
-            prose = h
+            prose, hit = h, member
         own = distinct(prose)
-        sides.append((len(own), float(_member(own, other).mean()) if len(own) else 0.0, prose, other))
-    (_, small, _, _), (_, large, seq, other) = sorted(sides, key=lambda t: t[0])
-    hit = _member(seq, other)
+        sides.append((len(own), float(_member(own, other).mean()) if len(own) else 0.0, hit))
+    (_, small, _), (_, large, hit) = sorted(sides, key=lambda t: t[0])
     if not hit.any():
         return small, large, 0.0
     # the opening of the larger that holds 90% of what is shared, and how much of it is shared

@@ -23,7 +23,7 @@ first estimated on the (b-bit) signatures (Jaccard, and the containment that
 follows from it and the two shingle counts, |A & B| = J / (1 + J) * (|A| + |B|)),
 with its margin, for a whole batch at once, then the
 survivors exactly on their shingle sets with the shared-prose gate, by
-`auditor.dedup.near._verify` itself. The kept documents' shingles (hash and line
+`auditor.dedup.near.verify_sides` (what the batch stage's `_verify` runs). The kept documents' shingles (hash and line
 length, 9 bytes per shingle) live on disk in a `ShingleStore`, read back only for
 candidates, so memory holds 8 bytes per kept document for them.
 """
@@ -37,8 +37,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from auditor.dedup.near import _MARGIN, _verify
-from auditor.dedup.shingles import ShingleBatch, distinct
+from auditor.dedup.near import _MARGIN, verify_sides
+from auditor.dedup.shingles import distinct
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK_ROWS = 1 << 14  # signatures are stored in chunks: growth never copies the whole store
@@ -335,18 +335,19 @@ class StreamingIndex:
             top = np.sort(np.lexsort((order, -est_c, -est_j))[: self.max_verify])
             order, est_j, est_c = order[top], est_j[top], est_c[top]
         best: Match | None = None
-        mine = distinct(shingles[0]) if exact and shingles is not None else None
-        for c, jac, cont in zip(order.tolist(), est_j.tolist(), est_c.tolist(), strict=True):
+        checks: list[Any] = [None] * len(order)
+        if exact:
+            assert self.store is not None and self.settings is not None and shingles is not None
+            mine = (shingles[0], shingles[1], distinct(shingles[0]))
+            reads = [self.store.read(c) for c in order.tolist()]
+            checks = self._may_pass(mine[2], [h for h, _ in reads], order)
+        for n, (c, jac, cont) in enumerate(zip(order.tolist(), est_j.tolist(), est_c.tolist(), strict=True)):
             if exact:
-                assert self.store is not None and shingles is not None and mine is not None
-                oh, ol = self.store.read(c)
-                theirs = self._may_pass(mine, oh, c)
-                if theirs is None:
+                if checks[n] is None:
                     continue
-                both = ShingleBatch(np.concatenate([oh, shingles[0]]),
-                                    np.array([0, len(oh), len(oh) + len(shingles[0])], dtype=np.int64),
-                                    np.concatenate([ol, shingles[1]]).astype(np.int32))
-                verified = _verify(both, [theirs, mine], 0, 1, self.settings)
+                theirs, inter, found = checks[n]
+                oh, ol = reads[n]
+                verified = verify_sides((oh, ol, theirs), mine, self.settings, inter, found)  # type: ignore[arg-type]
                 if verified is None:
                     continue
                 jac, cont = verified
@@ -355,21 +356,36 @@ class StreamingIndex:
                 best = Match(c, "near", jac, cont, kept)
         return best
 
-    def _may_pass(self, mine: np.ndarray, other: np.ndarray, k: int) -> np.ndarray | None:
-        """The exact Jaccard/containment bounds `_verify` checks first, computed cheaply: `mine`
-        is a sorted set, `other` entry k's shingles in text order (its distinct count is known).
-        Most preselected candidates (filler pages sharing a paragraph or two) stop here (None);
-        the others' sorted set is returned, so `_verify` does not sort it again."""
-        srt = np.sort(other)
-        at = np.searchsorted(srt, mine)
-        at[at == len(srt)] = 0
-        inter = int(np.count_nonzero(srt[at] == mine)) if len(srt) else 0
-        if not inter:
-            return None
-        size = int(self._sizes[k // _CHUNK_ROWS][k % _CHUNK_ROWS])
-        if inter / (len(mine) + size - inter) < self.jaccard and inter / min(len(mine), size) < self.containment:
-            return None
-        return srt[np.r_[True, srt[1:] != srt[:-1]]]
+    def _may_pass(self, mine: np.ndarray, others: list[np.ndarray],
+                  ks: np.ndarray) -> list[tuple[np.ndarray, int, np.ndarray] | None]:
+        """The exact Jaccard/containment bounds verification checks first, for all of a document's
+        candidates at once (one search of their shingles in `mine`, a sorted set): `others` are
+        entries `ks`' shingles in text order (their distinct counts are known). Most preselected
+        candidates (filler pages sharing a paragraph or two) stop here (None); for the others,
+        their sorted set, the intersection's size and which of their shingles are in `mine`, so
+        that verification does none of it again."""
+        out: list[tuple[np.ndarray, int, np.ndarray] | None] = [None] * len(others)
+        if not len(mine) or not others:
+            return out
+        lens = np.array([len(o) for o in others], dtype=np.int64)
+        flat = np.concatenate(others)
+        at = np.minimum(np.searchsorted(mine, flat), len(mine) - 1)
+        found = mine[at] == flat
+        # distinct shared shingles per candidate: (candidate, position in mine) codes
+        seg = np.repeat(np.arange(len(others), dtype=np.int64), lens)
+        codes = distinct(seg[found] * len(mine) + at[found])
+        inter = np.bincount(codes // len(mine), minlength=len(others))
+        chunk, row = np.divmod(ks, _CHUNK_ROWS)
+        size = np.array([self._sizes[c][r] for c, r in zip(chunk.tolist(), row.tolist(), strict=True)],
+                        dtype=np.int64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jac = inter / (len(mine) + size - inter)
+            cont = inter / np.minimum(len(mine), size)
+        ok = (inter > 0) & ~((jac < self.jaccard) & (cont < self.containment))
+        ends = np.cumsum(lens)
+        for n in np.flatnonzero(ok).tolist():
+            out[n] = (distinct(others[n]), int(inter[n]), found[ends[n] - lens[n] : ends[n]])
+        return out
 
     def _batch_pairs(self, keys: np.ndarray, big: np.ndarray) -> dict[int, set[int]]:
         """Within a batch: for row i, the rows j < i that share a band key with it (both big enough
