@@ -10,6 +10,7 @@ Every input record ends in exactly one of `kept.jsonl`, `rejected.jsonl` and
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config import Settings
+from auditor.engine.lines import load_stacked
 from auditor.engine.local import LocalPool, batched
 from auditor.engine.records import fingerprint, iter_items
 from auditor.engine.run import FilterRun, ResumeError
@@ -82,6 +84,11 @@ def filter_corpus(paths: list[str], out: Path, settings: Settings, options: Filt
     t0 = time.perf_counter()
     run = FilterRun(Path(out), config, _fingerprint(paths, settings, config), dry_run=options.dry_run,
                     resume=options.resume, gzip_output=options.gzip)
+    load_stacked(config.clean.line_model)  # loaded once here: forked workers inherit it
+    # What start-up made (modules, the rules, the line model) lives through the run: the cyclic
+    # garbage collector's full passes, here and in forked workers, skip it from here on instead
+    # of traversing it again and again (about 0.05 ms per document, 2% of a worker's time).
+    gc.freeze()
     try:
         batches = batched(iter_items(paths), config.policy.batch_size, skip=run.resumed_from)
         results = _results(batches, config, options) if not run.already_done else iter(())
@@ -93,6 +100,8 @@ def filter_corpus(paths: list[str], out: Path, settings: Settings, options: Filt
     except BaseException:
         run.close()  # the work folder stays: `--resume` goes on from its last checkpoint
         raise
+    finally:
+        gc.unfreeze()  # a caller that filters again (tests, a library user) collects as before
     return run.finish(time.perf_counter() - t0, {"engine": options.engine, "workers": options.workers,
                                                  "inputs": list(paths),
                                                  "policy": dataclasses.asdict(config.policy)})
