@@ -422,6 +422,49 @@ def test_own_passage_run_test_matches_a_run_length_scan():
     assert seen == {True, False}
 
 
+def test_streaming_bounds_and_verification_hints_agree_with_plain_set_arithmetic():
+    """The filter index bounds a document's candidates together (one search behind a bitmap) and
+    hands the intersection and membership it found to verification: the same bounds as plain
+    set intersections, and the same verdicts as verification that works them out itself."""
+    from auditor.dedup.near import verify_sides
+    from auditor.dedup.shingles import distinct
+    from auditor.engine.index import StreamingIndex
+
+    rng = random.Random(3)
+    pool = _paragraph_pool(40, seed=9)
+    pages = ["\n\n".join(rng.sample(pool, rng.randint(2, 8))) for _ in range(24)]
+    pages += [p + "\n\n" + rng.choice(pool) for p in pages[:6]]  # copies with a paragraph more
+    pages += ["\n".join(w for w in p.split(" ") if rng.random() > 0.03) for p in pages[6:10]]  # edited, reflowed
+    settings = DedupSettings()
+    batch = Shingler(settings.ngram).hash_batch(pages, lines=True)
+    sets = batch.sets()
+    index = StreamingIndex(settings.num_perm, 64, 2, settings.jaccard, settings.containment, settings=settings)
+    for s_ in sets:
+        index._append(np.zeros(settings.num_perm, dtype=np.uint32), len(s_))
+    verdicts = set()
+    for i in range(len(pages)):
+        others = list(range(len(pages)))
+        checks = index._may_pass(sets[i], [batch.of(k) for k in others], np.array(others, dtype=np.int64))
+        for k, got in zip(others, checks, strict=True):
+            inter = len(np.intersect1d(sets[i], sets[k]))
+            jac = inter / (len(sets[i]) + len(sets[k]) - inter)
+            cont = inter / min(len(sets[i]), len(sets[k]))
+            passes = inter > 0 and (jac >= settings.jaccard or cont >= settings.containment)
+            assert (got is not None) == passes, (i, k)
+            mine = (batch.of(i), batch.lines_of(i), sets[i])
+            theirs = (batch.of(k), batch.lines_of(k), sets[k])
+            plain = verify_sides(theirs, mine, settings)
+            if got is None:
+                assert plain is None
+                continue
+            their_set, count, found = got
+            assert np.array_equal(their_set, distinct(batch.of(k))) and count == inter
+            assert np.array_equal(found, np.isin(batch.of(k), sets[i]))
+            assert verify_sides((batch.of(k), batch.lines_of(k), their_set), mine, settings, count, found) == plain
+            verdicts.add(plain is not None and k != i)
+    assert verdicts == {True, False}  # copies verified and pages sharing paragraphs rejected
+
+
 def test_content_words_and_exact_keys_match_their_plain_definitions():
     """`content_words` (one \\w{2,} search, stop words subtracted) against filtering the
     normalised words one by one, and D003's paragraph keys (words counted before joining)
