@@ -21,11 +21,13 @@ similar size are merged), so a lookup is one `searchsorted` per run for a whole
 batch. Candidates are verified as the batch dedup stage does (auditor.dedup.near):
 first estimated on the (b-bit) signatures (Jaccard, and the containment that
 follows from it and the two shingle counts, |A & B| = J / (1 + J) * (|A| + |B|)),
-with its margin, for a whole batch at once, then the
-survivors exactly on their shingle sets with the shared-prose gate, by
-`auditor.dedup.near.verify_sides` (what the batch stage's `_verify` runs). The kept documents' shingles (hash and line
-length, 9 bytes per shingle) live on disk in a `ShingleStore`, read back only for
-candidates, so memory holds 8 bytes per kept document for them.
+with its margin, for a whole batch at once; then a document's surviving candidates
+(at most `max_verify`) are bounded together by one search of their shingles in the
+document's set, and those within the bounds verified exactly on their shingle sets with
+the shared-prose gate, by `auditor.dedup.near.verify_sides` (what the batch stage's
+`_verify` runs). The kept documents' shingles (hash and line length, 9 bytes per
+shingle) live on disk in a `ShingleStore`, read back only for candidates, so memory
+holds 8 bytes per kept document for them.
 """
 
 from __future__ import annotations
