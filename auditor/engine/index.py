@@ -39,7 +39,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from auditor.dedup.near import _MARGIN, verify_sides
+from auditor.dedup.near import _MARGIN, find_in, verify_sides
 from auditor.dedup.shingles import distinct
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -376,8 +376,7 @@ class StreamingIndex:
         bits = np.zeros(1 << 16, dtype=bool)
         bits[mine & np.uint64(0xFFFF)] = True
         maybe = np.flatnonzero(bits[flat & np.uint64(0xFFFF)])
-        at = np.minimum(np.searchsorted(mine, flat[maybe]), len(mine) - 1)
-        hit = mine[at] == flat[maybe]
+        hit, at = find_in(flat[maybe], mine)
         found = np.zeros(len(flat), dtype=bool)
         found[maybe[hit]] = True
         # distinct shared shingles per candidate: (candidate, position in mine) codes
