@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, repeat
 
 import numpy as np
 
@@ -279,6 +280,25 @@ def _distinct(keys: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for ws in keys for w in ws))
 
 
+@functools.lru_cache(maxsize=64)
+def _key_index(keys: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...]]:
+    """Per word of `_distinct(keys)`, the phrases whose key holds it; and the phrases without a key."""
+    at = {w: n for n, w in enumerate(_distinct(keys))}
+    holders: list[list[int]] = [[] for _ in at]
+    for i, key in enumerate(keys):
+        for w in key:
+            holders[at[w]].append(i)
+    return tuple(map(tuple, holders)), tuple(i for i, key in enumerate(keys) if not key)
+
+
+def _possible(keys: tuple[tuple[str, ...], ...], present: list[bool]) -> list[int]:
+    """The phrases (ascending) all of whose key words are present (`present`: per `_distinct(keys)`
+    word): those the text may hold. Counted from the present words, which are few."""
+    holders, keyless = _key_index(keys)
+    hits = Counter(i for here, phrases in zip(present, holders, strict=True) if here for i in phrases)
+    return sorted([*keyless, *(i for i, n in hits.items() if n == len(keys[i]))])
+
+
 @check("stock_phrase_rate", "per 1,000 words", phrases=STOCK_PHRASES, min_count=2)
 def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measure:
     """Stock phrases and hedges ("it is crucial to", "underscores the need") per 1,000 words;
@@ -287,12 +307,10 @@ def stock_phrase_rate(s: TextStats, phrases: list[str], min_count: int) -> Measu
     spans: list[Span] = []
     keys = _phrase_keys(tuple(phrases))
     distinct = _distinct(keys)
-    present = dict(zip(distinct, s.have_words(distinct), strict=True))  # one search for all keys
     gates = _phrase_gates(tuple(phrases))
     gate_found: dict[str, bool] = {}
-    for ph, key, gate in zip(phrases, keys, gates, strict=True):
-        if not all(map(present.__getitem__, key)):  # the phrase cannot occur (see _phrase_keys)
-            continue
+    for i in _possible(keys, s.have_words(distinct)):  # one search for all key words
+        ph, gate = phrases[i], gates[i]
         if gate:  # a part of the phrase that several phrases share: one scan for all of them
             found = gate_found.get(gate)
             if found is None:
@@ -350,7 +368,7 @@ def _candidates(texts: list[str], unit_words: list[set[str]], min_overlap: float
     bounds what `_content` would share from above; the paragraphs below the bound are left out."""
     need = min(min_overlap * len(ws) for ws in unit_words)
     wanted = {w.encode() for ws in unit_words for w in ws if w.isascii()}
-    extra = max(sum(1 for w in ws if not w.isascii()) for ws in unit_words)
+    extra = max(len(ws) - sum(map(str.isascii, ws)) for ws in unit_words)
     if need - extra <= 0:
         return list(range(len(texts)))
     runs = "\n".join(texts).lower().replace("’", "'").encode("ascii", "replace")
@@ -366,10 +384,12 @@ def _candidates(texts: list[str], unit_words: list[set[str]], min_overlap: float
             if not runs[run_start:at].strip(_LEAD):  # the whole run, less leading non-letters
                 found.append(at)
             at = runs.find(needle, at + 1)
+    if not found:  # no paragraph shares a word: none reaches need > extra
+        return []
     # A paragraph may hold newlines itself: the line a match is on tells the paragraph.
-    last_line = np.cumsum([t.count("\n") + 1 for t in texts])
-    per_para = np.bincount(np.searchsorted(last_line, _line_of(runs, found), side="right"), minlength=len(texts))
-    return [i for i, k in enumerate(per_para.tolist()) if k + extra >= need]
+    last_line = list(accumulate(t.count("\n") + 1 for t in texts))
+    per_para = Counter(bisect.bisect_right(last_line, runs.count(b"\n", 0, at)) for at in found)
+    return [i for i in range(len(texts)) if per_para[i] + extra >= need]
 
 
 @check("restated_summary", "share of closing units", min_overlap=0.5, min_words=8)

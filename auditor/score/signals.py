@@ -332,7 +332,8 @@ class TextStats:
         table = self.word_table
         if table is not None:
             return table.present(self.lower, words)
-        return list(map(self.has_word, words))
+        self.word_ids  # noqa: B018 - fills the vocabulary (has_word's str path, without a call per word)
+        return list(map(self._vocab.__contains__, words))
 
     @cached_property
     def word_count_profile(self) -> tuple[np.ndarray, np.ndarray]:
