@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from auditor.clean.classify import Thresholds, classify_lines
+from auditor.clean.classify import Thresholds, classify_lines, classify_page
 from auditor.clean.html import (
     ExtractionTimeout,
     extract_main_text,
@@ -44,11 +44,14 @@ def plain_text_of(doc: Document) -> str:
     return html_to_plain(doc.raw) if doc.kind == "html" else doc.raw
 
 
-def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None) -> tuple[str, list[Removal], float]:
-    """Cleaned text, removals and the share of words kept where the model and rules agree."""
-    labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
+def _clean_text(plain: str, settings: CleanSettings,
+                model: LineModel | None) -> tuple[str, list[Removal], int, int]:
+    """Cleaned text, removals, and the words before and after (`lines.word_count` of the two texts,
+    summed from the labeller's per-line counts: the cleaned text is the kept lines, and no word
+    spans two lines)."""
+    labels, counts = classify_page(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
     text, removals = strip_text(plain, labels)
-    return text, removals, 1.0
+    return text, removals, sum(counts), sum(n for n, lab in zip(counts, labels, strict=True) if lab.keep)
 
 
 def _agreement(kept_a: list[bool], kept_b: list[bool], words: list[int]) -> float:
@@ -198,8 +201,9 @@ def clean_document(doc: Document, settings: CleanSettings, model: LineModel | No
         _clean_html(doc, settings, model)
         return
     doc.clean_info["raw_text"] = doc.raw
-    doc.text, doc.removals, _ = _clean_text(doc.raw, settings, model)
+    doc.text, doc.removals, before, after = _clean_text(doc.raw, settings, model)
     doc.clean_info["method"] = "line-model" if model else "text-rules"
+    doc.clean_info.update(words_before=before, words_after=after)
 
 
 def _summarise(doc: Document) -> None:

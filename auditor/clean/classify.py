@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from auditor.clean.features import page_features
 from auditor.clean.model import LineModel
-from auditor.clean.text import LineLabel, label_lines, label_page
+from auditor.clean.text import LineLabel, label_page
 
 # The model judges a line by its page (position, neighbours, prose stretch); a text of one
 # or two lines is no page, and the rules alone judge it.
@@ -32,13 +32,20 @@ class Thresholds:
 
 def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds()) -> list[LineLabel]:
     """One label per line of `text` (blank lines kept), with the rule or model that removed it."""
-    if model is None:
-        return label_lines(text)
+    return classify_page(text, model, thresholds)[0]
+
+
+def classify_page(text: str, model: LineModel | None,
+                  thresholds: Thresholds = Thresholds()) -> tuple[list[LineLabel], list[int]]:
+    """classify_lines, with each line's words (\\w+ runs, as `lines.word_count` counts them): the
+    labeller counts them on the way, and a cleaned text's words are its kept lines' (none spans two)."""
     page = label_page(text)
     labels = page.labels
+    if model is None:
+        return labels, page.counts
     idx = [i for i, s in enumerate(page.stripped) if s]
     if len(idx) < MIN_MODEL_LINES:
-        return labels
+        return labels, page.counts
     # The features are those of the non-blank lines joined; blank lines weigh nothing in text.py's
     # labeller, so its labels of these lines are those it gave them here: passed on, not worked out
     # again, and so are its counts (features.page_features).
@@ -55,7 +62,7 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
         elif lab.keep:
             lab.keep, lab.reason = False, "line-model"
         # else: removed by the rules (outside-main-text, menu-run) and the model agrees
-    return labels
+    return labels, page.counts
 
 
 def _named(lab: LineLabel) -> bool:

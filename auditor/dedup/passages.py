@@ -91,17 +91,22 @@ NEAR_CONTAINMENT = 0.6
 NEAR_SHARED_WORDS = 8
 
 
-def sentences(text: str) -> list[Piece]:
-    """Sentences (and lines) with character offsets, surrounding spaces and bullet marks left out."""
+_SENT_TRIM = " \t\r\n-*\u2022"
+
+
+def sentences(text: str, min_words: int = 0) -> list[Piece]:
+    """Sentences (and lines) with character offsets, surrounding spaces and bullet marks left out;
+    those of at least `min_words` whitespace-separated words."""
     out: list[Piece] = []
     pos = 0
     for m in [*_SENT.finditer(text), None]:
         end = m.start() if m is not None else len(text)
         raw = text[pos:end]
-        lead = len(raw) - len(raw.lstrip(" \t\r\n-*\u2022"))
-        body = raw.strip(" \t\r\n-*\u2022")
-        if body:
-            out.append(Piece(pos + lead, pos + lead + len(body), body))
+        left = raw.lstrip(_SENT_TRIM)
+        body = left.rstrip(_SENT_TRIM)
+        if body and (not min_words or len(body.split()) >= min_words):
+            lead = pos + len(raw) - len(left)
+            out.append(Piece(lead, lead + len(body), body))
         if m is not None:
             pos = m.end()
     return out
@@ -151,8 +156,10 @@ def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -
         return []
     if len(units) <= SMALL_DOC:  # an article's few dozen sentences: set intersections beat building a matrix
         out = []
-        for i, a in enumerate(units):
-            for j in range(i + 1, len(units)):
+        big = [i for i, u in enumerate(units) if len(u) >= min_shared]  # a smaller set shares fewer words
+        for x, i in enumerate(big):
+            a = units[i]
+            for j in big[x + 1 :]:
                 shared = len(a & units[j])
                 if shared >= min_shared and shared / max(1, min(len(a), len(units[j]))) >= min_containment:
                     out.append((i, j, round(shared / max(1, min(len(a), len(units[j]))), 4), shared))
@@ -190,8 +197,8 @@ def near_repeated_passages(doc: Document, min_words: int = 8, min_containment: f
     (D003, `exact`) are not reported again."""
     text = doc.text
     covered = [(s.start, s.end) for f in exact or [] for s in f.spans]
-    sents = [s for s in sentences(text) if len(s.text.split()) >= min_words
-             and not any(a <= s.start and s.end <= b for a, b in covered)][:MAX_SENTENCES]
+    sents = [s for s in sentences(text, min_words)
+             if not covered or not any(a <= s.start and s.end <= b for a, b in covered)][:MAX_SENTENCES]
     stop = english_stop_words()
     units = [content_words(s.text, stop) for s in sents]
     pairs = near_pairs(units, min_containment, min_shared)
