@@ -488,3 +488,21 @@ def test_streaming_index_verifies_a_bounded_number_of_candidates_most_similar_fi
         matches, _ = index.match_batch(sigs[-1:], sizes[-1:], exact[-1:], keep=[True], shingles=sh[-1:])
     assert len(reads) <= 3
     assert matches[0] is not None and matches[0].kept == len(texts) - 2
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "!!", "a", " a ", "Hello,  World!\n\nhello world", "İstanbul ǅ ß ﬁ Σ ΑΣ.Β", "x\ud800y z", "__ _",
+    "a\u2028b\u00a0c\td", "𝔘𝔫𝔦 ok 中文字 ١٢٣", "5€ 5 €", "America’s — “quoted” …", "x" * 5000 + " end",
+])
+def test_exact_hash_code_points_are_the_normalized_text(text):
+    """The filter's exact hash is taken over the code points of `segment.normalize`'s text, so two
+    texts hash alike exactly when their normalized words are the same."""
+    import numpy as np
+
+    from auditor.engine.work import exact_hash, normalized_code_points
+    from auditor.segment import normalize
+
+    want = np.frombuffer(normalize(text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    assert np.array_equal(normalized_code_points(text), want)
+    assert exact_hash(text) == exact_hash(normalize(text)) == exact_hash("  " + normalize(text).replace(" ", " ,\n ") + " !")
+    assert (exact_hash(text) == exact_hash(text + " extra")) is False

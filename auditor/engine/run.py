@@ -38,7 +38,7 @@ from auditor.io.writers import atomic_writer
 
 WORK = ".filter-work"
 OUTPUTS = ("kept", "rejected", "errors")
-STATE_SCHEMA = "auditor.filter-state/4"
+STATE_SCHEMA = "auditor.filter-state/5"  # 5: exact hashes over normalized code points
 SUMMARY_SCHEMA = "auditor.filter/1"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from auditor.clean import CleanSettings, clean_corpus
+from auditor.clean.chars import WORD_CHAR, char_classes
 from auditor.decide import FilterSettings, decide, reason_of
 from auditor.dedup import DedupSettings, repeated_passages
 from auditor.dedup.shingles import distinct
@@ -24,7 +25,6 @@ from auditor.document import Document, Finding, Severity
 from auditor.engine.lines import load_stacked
 from auditor.engine.records import Item
 from auditor.score import RuleSet
-from auditor.segment import normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,27 @@ class Signer:
 
 
 def exact_hash(text: str) -> int:
-    return int.from_bytes(hashlib.sha1(normalize(text).encode()).digest()[:8], "little")
+    """The first 8 bytes of SHA-1 over `normalized_code_points(text)`: equal for two texts exactly when
+    `segment.normalize` gives them the same words (lowercase \\w+ runs joined by single spaces)."""
+    return int.from_bytes(hashlib.sha1(normalized_code_points(text).tobytes()).digest()[:8], "little")
+
+
+def normalized_code_points(text: str) -> np.ndarray:
+    """`segment.normalize(text)` as its code points (uint32), without building a string per word: the
+    word characters of the lowered text (chars.char_classes: the characters of \\w), with a space
+    before each run of them but the first."""
+    flags, cp = char_classes(text.lower())
+    word = (flags & WORD_CHAR) != 0
+    at = np.flatnonzero(word)
+    if not len(at):
+        return np.zeros(0, dtype=np.uint32)
+    opens = np.empty(len(at), dtype=bool)  # the character opens a run: its predecessor is no word character
+    opens[0] = False  # the first run gets no space before it
+    np.not_equal(at[1:] - 1, at[:-1], out=opens[1:])
+    place = np.arange(len(at)) + np.cumsum(opens)  # each word character's place, after the spaces before it
+    out = np.full(len(at) + int(place[-1] - len(at) + 1), 32, dtype=np.uint32)
+    out[place] = cp[at]
+    return out
 
 
 def score_plan(rules: RuleSet) -> list[Any]:
