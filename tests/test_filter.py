@@ -499,10 +499,27 @@ def test_exact_hash_code_points_are_the_normalized_text(text):
     texts hash alike exactly when their normalized words are the same."""
     import numpy as np
 
-    from auditor.engine.work import exact_hash, normalized_code_points
+    from auditor.engine.work import exact_hash
+    from auditor.normalized import NormalizedText
     from auditor.segment import normalize
 
     want = np.frombuffer(normalize(text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    assert np.array_equal(normalized_code_points(text), want)
-    assert exact_hash(text) == exact_hash(normalize(text)) == exact_hash("  " + normalize(text).replace(" ", " ,\n ") + " !")
+    assert np.array_equal(NormalizedText(text).code_points, want)
+    spaced = "  " + normalize(text).replace(" ", " ,\n ") + " !"  # the same words, other spacing and marks
+    assert exact_hash(text) == exact_hash(normalize(text)) == exact_hash(spaced)
     assert (exact_hash(text) == exact_hash(text + " extra")) is False
+
+
+def test_normalized_words_of_paragraphs_are_their_own():
+    """NormalizedText.words_in gives each paragraph the words `segment.normalize` gives it alone."""
+    from auditor.normalized import NormalizedText
+    from auditor.segment import normalize, paragraphs
+
+    text = "  Intro – “Quoted” words, 5€.\n\nΣΟΦΙΑΣ ran;  ΑΣ.Β\n\n  \n- bullet_one\n- two\n\n!!!\n\nlast word"
+    norm = NormalizedText(text)
+    assert norm.aligned
+    paras = paragraphs(text)
+    counts, keys = norm.words_in([p.start for p in paras], [p.end for p in paras])
+    assert keys == [normalize(p.text).encode("utf-32-le") for p in paras]
+    assert counts == [len(normalize(p.text).split()) for p in paras]
+    assert not NormalizedText("İstanbul").aligned

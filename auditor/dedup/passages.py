@@ -7,14 +7,17 @@ import os
 import re
 
 from auditor.document import Document, Finding, Severity, Span
+from auditor.normalized import NormalizedText
 from auditor.segment import WORD, Piece, normalize, paragraphs
 
 
 def repeated_passages(doc: Document, min_words: int = 5, *, near: bool = True, sentence_words: int = 8,
-                      similarity: float | None = None, shared_words: int | None = None) -> list[Finding]:
+                      similarity: float | None = None, shared_words: int | None = None,
+                      normalized: NormalizedText | None = None) -> list[Finding]:
     """One D003 finding per paragraph that occurs more than once in the cleaned text; with
-    `near`, D006 findings for passages restated in other words (`near_repeated_passages`)."""
-    exact = _exact_repeats(doc, min_words)
+    `near`, D006 findings for passages restated in other words (`near_repeated_passages`).
+    `normalized`: the text's NormalizedText, where the caller has it."""
+    exact = _exact_repeats(doc, min_words, normalized)
     if not near:
         return exact
     return exact + near_repeated_passages(
@@ -22,14 +25,27 @@ def repeated_passages(doc: Document, min_words: int = 5, *, near: bool = True, s
         NEAR_SHARED_WORDS if shared_words is None else shared_words, exact)
 
 
-def _exact_repeats(doc: Document, min_words: int) -> list[Finding]:
-    groups: dict[str, list[tuple[int, int]]] = {}
-    for p in paragraphs(doc.text):
-        words = WORD.findall(p.text.lower())  # normalize(p.text), its words counted before joining
-        if len(words) >= min_words:
-            groups.setdefault(" ".join(words), []).append((p.start, p.end))
+def _exact_repeats(doc: Document, min_words: int, normalized: NormalizedText | None = None) -> list[Finding]:
+    # paragraphs grouped by normalize(p.text), each with its words: from the whole text's normalized
+    # words (paragraphs are cut at whitespace, so no word runs across their ends), else word by word
+    groups: dict[object, list[tuple[int, int]]] = {}
+    words_of: dict[object, int] = {}
+    from auditor.score.signals import paragraph_table  # segment.paragraphs as (starts, ends, texts)
+
+    starts, ends, texts = paragraph_table(doc.text)
+    normalized = NormalizedText(doc.text) if normalized is None else normalized
+    keys: list[bytes] | list[str]
+    if normalized.aligned:
+        counts, keys = normalized.words_in(starts, ends)
+    else:  # lower case changed the text's length: its offsets do not hold there
+        found = [WORD.findall(t.lower()) for t in texts]
+        counts, keys = [len(w) for w in found], [" ".join(w) for w in found]
+    for start, end, n, key in zip(starts, ends, counts, keys, strict=True):
+        if n >= min_words:
+            groups.setdefault(key, []).append((start, end))
+            words_of[key] = n
     findings = []
-    for key, spans in groups.items():
+    for group, spans in groups.items():
         if len(spans) < 2:
             continue
         first = doc.text[spans[0][0] : spans[0][1]]
@@ -42,7 +58,7 @@ def _exact_repeats(doc: Document, min_words: int) -> list[Finding]:
                 stage="dedup",
                 message=f"passage repeated {len(spans)} times: \"{preview}\"",
                 spans=[Span(s, e, "text") for s, e in spans],
-                evidence={"copies": len(spans), "words": len(key.split())},
+                evidence={"copies": len(spans), "words": words_of[group]},
             )
         )
     return findings

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from auditor.clean import CleanSettings, clean_corpus
-from auditor.clean.chars import WORD_CHAR, char_classes
 from auditor.decide import FilterSettings, decide, reason_of
 from auditor.dedup import DedupSettings, repeated_passages
 from auditor.dedup.shingles import distinct
 from auditor.document import Document, Finding, Severity
 from auditor.engine.lines import load_stacked
 from auditor.engine.records import Item
+from auditor.normalized import NormalizedText
 from auditor.score import RuleSet
 
 
@@ -102,28 +102,11 @@ class Signer:
         return sigs, sizes, batch
 
 
-def exact_hash(text: str) -> int:
-    """The first 8 bytes of SHA-1 over `normalized_code_points(text)`: equal for two texts exactly when
-    `segment.normalize` gives them the same words (lowercase \\w+ runs joined by single spaces)."""
-    return int.from_bytes(hashlib.sha1(normalized_code_points(text).tobytes()).digest()[:8], "little")
-
-
-def normalized_code_points(text: str) -> np.ndarray:
-    """`segment.normalize(text)` as its code points (uint32), without building a string per word: the
-    word characters of the lowered text (chars.char_classes: the characters of \\w), with a space
-    before each run of them but the first."""
-    flags, cp = char_classes(text.lower())
-    word = (flags & WORD_CHAR) != 0
-    at = np.flatnonzero(word)
-    if not len(at):
-        return np.zeros(0, dtype=np.uint32)
-    opens = np.empty(len(at), dtype=bool)  # the character opens a run: its predecessor is no word character
-    opens[0] = False  # the first run gets no space before it
-    np.not_equal(at[1:] - 1, at[:-1], out=opens[1:])
-    place = np.arange(len(at)) + np.cumsum(opens)  # each word character's place, after the spaces before it
-    out = np.full(len(at) + int(place[-1] - len(at) + 1), 32, dtype=np.uint32)
-    out[place] = cp[at]
-    return out
+def exact_hash(text: str | NormalizedText) -> int:
+    """The first 8 bytes of SHA-1 over the code points of `segment.normalize(text)` (NormalizedText):
+    equal for two texts exactly when their normalized words are the same."""
+    normalized = NormalizedText(text) if isinstance(text, str) else text
+    return int.from_bytes(hashlib.sha1(normalized.code_points.tobytes()).digest()[:8], "little")
 
 
 def score_plan(rules: RuleSet) -> list[Any]:
@@ -161,8 +144,9 @@ def _process_one(doc: Document, config: StageConfig, model: Any = None,
     # one document: no cross-document template lines in a stream; the line model is loaded once per batch
     clean_corpus([doc], config.clean, model) if model is not None else clean_corpus([doc], config.clean)
     findings = list(doc.findings) + config.policy.findings_for(doc.source)  # a whole source's findings
+    normalized = NormalizedText(doc.text)  # for the repeated paragraphs and the exact hash
     if doc.text.strip():
-        findings.extend(repeated_passages(doc, config.dedup.min_passage_words))
+        findings.extend(repeated_passages(doc, config.dedup.min_passage_words, normalized=normalized))
         scores, found = _score(doc, plan if plan is not None else score_plan(config.rules))
         findings.extend(found)
     else:
@@ -178,7 +162,7 @@ def _process_one(doc: Document, config: StageConfig, model: Any = None,
     }
     out = Outcome(id=doc.id, drops=[reason_of(f) for f in decision.drop], flags=[f.code for f in decision.flag])
     out.body = json.dumps({"id": doc.id, "text": doc.text, "metadata": meta}, ensure_ascii=False)[:-1]
-    out.exact = exact_hash(doc.text)
+    out.exact = exact_hash(normalized)
     return out, doc.text
 
 
