@@ -464,13 +464,18 @@ def _prose_shares(a: _ProseSide, b: _ProseSide, min_words: int) -> tuple[float, 
         if len(prose) < 5:
             prose, hit = h, member
         own = distinct(prose)
-        sides.append((len(own), float(_member(own, other).mean()) if len(own) else 0.0, hit))
+        sides.append((len(own), _share(_member(own, other)) if len(own) else 0.0, hit))
     (_, small, _), (_, large, hit) = sorted(sides, key=lambda t: t[0])
     if not hit.any():
         return small, large, 0.0
     # the opening of the larger that holds 90% of what is shared, and how much of it is shared
     upto = int(np.flatnonzero(hit)[int(0.9 * (hit.sum() - 1))]) + 1
-    return small, large, float(hit[:upto].mean())
+    return small, large, _share(hit[:upto])
+
+
+def _share(flags: np.ndarray) -> float:
+    """`float(flags.mean())` of a non-empty bool array (the count over the length, the same float)."""
+    return int(np.count_nonzero(flags)) / len(flags)
 
 
 def dedup_text(doc: Document, settings: DedupSettings) -> str:
