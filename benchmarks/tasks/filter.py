@@ -9,8 +9,9 @@ repository) when missing. In one run, interleaved: ours on a small prefix (the
 memory baseline), ours with 1 worker, datatrove's nearest equivalent (JsonlReader ->
 GopherRepetitionFilter -> GopherQualityFilter -> JsonlWriter, then its 4 MinHash
 dedup stages with FineWeb defaults; needs the auditor[bench] extra), ours with 2
-workers. datatrove runs `--baseline-rounds` times (3) one after the other on the same documents
-and its figures are the medians. Peak memory is the peak resident set of the whole process tree, polled.
+workers. datatrove runs `--baseline-rounds` times (3) on the same documents, its rounds spread
+over the run (before the 1-worker run, between the two, after the 2-worker run: the shared
+machine's speed drifts), and its figures are the medians. Peak memory is the peak resident set of the whole process tree, polled.
 Memory growth per document = (peak on N documents - peak on the prefix) / the
 difference in documents, the dedup index included. CPU seconds are the whole
 process tree's user + system time (getrusage of the waited-for children), which
@@ -210,6 +211,32 @@ def run(args: argparse.Namespace) -> dict:
         k = _head(corpus / "inputs.jsonl", args.prefix, tmp / "prefix" / "inputs.jsonl")
         m["documents"] = n
         small = _ours(tmp / "prefix" / "inputs.jsonl", tmp / "out_prefix", 1, env)
+        # datatrove's rounds are spread over the run (before the 1-worker run, between it and the
+        # 2-worker run, after that, in turn): the shared machine's speed drifts by 10-15% over the
+        # ~20 minutes, and rounds taken together at one moment would carry that moment's speed
+        rounds: list[tuple[float, int, float]] = []
+        rounds0: list[tuple[float, int, float]] = []
+        baseline = not args.no_baseline
+        b = b0 = 0
+        slots: list[list[int]] = [[], [], []]
+        with_prefix = False
+        script = tmp / "datatrove_pipeline.py"
+        if baseline:
+            b = _head(corpus / "inputs.jsonl", args.baseline_limit, tmp / "dt_in" / "inputs.jsonl")
+            script.write_text(DATATROVE)
+            with_prefix = 0 < args.baseline_prefix < b  # its start-up: the same run on a few documents
+            if with_prefix:
+                b0 = _head(corpus / "inputs.jsonl", args.baseline_prefix, tmp / "dt_in0" / "inputs.jsonl")
+            slots = [list(range(max(1, args.baseline_rounds)))[k::3] for k in range(3)]
+
+        def datatrove(slot: int) -> None:
+            for r in slots[slot]:
+                rounds.append(_peak_rss([sys.executable, str(script), str(tmp / "dt_in"), str(tmp / f"dt_work{r}")]))
+                if with_prefix:
+                    rounds0.append(_peak_rss([sys.executable, str(script), str(tmp / "dt_in0"),
+                                              str(tmp / f"dt_work0{r}")]))
+
+        datatrove(0)
         one = _ours(tmp / "all" / "inputs.jsonl", tmp / "out1", 1, env)
         m["w1_docs_per_s"] = round(n / one["seconds"], 1)
         # start-up excluded, as for datatrove: the prefix run shares ours
@@ -228,31 +255,7 @@ def run(args: argparse.Namespace) -> dict:
             neardup_predictions(tmp / "out1", tmp / "pred.jsonl")
             q = score("neardup", tmp / "pred.jsonl", None, str(corpus))
             m["neardup_w1"] = q
-        if not args.no_baseline:
-            b = _head(corpus / "inputs.jsonl", args.baseline_limit, tmp / "dt_in" / "inputs.jsonl")
-            script = tmp / "datatrove_pipeline.py"
-            script.write_text(DATATROVE)
-            rounds = [_peak_rss([sys.executable, str(script), str(tmp / "dt_in"), str(tmp / f"dt_work{r}")])
-                      for r in range(max(1, args.baseline_rounds))]
-            secs, peak, cpu = (statistics.median(x) for x in zip(*rounds, strict=True))
-            m["datatrove_rounds_seconds"] = [round(r[0], 2) for r in rounds]
-            m["datatrove_documents"] = b
-            m["datatrove_seconds"] = round(secs, 2)
-            m["datatrove_docs_per_s"] = round(b / secs, 1)
-            m["datatrove_docs_per_cpu_s"] = round(b / cpu, 1)
-            m["datatrove_peak_rss_mb"] = round(peak / 2**20, 1)
-            if 0 < args.baseline_prefix < b:  # its start-up: the same run on a few documents
-                b0 = _head(corpus / "inputs.jsonl", args.baseline_prefix, tmp / "dt_in0" / "inputs.jsonl")
-                rounds0 = [_peak_rss([sys.executable, str(script), str(tmp / "dt_in0"), str(tmp / f"dt_work0{r}")])
-                           for r in range(max(1, args.baseline_rounds))]
-                secs0, _, cpu0 = (statistics.median(x) for x in zip(*rounds0, strict=True))
-                m["datatrove_prefix_documents"] = b0
-                m["datatrove_prefix_seconds"] = round(secs0, 2)
-                # CPU seconds are the steadier measure on a shared machine (wall time swings with load)
-                m["datatrove_startup_cpu_s"] = round(cpu0 - b0 * (cpu - cpu0) / (b - b0), 2)
-                m["datatrove_startup_s"] = round(secs0 - b0 * (secs - secs0) / (b - b0), 2)
-                m["datatrove_marginal_docs_per_s"] = round((b - b0) / max(1e-9, secs - secs0), 1)
-                m["datatrove_marginal_docs_per_cpu_s"] = round((b - b0) / max(1e-9, cpu - cpu0), 1)
+        datatrove(1)
         two = _ours(tmp / "all" / "inputs.jsonl", tmp / "out2", 2, env)
         m["w2_docs_per_s"] = round(n / two["seconds"], 1)
         m["w2_cpu_s"] = round(two["cpu"], 1)
@@ -261,6 +264,26 @@ def run(args: argparse.Namespace) -> dict:
         same = all((tmp / "out1" / f"{x}.jsonl").read_bytes() == (tmp / "out2" / f"{x}.jsonl").read_bytes()
                    for x in ("kept", "rejected", "errors"))
         m["same_outputs_1_vs_2_workers"] = same
+        datatrove(2)
+        if rounds:
+            secs, peak, cpu = (statistics.median(x) for x in zip(*rounds, strict=True))
+            m["datatrove_rounds_seconds"] = [round(r[0], 2) for r in rounds]  # in the order they ran
+            m["datatrove_rounds_at"] = [at for at, slot in zip(("before w1", "between w1 and w2", "after w2"),
+                                                               slots, strict=True) for _ in slot]
+            m["datatrove_documents"] = b
+            m["datatrove_seconds"] = round(secs, 2)
+            m["datatrove_docs_per_s"] = round(b / secs, 1)
+            m["datatrove_docs_per_cpu_s"] = round(b / cpu, 1)
+            m["datatrove_peak_rss_mb"] = round(peak / 2**20, 1)
+        if rounds0:
+            secs0, _, cpu0 = (statistics.median(x) for x in zip(*rounds0, strict=True))
+            m["datatrove_prefix_documents"] = b0
+            m["datatrove_prefix_seconds"] = round(secs0, 2)
+            # CPU seconds are the steadier measure on a shared machine (wall time swings with load)
+            m["datatrove_startup_cpu_s"] = round(cpu0 - b0 * (cpu - cpu0) / (b - b0), 2)
+            m["datatrove_startup_s"] = round(secs0 - b0 * (secs - secs0) / (b - b0), 2)
+            m["datatrove_marginal_docs_per_s"] = round((b - b0) / max(1e-9, secs - secs0), 1)
+            m["datatrove_marginal_docs_per_cpu_s"] = round((b - b0) / max(1e-9, cpu - cpu0), 1)
         if "datatrove_docs_per_s" in m:
             m["w1_vs_datatrove"] = round(m["w1_docs_per_s"] / m["datatrove_docs_per_s"], 2)
             m["w2_vs_datatrove"] = round(m["w2_docs_per_s"] / m["datatrove_docs_per_s"], 2)
