@@ -11,7 +11,8 @@ GopherRepetitionFilter -> GopherQualityFilter -> JsonlWriter, then its 4 MinHash
 dedup stages with FineWeb defaults; needs the auditor[bench] extra), ours with 2
 workers. datatrove runs `--baseline-rounds` times (3) on the same documents, its rounds spread
 over the run (before the 1-worker run, between the two, after the 2-worker run: the shared
-machine's speed drifts), and its figures are the medians. Peak memory is the peak resident set of the whole process tree, polled.
+machine's speed drifts), and its figures are the medians. Peak memory is the peak resident set
+of the whole process tree, polled.
 Memory growth per document = (peak on N documents - peak on the prefix) / the
 difference in documents, the dedup index included. CPU seconds are the whole
 process tree's user + system time (getrusage of the waited-for children), which
