@@ -45,6 +45,7 @@ from auditor.dedup.shingles import distinct
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK_ROWS = 1 << 14  # signatures are stored in chunks: growth never copies the whole store
 MAX_VERIFY = 8  # see StreamingIndex.max_verify
+_PRESELECT_BLOCK = 1 << 12  # (entry, document) pairs preselection compares at a time (see _preselect)
 _BBIT_CHANCE = 1 / 256  # two different 32-bit minima agree on their low 8 bits by chance
 
 
@@ -311,7 +312,11 @@ class StreamingIndex:
         code = distinct(vals * width + doc)
         out_doc, out_k, out_j, out_c = [], [], [], []
         margin = self._margin(exact)
-        step = 1 << 15  # pairs per comparison block: 32,768 x num_perm bytes, twice
+        # pairs per comparison block: its temporaries are 3 x step x num_perm bytes. 4,096 pairs (1.5 MB)
+        # rather than 32,768 (12 MB): the blocks of a 200,000-document index then leave the cores' shared
+        # cache to the workers (a worker beside a replay of nd200k's ordered step: 2.19-2.26 ms per
+        # document over the last 8 rounds, against 2.41-2.62 with 32,768), at no cost to this step
+        step = _PRESELECT_BLOCK
         for s in range(0, len(code), step):
             k, d = np.divmod(code[s : s + step], width)
             est_j, est_c = self._estimate(mine[d], sizes[d], k)
