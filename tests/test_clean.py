@@ -265,3 +265,22 @@ def test_pattern_prefilter_never_changes_a_pattern_reason():
         s = line.strip()
         plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= 40 else ""
         assert pattern_reason(line) == plain, line
+
+
+@pytest.mark.parametrize("model", [True, False])
+def test_plain_text_word_counts_are_those_of_the_texts(model):
+    """A plain text's words before and after cleaning, summed from the labeller's per-line counts,
+    are the word counts of the raw and the cleaned text (short lines and long, boilerplate removed)."""
+    from pathlib import Path
+
+    from auditor.clean.lines import word_count
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("seeds").glob("*.txt"))]
+    texts += ["Home | News | Sport\nShare on Facebook\n\n" + "The council met on Tuesday, and ΑΣ voted. " * 12
+              + "\nRelated Posts\nCookie settings\n© 2024 Example", "one", "", "İstanbul_x 5€ \u2028 tail"]
+    settings = CleanSettings(line_model=model)
+    for text in texts:
+        doc = Document(id="t", text=text, raw=text)
+        clean_corpus([doc], settings)
+        assert doc.clean_info["words_before"] == word_count(text)
+        assert doc.clean_info["words_after"] == word_count(doc.text)
