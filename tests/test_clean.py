@@ -284,3 +284,16 @@ def test_plain_text_word_counts_are_those_of_the_texts(model):
         clean_corpus([doc], settings)
         assert doc.clean_info["words_before"] == word_count(text)
         assert doc.clean_info["words_after"] == word_count(doc.text)
+
+
+def test_html_page_left_to_the_line_cleaner_counts_its_rendering_words():
+    """A page trafilatura returns too little of is cleaned by the line cleaner; its words before and
+    after are those of its plain rendering and of the cleaned text."""
+    from auditor.clean.lines import word_count
+
+    html = "<html><body><nav>Home | About | Contact</nav><p>Short note here.</p><footer>© 2024</footer></body></html>"
+    doc = Document(id="p.html", text="", raw=html, kind="html")
+    clean_corpus([doc], CleanSettings())
+    assert "returned too little" in doc.clean_info["method"]
+    assert doc.clean_info["words_before"] == word_count(doc.clean_info["raw_text"]) > 0
+    assert doc.clean_info["words_after"] == word_count(doc.text)

@@ -96,10 +96,10 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         text_words = sum(out_counts)
     if page is None or text_words < settings.min_html_words:
         why = "timed out" if timed_out else "returned too little"
-        labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
-        doc.text, doc.removals = strip_text(plain, labels)
+        doc.text, doc.removals, before, after = _clean_text(plain, settings, model)
         doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} (trafilatura {why})"
         doc.clean_info["confidence"] = 0.0
+        doc.clean_info.update(words_before=before, words_after=after)
         if timed_out:
             doc.findings.append(Finding(
                 code="B003", name="extraction-timeout", severity=Severity.WARNING, stage="clean",
