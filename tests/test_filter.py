@@ -370,6 +370,90 @@ def test_streaming_index_verifies_exactly_and_keeps_template_pages_apart(tmp_pat
     assert added == [True, True, False, False]
 
 
+def _spliced_pages(seed: int, pages: int) -> list[str]:
+    """Pages spliced from a small pool of paragraphs (as make_neardup's filler): most pairs share a
+    paragraph or two, some share most of their prose; a few short lines of a template, and copies."""
+    rng = random.Random(seed)
+    pool = [_article(rng, rng.choice((25, 40, 70))) for _ in range(12)]
+    menu = "\n".join(f"Home {w} News" for w in rng.choices(WORDS, k=6))
+    texts = []
+    for _ in range(pages):
+        paras = rng.sample(pool, rng.randint(1, 4))
+        if rng.random() < 0.3:
+            paras.append(_article(rng, rng.choice((10, 30, 60))))
+        page = "\n\n".join(paras)
+        texts.append(menu + "\n" + page if rng.random() < 0.5 else page)
+        if rng.random() < 0.15:  # a lightly edited copy of an earlier page
+            words = rng.choice(texts).split(" ")
+            words[rng.randrange(len(words))] = "changed"
+            texts.append(" ".join(words))
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_prose_gate_bound_never_rejects_a_pair_the_gate_passes(seed):
+    """`prose_gate_may_pass` is a necessary condition of verify_sides' prose gate: on every pair of
+    spliced pages it rejects, verification fails too; and it rejects most pairs that share only a
+    paragraph or two (what it is for), while verified pairs exist among them."""
+    import numpy as np
+
+    from auditor.dedup import DedupSettings
+    from auditor.dedup.near import prose_gate_may_pass, prose_shingles, verify_sides
+    from auditor.dedup.shingles import distinct
+    from auditor.engine.work import Signer
+
+    settings = DedupSettings()
+    texts = _spliced_pages(seed, 40)
+    _, sizes, batch = Signer(settings).sign(texts)
+    sides = [(batch.of(i), batch.lines_of(i), distinct(batch.of(i))) for i in range(len(texts))]
+    gate = settings.prose_line_words
+    prose = [prose_shingles(h, lw, gate, int(n)) for (h, lw, _), n in zip(sides, sizes, strict=True)]
+    assert prose == [prose_shingles(h, lw, gate) for h, lw, _ in sides]
+    rejected = verified = 0
+    for a in range(len(texts)):
+        for b in range(a + 1, len(texts)):
+            inter = len(np.intersect1d(sides[a][2], sides[b][2]))
+            jac = inter / (len(sides[a][2]) + len(sides[b][2]) - inter)
+            if not inter or (jac < settings.jaccard and inter / min(len(sides[a][2]), len(sides[b][2]))
+                             < settings.containment):
+                continue
+            result = verify_sides(sides[a], sides[b], settings)
+            may = prose_gate_may_pass(np.array([inter]), np.array([jac]), np.array([prose[a]]), np.array([prose[b]]),
+                                      settings)[0]
+            if not may:
+                assert result is None, (a, b)
+                rejected += 1
+            verified += result is not None
+    assert rejected > 10 and verified > 0
+
+
+def test_streaming_index_prose_bound_changes_no_match():
+    """The index applies the prose gate's bound before verifying: the matches are those found with the
+    bound off (no prose counts known), on pages that share paragraphs."""
+    import tempfile
+
+    import numpy as np
+
+    from auditor.engine.index import ShingleStore
+
+    texts = _spliced_pages(4, 120)
+    sigs, sizes, sh, make_index = _signed(texts)
+    exact = np.arange(len(texts), dtype=np.uint64)
+    found = []
+    for prose in (None, np.zeros(len(texts), dtype=np.int64)):  # worked out from the shingles; unknown
+        with tempfile.TemporaryFile() as f:
+            index = make_index(ShingleStore(f))
+            out = []
+            for s in range(0, len(texts), 16):
+                part = slice(s, s + 16)
+                matches, added = index.match_batch(sigs[part], sizes[part], exact[part], keep=[True] * len(sh[part]),
+                                                   shingles=sh[part], prose=None if prose is None else prose[part])
+                out += [(m.kept, m.jaccard, m.containment) if m else None for m in matches] + added
+        found.append(out)
+    assert found[0] == found[1]
+    assert sum(m is not None and m is not True and m is not False for m in found[0]) > 5
+
+
 def test_sorted_runs_merge_like_a_stable_sort():
     import numpy as np
 

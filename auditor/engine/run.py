@@ -38,7 +38,7 @@ from auditor.io.writers import atomic_writer
 
 WORK = ".filter-work"
 OUTPUTS = ("kept", "rejected", "errors")
-STATE_SCHEMA = "auditor.filter-state/5"  # 5: exact hashes over normalized code points
+STATE_SCHEMA = "auditor.filter-state/6"  # 6: the index log holds each entry's prose shingles
 SUMMARY_SCHEMA = "auditor.filter/1"
 
 
@@ -176,12 +176,12 @@ class FilterRun:
         self.counts = Counts.from_dict(state["counts"])
         self.resumed_from = self.counts.records
         self.index = new_index(self.config, self._open("shingles"), self._open("sigs"))
-        log = np.fromfile(self.work / _part("index"), dtype=np.int64).reshape(-1, 3)  # exact, size, shingles
+        log = np.fromfile(self.work / _part("index"), dtype=np.int64).reshape(-1, 4)  # exact, size, shingles, prose
         exact = log[:, 0].copy().view(np.uint64)
         sigs = RowFile(self._files["sigs"], self.config.dedup.num_perm)  # read a step at a time
         self.index_ids = IdLog(self._open("ids"))
         kept = self.index_ids.restore()
-        restore_index(self.index, sigs, log[:, 1].copy(), exact, log[:, 2].copy(), kept)
+        restore_index(self.index, sigs, log[:, 1].copy(), exact, log[:, 2].copy(), kept, log[:, 3].copy())
         del log, sigs
         if state.get("done"):
             self._finish_renames()
@@ -214,6 +214,7 @@ class FilterRun:
             keep=[not outs[i].drops for i in live],
             drops=self._dup_drops,
             shingles=[result.shingles_of(i) for i in live],
+            prose=np.array([outs[i].prose for i in live], dtype=np.int64),
         ) if live else ([], [])
         by_row = dict(zip(live, zip(matches, added, strict=True), strict=True))
         for i, o in enumerate(outs):
@@ -264,7 +265,7 @@ class FilterRun:
         self.index_ids.append(o.id, kept)
         if not self.dry_run:
             head = (np.array([o.exact], dtype=np.uint64).tobytes()
-                    + np.array([o.size, shingles], dtype=np.int64).tobytes())
+                    + np.array([o.size, shingles, o.prose], dtype=np.int64).tobytes())
             self._files["index"].write(head)
 
     def _write(self, name: str, line: str) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from auditor.clean import CleanSettings, clean_corpus
 from auditor.decide import FilterSettings, decide, reason_of
 from auditor.dedup import DedupSettings, repeated_passages
+from auditor.dedup.near import prose_shingles
 from auditor.dedup.shingles import distinct
 from auditor.document import Document, Finding, Severity
 from auditor.engine.lines import load_stacked
@@ -49,6 +50,7 @@ class Outcome:
     flags: list[str] = field(default_factory=list)
     exact: int = 0  # 64-bit hash of the normalised cleaned text
     size: int = 0  # distinct shingles
+    prose: int = 0  # distinct shingles the prose gate measures it by (auditor.dedup.near.prose_shingles)
 
 
 @dataclass(slots=True)
@@ -192,8 +194,10 @@ def process_batch(items: list[Item], config: StageConfig) -> BatchResult:
         return BatchResult(outcomes, sigs)
     s, sizes, batch = Signer(config.dedup).sign(texts)
     sigs[rows] = s
-    for r, size in zip(rows, sizes.tolist(), strict=True):
+    gate = config.dedup.prose_line_words
+    for k, (r, size) in enumerate(zip(rows, sizes.tolist(), strict=True)):
         outcomes[r].size = int(size)
+        outcomes[r].prose = prose_shingles(batch.of(k), batch.lines_of(k), gate, int(size))
     counts = np.zeros(len(outcomes), dtype=np.int64)
     counts[rows] = np.diff(batch.offsets)
     offsets = np.zeros(len(outcomes) + 1, dtype=np.int64)
