@@ -13,11 +13,13 @@ from auditor.segment import WORD, Piece, normalize, paragraphs
 
 def repeated_passages(doc: Document, min_words: int = 5, *, near: bool = True, sentence_words: int = 8,
                       similarity: float | None = None, shared_words: int | None = None,
-                      normalized: NormalizedText | None = None) -> list[Finding]:
+                      normalized: NormalizedText | None = None,
+                      table: tuple[list[int], list[int], list[str]] | None = None) -> list[Finding]:
     """One D003 finding per paragraph that occurs more than once in the cleaned text; with
     `near`, D006 findings for passages restated in other words (`near_repeated_passages`).
-    `normalized`: the text's NormalizedText, where the caller has it."""
-    exact = _exact_repeats(doc, min_words, normalized)
+    `normalized` and `table`: the text's NormalizedText and `paragraph_table`, where the caller
+    has them (the filter worker's scorer needs the table too)."""
+    exact = _exact_repeats(doc, min_words, normalized, table)
     if not near:
         return exact
     return exact + near_repeated_passages(
@@ -25,14 +27,15 @@ def repeated_passages(doc: Document, min_words: int = 5, *, near: bool = True, s
         NEAR_SHARED_WORDS if shared_words is None else shared_words, exact)
 
 
-def _exact_repeats(doc: Document, min_words: int, normalized: NormalizedText | None = None) -> list[Finding]:
+def _exact_repeats(doc: Document, min_words: int, normalized: NormalizedText | None = None,
+                   table: tuple[list[int], list[int], list[str]] | None = None) -> list[Finding]:
     # paragraphs grouped by normalize(p.text), each with its words: from the whole text's normalized
     # words (paragraphs are cut at whitespace, so no word runs across their ends), else word by word
     groups: dict[object, list[tuple[int, int]]] = {}
     words_of: dict[object, int] = {}
     from auditor.score.signals import paragraph_table  # segment.paragraphs as (starts, ends, texts)
 
-    starts, ends, texts = paragraph_table(doc.text)
+    starts, ends, texts = paragraph_table(doc.text) if table is None else table
     normalized = NormalizedText(doc.text) if normalized is None else normalized
     keys: list[bytes] | list[str]
     if normalized.aligned:

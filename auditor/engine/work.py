@@ -26,6 +26,7 @@ from auditor.engine.lines import load_stacked
 from auditor.engine.records import Item
 from auditor.normalized import NormalizedText
 from auditor.score import RuleSet
+from auditor.score.signals import TextStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +117,10 @@ def score_plan(rules: RuleSet) -> list[Any]:
     return [rule for rule in rules if rule.scope == "document"]
 
 
-def _score(doc: Document, plan: list[Any]) -> tuple[dict[str, float], list[Finding]]:
-    """Every rule's measured value, and the findings of the rules out of bounds."""
-    from auditor.score.signals import TextStats
-
-    stats = TextStats(doc.text)
+def _score(doc: Document, plan: list[Any], stats: TextStats | None = None) -> tuple[dict[str, float], list[Finding]]:
+    """Every rule's measured value, and the findings of the rules out of bounds. `stats`: the text's
+    TextStats, where the caller has it."""
+    stats = TextStats(doc.text) if stats is None else stats
     scores: dict[str, float] = {}
     findings: list[Finding] = []
     for rule in plan:  # each rule's memo key was worked out at load: measures shared between rules
@@ -148,8 +148,10 @@ def _process_one(doc: Document, config: StageConfig, model: Any = None,
     findings = list(doc.findings) + config.policy.findings_for(doc.source)  # a whole source's findings
     normalized = NormalizedText(doc.text)  # for the repeated paragraphs and the exact hash
     if doc.text.strip():
-        findings.extend(repeated_passages(doc, config.dedup.min_passage_words, normalized=normalized))
-        scores, found = _score(doc, plan if plan is not None else score_plan(config.rules))
+        stats = TextStats(doc.text)  # its paragraph table serves the repeated paragraphs too
+        findings.extend(repeated_passages(doc, config.dedup.min_passage_words, normalized=normalized,
+                                          table=stats.paragraph_table))
+        scores, found = _score(doc, plan if plan is not None else score_plan(config.rules), stats)
         findings.extend(found)
     else:
         scores = {}
