@@ -127,12 +127,13 @@ class SortedRuns:
         queries = queries[order]
         for keys, values in zip(self.keys, self.values, strict=True):
             lo = np.searchsorted(keys, queries, side="left")
-            cnt = np.searchsorted(keys, queries, side="right") - lo
-            hit = np.flatnonzero(cnt)
+            # most queries are in no run: their ends are searched for only where the key is there
+            hit = np.flatnonzero(keys.take(np.minimum(lo, len(keys) - 1)) == queries)
             if not len(hit):
                 continue
-            c = cnt[hit]
-            starts = np.repeat(lo[hit] - np.cumsum(c) + c, c)  # each hit's run start, minus its offset
+            lo = lo[hit]
+            c = np.searchsorted(keys, queries[hit], side="right") - lo
+            starts = np.repeat(lo - np.cumsum(c) + c, c)  # each hit's run start, minus its offset
             qs.append(np.repeat(order[hit], c))
             vs.append(values[starts + np.arange(int(c.sum()))])
         if not qs:
@@ -352,7 +353,7 @@ class StreamingIndex:
             # several times its prose is ruled out unread (on nd200k, 38% of the candidates read, and
             # every candidate of a quarter of the documents that had any)
             assert self.settings is not None
-            theirs, their_prose = self._counts(order)
+            theirs, their_prose = counts = self._counts(order)
             most = np.minimum(theirs, size)
             may = prose_gate_may_pass(most, most / np.maximum(theirs, size), their_prose,
                                       np.full(len(order), prose, dtype=np.int64), self.settings)
@@ -360,13 +361,16 @@ class StreamingIndex:
                 order, est_j, est_c = order[may], est_j[may], est_c[may]
                 if not len(order):
                     return None
+                counts = (theirs[may], their_prose[may])
+        else:
+            counts = None
         best: Match | None = None
         checks: list[Any] = [None] * len(order)
         if exact:
             assert self.store is not None and self.settings is not None and shingles is not None
             mine = (shingles[0], shingles[1], distinct(shingles[0]))
             reads = [self.store.read(c) for c in order.tolist()]
-            checks = self._may_pass(mine[2], [h for h, _ in reads], order, prose)
+            checks = self._may_pass(mine[2], [h for h, _ in reads], order, prose, counts)
         for n, (c, jac, cont) in enumerate(zip(order.tolist(), est_j.tolist(), est_c.tolist(), strict=True)):
             if exact:
                 if checks[n] is None:
@@ -390,17 +394,19 @@ class StreamingIndex:
         prose = np.array([self._prose[c][r] for c, r in where], dtype=np.int64)
         return sizes, prose
 
-    def _may_pass(self, mine: np.ndarray, others: list[np.ndarray], ks: np.ndarray,
-                  prose: int = 0) -> list[tuple[np.ndarray, int, np.ndarray] | None]:
+    def _may_pass(self, mine: np.ndarray, others: list[np.ndarray], ks: np.ndarray, prose: int = 0,
+                  counts: tuple[np.ndarray, np.ndarray] | None = None
+                  ) -> list[tuple[np.ndarray, int, np.ndarray] | None]:
         """The exact Jaccard/containment bounds verification checks first, and the prose gate's
         bound from the same counts (`prose_gate_may_pass`; `prose`: the document's prose shingles),
         for all of a document's candidates at once (one search of their shingles in `mine`, a
-        sorted set): `others` are entries `ks`' shingles in text order (their distinct counts are
-        known). Most preselected candidates (filler pages sharing a paragraph or two) stop here
-        (None): on the first 100,000 nd200k pages, 85,336 of 597,074 read candidates pass the
-        Jaccard/containment bounds and 83,989 of those then failed the prose gate, nearly all
-        (98.4%) already on its bound. For the others, their sorted set, the intersection's size
-        and which of their shingles are in `mine`, so that verification does none of it again."""
+        sorted set): `others` are entries `ks`' shingles in text order (`counts`: their `_counts`,
+        where the caller has them). Most preselected candidates (filler pages sharing a paragraph
+        or two) stop here (None): on the first 100,000 nd200k pages, 85,336 of 597,074 read
+        candidates pass the Jaccard/containment bounds and 83,989 of those then failed the prose
+        gate, nearly all (98.4%) already on its bound. For the others, their sorted set, the
+        intersection's size and which of their shingles are in `mine`, so that verification does
+        none of it again."""
         out: list[tuple[np.ndarray, int, np.ndarray] | None] = [None] * len(others)
         if not len(mine) or not others:
             return out
@@ -417,7 +423,7 @@ class StreamingIndex:
         # distinct shared shingles per candidate: (candidate, position in mine) codes
         codes = distinct(np.repeat(np.arange(len(others), dtype=np.int64), lens)[maybe[hit]] * len(mine) + at[hit])
         inter = np.bincount(codes // len(mine), minlength=len(others))
-        size, theirs = self._counts(ks)
+        size, theirs = self._counts(ks) if counts is None else counts
         with np.errstate(divide="ignore", invalid="ignore"):
             jac = inter / (len(mine) + size - inter)
             cont = inter / np.minimum(len(mine), size)
