@@ -323,6 +323,29 @@ def _near(text: str) -> list:
     return [f for f in repeated_passages(Document(id="d", raw=text, text=text)) if f.code == "D006"]
 
 
+@pytest.mark.parametrize("units_count", [2, 30, 79, 81, 200])
+def test_near_pairs_are_those_of_comparing_every_pair(units_count):
+    """near_pairs' shortcut (only units with enough words shared with some other unit are compared)
+    and its sparse product for many units give every pair a plain comparison of all pairs finds."""
+    from auditor.dedup.passages import near_pairs
+
+    rng = random.Random(units_count)
+    vocab = [f"w{k}" for k in range(60)]
+    units = [set(rng.sample(vocab, rng.randint(0, 20))) for _ in range(units_count)]
+    for k in range(0, units_count - 1, 7):  # restated units: most of another's words
+        units[k + 1] = set(rng.sample(sorted(units[k]), max(0, len(units[k]) - 2))) | {"own"}
+    for min_c, min_s in ((0.6, 8), (0.3, 3), (0.9, 1)):
+        want = []
+        for i in range(units_count):
+            for j in range(i + 1, units_count):
+                shared = len(units[i] & units[j])
+                cont = shared / max(1, min(len(units[i]), len(units[j])))
+                if shared >= min_s and cont >= min_c:
+                    want.append((i, j, round(cont, 4), shared))
+        assert near_pairs(units, min_c, min_s) == want
+        assert want or units_count == 2
+
+
 def test_seed_003_bullets_restating_its_paragraphs_are_found_with_both_spans():
     from pathlib import Path
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
+from itertools import chain
 
 from auditor.document import Document, Finding, Severity, Span
 from auditor.normalized import NormalizedText
@@ -169,13 +171,19 @@ def content_words(text: str, stop: frozenset[str] | None = None) -> set[str]:
 
 def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -> list[tuple[int, int, float, int]]:
     """(i, j, containment, shared) for unit pairs whose content-word sets overlap enough:
-    shared / the smaller set >= `min_containment` and at least `min_shared` words shared.
-    One sparse product, not a Python loop over pairs."""
+    shared / the smaller set >= `min_containment` and at least `min_shared` words shared, in
+    (i, j) order. A word two units share is in two of them, so a unit holding fewer than
+    `min_shared` words found in another unit is in no pair: that rules out most sentences of a
+    text with counting at C speed (on 3,000 nd200k pages, 9.1 units a page had min_shared words,
+    0.1 had them shared). The rest are compared pair by pair, or by one sparse product when there
+    are many (a list or a dump)."""
     if len(units) < 2:
         return []
-    if len(units) <= SMALL_DOC:  # an article's few dozen sentences: set intersections beat building a matrix
+    counts = Counter(chain.from_iterable(units))
+    twice = {w for w, c in counts.items() if c > 1}
+    big = [i for i, u in enumerate(units) if len(u) >= min_shared and len(u & twice) >= min_shared]
+    if len(big) <= SMALL_DOC:  # a text's few candidates: set intersections beat building a matrix
         out = []
-        big = [i for i, u in enumerate(units) if len(u) >= min_shared]  # a smaller set shares fewer words
         for x, i in enumerate(big):
             a = units[i]
             for j in big[x + 1 :]:
@@ -188,21 +196,22 @@ def near_pairs(units: list[set[str]], min_containment: float, min_shared: int) -
 
     vocab: dict[str, int] = {}
     rows, cols = [], []
-    for i, u in enumerate(units):
-        for w in u:
-            rows.append(i)
+    for k, i in enumerate(big):
+        for w in units[i]:
+            rows.append(k)
             cols.append(vocab.setdefault(w, len(vocab)))
     if not cols:
         return []
-    m = csr_matrix((np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(len(units), len(vocab)))
+    m = csr_matrix((np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(len(big), len(vocab)))
     inter = (m @ m.T).tocoo()
-    size = np.array([len(u) for u in units])
+    at = np.array(big)
+    size = np.array([len(units[i]) for i in big])
     keep = (inter.row < inter.col) & (inter.data >= min_shared)
     r, c, v = inter.row[keep], inter.col[keep], inter.data[keep]
     cont = v / np.maximum(1, np.minimum(size[r], size[c]))
     ok = cont >= min_containment
     return sorted((int(a), int(b), round(float(x), 4), int(s))
-                  for a, b, x, s in zip(r[ok], c[ok], cont[ok], v[ok], strict=True))
+                  for a, b, x, s in zip(at[r[ok]], at[c[ok]], cont[ok], v[ok], strict=True))
 
 
 def near_repeated_passages(doc: Document, min_words: int = 8, min_containment: float = NEAR_CONTAINMENT,
