@@ -346,6 +346,30 @@ def test_near_pairs_are_those_of_comparing_every_pair(units_count):
         assert want or units_count == 2
 
 
+def test_sentence_cuts_are_those_of_the_lookbehind_pattern():
+    r"""`sentences` cuts where `(?<=[.!?])["')\]]?[ \t]+(?=["'(\[]?[A-Z0-9])|\n+` matches (its pattern
+    is written without the lookbehind, for speed): checked on random strings of the characters that
+    matter, marks next to marks and breaks included."""
+    from auditor.dedup.passages import sentences
+
+    ref = re.compile(r"(?<=[.!?])[\"')\]]?[ \t]+(?=[\"'(\[]?[A-Z0-9])|\n+")
+    rng = random.Random(3)
+    alphabet = [".", "!", "?", " ", "\t", "\n", '"', "'", ")", "]", "(", "[", "A", "7", "a", "-", "*", "\u2022", "\r"]
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        cuts = [(m.start(), m.end()) for m in ref.finditer(text)]
+        starts = [0, *(e for _, e in cuts)]
+        ends = [*(s for s, _ in cuts), len(text)]
+        want = []
+        for a, b in zip(starts, ends, strict=True):
+            raw = text[a:b]
+            body = raw.strip(" \t\r\n-*\u2022")
+            if body:
+                lead = a + len(raw) - len(raw.lstrip(" \t\r\n-*\u2022"))
+                want.append((lead, lead + len(body), body))
+        assert [(p.start, p.end, p.text) for p in sentences(text)] == want, text
+
+
 def test_seed_003_bullets_restating_its_paragraphs_are_found_with_both_spans():
     from pathlib import Path
 
