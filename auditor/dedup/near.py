@@ -489,25 +489,25 @@ def prose_shingles(hashes: np.ndarray, line_words: np.ndarray, min_words: int, s
     return len(distinct(hashes[prose_at]))
 
 
-def prose_gate_may_pass(inter: np.ndarray, jac: np.ndarray, prose_a: np.ndarray, prose_b: np.ndarray,
+def prose_gate_may_pass(inter: np.ndarray, jac: np.ndarray, prose_a: int | np.ndarray, prose_b: np.ndarray,
                         settings: DedupSettings) -> np.ndarray:
     """Per pair of sides, False where `verify_sides` must reject the pair at its prose gate, known from
     counts alone: `inter` shared distinct shingles, exact Jaccard `jac`, and each side's
-    `prose_shingles` (0: not known, the pair passes). A side's prose shingles found in the
-    other's set are at most `inter`, so its share (`_prose_shares`) is at most inter / its prose
-    shingles (as floats too: division rounds monotonically). Below `prose_containment` for the
+    `prose_shingles` (one side's may be one number for every pair; 0: not known, the pair passes).
+    A side's prose shingles found in the other's set are at most `inter`, so its share
+    (`_prose_shares`) is at most inter / its prose shingles (as floats too: division rounds
+    monotonically). Below `prose_containment` for the
     side with fewer, or below `prose_cover` for the other (where no opening can rescue it,
     prose_opening > 1), the gate fails. Most pairs of pages that share a paragraph or two stop
     here, before any set is built (the filter's index)."""
-    ok = np.ones(len(inter), dtype=bool)
     if settings.prose_line_words <= 0:
-        return ok
+        return np.ones(len(inter), dtype=bool)
     small, large = np.minimum(prose_a, prose_b), np.maximum(prose_a, prose_b)
     with np.errstate(divide="ignore", invalid="ignore"):
         fails = inter / small < settings.prose_containment
         if settings.prose_opening > 1:  # a share is at most 1: the opening never rescues a low cover
             fails |= inter / large < settings.prose_cover
-    return ok & ~(fails & (jac < 0.9) & (small > 0))  # a near-exact copy is not gated; 0: not known
+    return ~(fails & (jac < 0.9) & (small > 0))  # a near-exact copy is not gated; 0: not known
 
 
 def dedup_text(doc: Document, settings: DedupSettings) -> str:

@@ -106,7 +106,7 @@ def shared_passages(
 # trying a lookbehind at every position: 48 -> 35 us a page on nd200k, the same cuts).
 _END = r"([\"')\]]?[ \t]+)(?=[\"'(\[]?[A-Z0-9])"
 _SENT = re.compile(r"\." + _END + r"|!" + _END + r"|\?" + _END + r"|(\n+)")
-SMALL_DOC = 80  # sentences up to which pairs are compared in a plain loop (about 3,000 pairs)
+SMALL_DOC = 80  # candidate sentences up to which pairs are compared in a plain loop (about 3,000 pairs)
 MAX_SENTENCES = 3000  # beyond this a document is a list or a dump; the pair product would be quadratic
 # Defaults measured by benchmarks/tasks/passages.py (content-word containment
 # between sentences of 8+ words; see its docstring): at >= 0.6 with >= 8 shared content

@@ -355,8 +355,7 @@ class StreamingIndex:
             assert self.settings is not None
             theirs, their_prose = counts = self._counts(order)
             most = np.minimum(theirs, size)
-            may = prose_gate_may_pass(most, most / np.maximum(theirs, size), their_prose,
-                                      np.full(len(order), prose, dtype=np.int64), self.settings)
+            may = prose_gate_may_pass(most, most / np.maximum(theirs, size), prose, their_prose, self.settings)
             if not may.all():
                 order, est_j, est_c = order[may], est_j[may], est_c[may]
                 if not len(order):
@@ -429,7 +428,7 @@ class StreamingIndex:
             cont = inter / np.minimum(len(mine), size)
         ok = (inter > 0) & ~((jac < self.jaccard) & (cont < self.containment))
         if prose and self.settings is not None and ok.any():
-            ok &= prose_gate_may_pass(inter, jac, np.full(len(ks), prose, dtype=np.int64), theirs, self.settings)
+            ok &= prose_gate_may_pass(inter, jac, prose, theirs, self.settings)
         ends = np.cumsum(lens)
         for n in np.flatnonzero(ok).tolist():
             out[n] = (distinct(others[n]), int(inter[n]), found[ends[n] - lens[n] : ends[n]])
