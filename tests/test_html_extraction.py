@@ -226,3 +226,65 @@ def test_normal_lines_are_the_rendering_lines_split_and_joined(html):
 
     r = render(parse_html(f"<html><body>{html}</body></html>"))
     assert normal_lines(r) == [" ".join(line.split()) for line in r.lines]
+
+
+TEASERS = ["Ten more walks for the summer", "Our guide to coastal paths", "Where to stay on the moors"]
+
+
+def _related_page(heading: str, teasers: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in POSTS[:3])
+    rest = "".join(f"<p>{p}</p>" for p in POSTS[3:5])
+    return f"<html><body><article>{body}<h3>{heading}</h3><ul>{teasers}</ul>{rest}</article></body></html>"
+
+
+def test_a_related_links_list_is_cut_with_its_heading_wherever_it_stands(monkeypatch, model):
+    teasers = "".join(f'<li><a href="/r{i}">{t}</a></li>' for i, t in enumerate(TEASERS))
+    html = _related_page("More Great Walking Stories", teasers)
+    text = "\n".join([*POSTS[:3], "More Great Walking Stories", *TEASERS, *POSTS[3:5]])
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: text)
+    doc = Document("news", html, kind="html")
+    clean_document(doc, CleanSettings(), model)
+    assert doc.text.split("\n") == POSTS[:5]  # the article on both sides of the list stays
+    assert {r.text: r.reason for r in doc.removals} == {
+        t: "related-list" for t in ["More Great Walking Stories", *TEASERS]}  # fmt: skip
+    assert doc.clean_info["words_after"] == sum(len(p.split()) for p in POSTS[:5])
+
+
+@pytest.mark.parametrize(("heading", "teasers"), [
+    # the same heading over lines that are not links: a list that belongs to the article
+    ("You may also like", "".join(f"<li>{t}</li>" for t in TEASERS)),
+    # links under a heading that names no related content
+    ("Sources", "".join(f'<li><a href="/r{i}">{t}</a></li>' for i, t in enumerate(TEASERS))),
+    # one link is no list
+    ("Related", '<li><a href="/r0">Ten more walks for the summer</a></li>'),
+])  # fmt: skip
+def test_other_lists_under_headings_stay(heading, teasers):
+    html = _related_page(heading, teasers)
+    items = [t for t in TEASERS if t in teasers]
+    lines = [*POSTS[:3], heading, *items, *POSTS[3:5]]
+    out, cut = trim_furniture_ends("\n".join(lines), render(parse_html(html), links=True), pattern_reason)
+    assert (out.split("\n"), cut) == (lines, {})
+
+
+@pytest.mark.parametrize("line", [
+    "Subscribe to the Morning Review newsletter",
+    "Get the day's top headlines delivered to your inbox every morning.",
+    "Follow her on Twitter and Facebook.",
+    "Follow Jane Doe on Instagram",
+    "Have a tip? Jane Doe may be reached by email. Follow her on Twitter @janedoe.",
+    "Thanks for signing up!",
+    "There was an error processing your subscription.",
+    "You may also like:",
+])  # fmt: skip
+def test_calls_to_subscribe_or_follow_are_named(line):
+    assert pattern_reason(line) == "subscribe-prompt"
+
+
+@pytest.mark.parametrize("line", [
+    "The company's newsletter now reaches a million readers every week.",
+    "She signed up for the army at eighteen and never looked back.",
+    "Investors will follow the decision closely over the coming months.",
+    "Critics say people who follow him on Twitter are mostly bots.",
+])  # fmt: skip
+def test_prose_that_mentions_newsletters_or_following_is_not_named(line):
+    assert pattern_reason(line) == ""

@@ -5,7 +5,8 @@ line, which is the `raw_text` that removals index), under a per-page time limit;
 it times out or returns too little, the plain-text path below runs on the rendering.
 On a page that is prose rather than links, of which trafilatura kept only a part, the
 line model's cleaning of the whole rendering is taken instead; otherwise trafilatura's
-output, less link lists and named boilerplate at its two ends. Each page gets a
+output, less link lists and named boilerplate at its two ends. Either way, a list of links
+under a "Related" / "More stories" / "Don't miss" heading is cut wherever it stands. Each page gets a
 confidence (`clean_info["confidence"]`): the word-weighted agreement of trafilatura and
 the rule labeller of text.py (the line model, where it took over) on which lines are content.
 
@@ -23,7 +24,7 @@ from auditor.clean.classify import Thresholds, classify_lines, classify_page
 from auditor.clean.html import (
     ExtractionTimeout,
     extract_main_text,
-    furniture_ends,
+    furniture,
     html_to_plain,
     normal_lines,
     page_link_share,
@@ -113,6 +114,13 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
     doc.clean_info["words_before"] = page_words
     if model is not None and _part_of_prose_page(text_words, page_words, link_share):
         labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
+        kept_labels = [lab for lab in labels if lab.keep and lab.line.stripped]
+        # a related-links list under its heading is cut here too (the ends are the model's to judge)
+        lm_kept, lm_cut = furniture([lab.line.text for lab in kept_labels], rendering, ends=False)
+        if lm_cut:
+            for k in set(range(len(kept_labels))) - set(lm_kept):
+                kept_labels[k].keep = False
+                kept_labels[k].reason = lm_cut[" ".join(kept_labels[k].line.text.split())]
         lm_text, lm_removals = strip_text(plain, labels)
         if _line_model_covers(text, lm_text, text_words):
             kept = set(out_norms)
@@ -122,11 +130,11 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
             doc.clean_info["confidence"] = _agreement(
                 by_extractor, [labels[i].keep for i in idx], [page.counts[i] for i in idx])
             return
-    start, end, trimmed = furniture_ends(out_lines, rendering, pattern_reason)
+    kept_idx, trimmed = furniture(out_lines, rendering, pattern_reason)
     if trimmed:
-        text = "\n".join(out_lines[start:end])
-    doc.clean_info["words_after"] = sum(out_counts[start:end])
-    kept = set(out_norms[start:end])
+        text = "\n".join(out_lines[i] for i in kept_idx)
+    doc.clean_info["words_after"] = sum(out_counts[i] for i in kept_idx)
+    kept = {out_norms[i] for i in kept_idx}
     by_extractor = [n in kept for n in norms]
     removals: list[Removal] = []
     for i, norm, keep in zip(idx, norms, by_extractor, strict=True):

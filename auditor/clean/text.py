@@ -4,7 +4,7 @@ A first, rule-based line classifier:
 
 1. lines matching plainly-boilerplate patterns (share buttons, login and
    password-reset prompts, cookie banners, copyright lines, "related posts"
-   headers) are removed;
+   headers, calls to subscribe or follow) are removed;
 2. the article is the contiguous stretch of lines with the most prose in it
    (a maximum-sum segment over per-line weights, as in Body Text Extraction,
    Finn et al. 2001): prose lines weigh their length, short non-sentence lines
@@ -63,6 +63,20 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
      r"^.{0,40}(your email address will not be published|required fields are marked|save my name, email).{0,80}$"),
     ("site-disclaimer", ("is not responsible for the content of external ",),
      r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
+    # Calls to subscribe or follow: "Sign up for our daily newsletter", "... delivered to your inbox",
+    # "Follow us on Twitter" (opening the line or a sentence), "Thanks for signing up!", "You may also like".
+    (
+        "subscribe-prompt",
+        ("sign up", "subscri", "register", "your inbox", "your letterbox", "your mailbox", "follow ",
+         "signing up", "also like", "also enjoy"),
+        r"^.{0,160}\b((sign up|subscribe|register)( now| today| here)? (for|to) .{0,60}\b(newsletters?|updates|"
+        r"alerts|digest|briefing|mailing list|e-?mails?)\b|(delivered|sent) (straight |directly |right )?"
+        r"(to|through|into) your (inbox|letterbox|mailbox)|"
+        r"(?:(?<![\s\S])|(?<=[.!?:] ))follow (us|me|him|her|them|@?[\w.'’-]+( [\w.'’-]+)?) on "
+        r"(twitter|facebook|instagram|youtube|linkedin|tiktok|threads|social media)\b|"
+        r"thanks for (signing up|subscribing)|error processing your subscription|"
+        r"you (may|might|will) also (like|enjoy)\b).{0,160}$",
+    ),
 ]  # fmt: skip
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
