@@ -137,6 +137,8 @@ def clean(
             }
             if "confidence" in d.clean_info:  # HTML: agreement of trafilatura and the line rules
                 meta["auditor"]["confidence"] = d.clean_info["confidence"]
+            if "extractor_repeats" in d.clean_info:  # lines trafilatura repeated beyond the page's own copies
+                meta["auditor"]["extractor_repeats"] = d.clean_info["extractor_repeats"]
             if not d.readable:
                 meta["auditor"]["error"] = d.findings[0].message if d.findings else "unreadable"
             if explain:

@@ -288,3 +288,21 @@ def test_calls_to_subscribe_or_follow_are_named(line):
 ])  # fmt: skip
 def test_prose_that_mentions_newsletters_or_following_is_not_named(line):
     assert pattern_reason(line) == ""
+
+
+def test_copies_of_lines_the_page_does_not_show_are_cut(monkeypatch, model):
+    # trafilatura took the article twice (a second copy in markup the page does not display);
+    # the page shows the third paragraph twice itself (a pull quote), and that stays twice
+    shown = [*POSTS[:3], POSTS[2], POSTS[3]]
+    html = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in shown) + "</article></body></html>"
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: "\n".join(shown + shown))
+    doc = Document("news", html, kind="html")
+    clean_document(doc, CleanSettings(), model)
+    assert doc.text.split("\n") == shown
+    assert doc.clean_info["extractor_repeats"] == len(shown)
+    assert doc.clean_info["words_after"] == sum(len(p.split()) for p in shown)
+    # trafilatura's output without a repeat: nothing cut, nothing recorded
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: "\n".join(shown))
+    doc = Document("news", html, kind="html")
+    clean_document(doc, CleanSettings(), model)
+    assert doc.text.split("\n") == shown and "extractor_repeats" not in doc.clean_info

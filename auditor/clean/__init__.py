@@ -6,7 +6,9 @@ it times out or returns too little, the plain-text path below runs on the render
 On a page that is prose rather than links, of which trafilatura kept only a part, the
 line model's cleaning of the whole rendering is taken instead; otherwise trafilatura's
 output, less link lists and named boilerplate at its two ends. Either way, a list of links
-under a "Related" / "More stories" / "Don't miss" heading is cut wherever it stands. Each page gets a
+under a "Related" / "More stories" / "Don't miss" heading is cut wherever it stands, and
+copies of lines that trafilatura's output holds more often than the page shows them (a
+hidden second copy of the article) are dropped (counted in `clean_info["extractor_repeats"]`). Each page gets a
 confidence (`clean_info["confidence"]`): the word-weighted agreement of trafilatura and
 the rule labeller of text.py (the line model, where it took over) on which lines are content.
 
@@ -130,8 +132,15 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
             doc.clean_info["confidence"] = _agreement(
                 by_extractor, [labels[i].keep for i in idx], [page.counts[i] for i in idx])
             return
+    repeats = _extractor_repeats(out_norms, out_counts, norms)
+    if repeats:
+        stay = sorted(set(range(len(out_lines))) - set(repeats))
+        out_lines = [out_lines[i] for i in stay]
+        out_norms = [out_norms[i] for i in stay]
+        out_counts = [out_counts[i] for i in stay]
+        doc.clean_info["extractor_repeats"] = len(repeats)
     kept_idx, trimmed = furniture(out_lines, rendering, pattern_reason)
-    if trimmed:
+    if trimmed or repeats:
         text = "\n".join(out_lines[i] for i in kept_idx)
     doc.clean_info["words_after"] = sum(out_counts[i] for i in kept_idx)
     kept = {out_norms[i] for i in kept_idx}
@@ -146,6 +155,31 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
     doc.clean_info["method"] = "trafilatura"
     doc.clean_info["confidence"] = _agreement(
         by_extractor, [page.labels[i].keep for i in idx], [page.counts[i] for i in idx])
+
+
+# A line of trafilatura's output of at least this many words that it holds more often than the
+# page's rendering shows it: the extra copies came from markup the page does not display (a
+# second, hidden copy of the article for another layout or for scripts) and are cut. A line the
+# page itself shows twice stays twice (CleanEval's gold keeps both).
+REPEAT_MIN_WORDS = 3
+
+
+def _extractor_repeats(out_norms: list[str], out_counts: list[int], norms: list[str]) -> list[int]:
+    """The indices of the lines of trafilatura's output (`out_norms`, whitespace-normalised, with their
+    words `out_counts`) that are copies beyond those the rendering's lines (`norms`) show."""
+    times = Counter(out_norms)
+    if len(times) == len(out_norms):
+        return []  # no line twice: the usual case, one Counter
+    repeated = {n for n, k in times.items() if k > 1}
+    shown = Counter(n for n in norms if n in repeated)
+    used: Counter[str] = Counter()
+    out = []
+    for i, (n, words) in enumerate(zip(out_norms, out_counts, strict=True)):
+        if n in shown and words >= REPEAT_MIN_WORDS:
+            used[n] += 1
+            if used[n] > shown[n]:
+                out.append(i)
+    return out
 
 
 def _word_counts(lines: list[str], known: list[str], counts: list[int]) -> list[int]:
