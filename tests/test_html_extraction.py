@@ -252,11 +252,11 @@ def test_a_related_links_list_is_cut_with_its_heading_wherever_it_stands(monkeyp
 
 @pytest.mark.parametrize(("heading", "teasers"), [
     # the same heading over lines that are not links: a list that belongs to the article
-    ("You may also like", "".join(f"<li>{t}</li>" for t in TEASERS)),
+    ("More Walking Stories", "".join(f"<li>{t}</li>" for t in TEASERS)),
     # links under a heading that names no related content
     ("Sources", "".join(f'<li><a href="/r{i}">{t}</a></li>' for i, t in enumerate(TEASERS))),
     # one link is no list
-    ("Related", '<li><a href="/r0">Ten more walks for the summer</a></li>'),
+    ("More Walking Stories", '<li><a href="/r0">Ten more walks for the summer</a></li>'),
 ])  # fmt: skip
 def test_other_lists_under_headings_stay(heading, teasers):
     html = _related_page(heading, teasers)
@@ -306,3 +306,59 @@ def test_copies_of_lines_the_page_does_not_show_are_cut(monkeypatch, model):
     doc = Document("news", html, kind="html")
     clean_document(doc, CleanSettings(), model)
     assert doc.text.split("\n") == shown and "extractor_repeats" not in doc.clean_info
+
+
+def test_named_boilerplate_inside_trafilaturas_output_is_cut_too():
+    rendering = render(parse_html(BLOG), links=True)
+    text = "\n".join([POSTS[0], "READ MORE: Ten more walks for the summer", POSTS[1], "- Order Reprints", POSTS[2]])
+    out, cut = trim_furniture_ends(text, rendering, pattern_reason)
+    assert out.split("\n") == POSTS[:3]
+    assert cut == {"READ MORE: Ten more walks for the summer": "teaser-link", "- Order Reprints": "share-buttons"}
+
+
+def test_teasers_closing_the_text_are_cut_even_when_joined_from_two_blocks(monkeypatch, model):
+    # each teaser is an <li> holding a linked headline and a sentence in two blocks; trafilatura
+    # writes each as one line "- Headline Sentence", which no single rendering line holds
+    items = [(t, f"Our writer {w} tells you where to go and when to set off.") for t, w in
+             zip(TEASERS, ("Ann", "Ben", "Cat"), strict=True)]  # fmt: skip
+    lis = "".join(f'<li><div><a href="/t{i}">{t}</a></div><div>{s}</div></li>' for i, (t, s) in enumerate(items))
+    body = "".join(f"<p>{p}</p>" for p in POSTS[:4])
+    html = f"<html><body><article>{body}</article><ul>{lis}</ul></body></html>"
+    joined = [f"- {t} {s}" for t, s in items]
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: "\n".join([*POSTS[:4], *joined]))
+    doc = Document("news", html, kind="html")
+    clean_document(doc, CleanSettings(), model)
+    assert doc.text.split("\n") == POSTS[:4]
+    # two are no run; and a run of list items without links stays
+    out, cut = trim_furniture_ends("\n".join([*POSTS[:4], *joined[:2]]), render(parse_html(html), links=True))
+    assert cut == {}
+    plain = html.replace('<a href="/t0">', "").replace('<a href="/t1">', "").replace('<a href="/t2">', "")
+    out, cut = trim_furniture_ends("\n".join([*POSTS[:4], *joined]), render(parse_html(plain), links=True))
+    assert cut == {}
+
+
+def test_a_call_to_click_is_cut_at_the_ends_only():
+    rendering = render(parse_html(BLOG), links=True)
+    call = "Click here for more information."
+    out, cut = trim_furniture_ends("\n".join([*POSTS[:2], call]), rendering, pattern_reason)
+    assert (out.split("\n"), cut) == (POSTS[:2], {call: "click-prompt"})
+    inside = "\n".join([POSTS[0], call, POSTS[1]])
+    assert trim_furniture_ends(inside, rendering, pattern_reason) == (inside, {})
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Tell us what YOU think...", "comment-form"),
+    ("Join the discussion", "comment-form"),
+    ("Like this story? Share it with a friend!", "subscribe-prompt"),
+    ("SEE MORE: Hong Kong students under siege", "teaser-link"),
+    ("Read more: Why the harbour was rebuilt twice", "teaser-link"),
+    ("Order Reprints", "share-buttons"),
+    ("Tags", "navigation"),
+    ("This copy is for your personal, non-commercial use only. To order copies, contact us.", "copyright"),
+    # prose that uses the same words
+    ("What they think of the plan is unclear.", ""),
+    ("Read the report before the meeting: it is short.", ""),
+    ("The tags on the trees mark the ones to be felled.", ""),
+])  # fmt: skip
+def test_more_boilerplate_lines_are_named(line, reason):
+    assert pattern_reason(line) == reason

@@ -217,10 +217,11 @@ def page_link_share(rendering: Rendering) -> float:
 
 # A line with at least this share of its characters in links, at the start or the end of
 # trafilatura's output, is a link list that came along with the article ("Related", "More
-# from", tag and category links); so is a line there that a boilerplate pattern names
-# ("Share on ...", "Order Reprints", a copyright line). Measured on the shared sets (README):
-# aeb, cleaneval-dev and cleaneval-final all gained a little; the same cut anywhere in the
-# output cost cleaneval-dev 0.01 (link lists inside a page are content there).
+# from", tag and category links). Measured on the shared sets (README): aeb, cleaneval-dev and
+# cleaneval-final all gained a little; the same cut anywhere in the output cost cleaneval-dev
+# 0.01 (link lists inside a page are content there). A line that a boilerplate pattern names
+# ("Share on ...", "Order Reprints", a copyright line), by contrast, is cut wherever it stands,
+# as in plain text: that gained on all three sets.
 LINK_LINE_SHARE = 0.5
 
 
@@ -240,10 +241,18 @@ RELATED_HEADING = re.compile(
     r"\W*",
     re.IGNORECASE,
 )
+# A short line at an end of trafilatura's output that asks the reader to click or to get an app
+# ("Click here for more information", "GET FOX BUSINESS ON THE GO BY CLICKING HERE"). Only at the
+# ends: inside a text, "click here to view the guest book" is part of it (CleanEval's gold keeps such).
+CALL_TO_CLICK = re.compile(r"\b(click(ing)?|tap(ping)?) here\b|\bget the [\w .'’&-]{1,30} app\b", re.IGNORECASE)
+CALL_CHARS = 160
 RELATED_HEADING_WORDS = 8
 RELATED_MIN_ITEMS = 2
 RELATED_ITEM_LINKS = 0.3
 RELATED_ITEM_WORDS = 30
+# List items of that kind closing trafilatura's output, at least this many in a run, with no
+# heading: teasers of other stories ("- Headline Its teaser sentence").
+TEASER_RUN = 3
 
 
 def trim_furniture_ends(
@@ -262,13 +271,17 @@ def furniture(
     """The page furniture in a text's non-blank `lines` (trafilatura's output): (the indices of the lines
     kept, in order; the lines cut, whitespace-normalised, with why).
 
-    Cut are: a related-links list under its heading, anywhere ("related-list", see RELATED_HEADING);
-    then, at the two ends, lines that are mostly link text ("link-line") or that `named` names (the
-    boilerplate pattern's name), and an <h1> opening the text, the page's title ("title-heading").
-    A line's link share and tag come from the rendering line with the same words
-    (`render(..., links=True)`).
+    Cut are, anywhere: a related-links list under its heading ("related-list", see RELATED_HEADING)
+    and the lines `named` names (the boilerplate pattern's name; a list item's bullet aside); then,
+    closing the text, a run of TEASER_RUN or more list items that are partly links ("teaser-list");
+    then, at the two ends, lines that are mostly link text ("link-line"), short calls to click
+    ("click-prompt", see CALL_TO_CLICK), and an <h1> opening the text, the page's title
+    ("title-heading"). A line's link share and tag come from the rendering line with the same
+    words (`render(..., links=True)`); a list item that trafilatura joined from several rendering
+    lines (a linked headline and its teaser) takes their link share by characters.
     """
     found: dict[str, Block | None] = {}
+    pieces: dict[str, Block | None] = {}
     lowered: list[str] = []
 
     def block_of(line: str) -> Block | None:
@@ -291,14 +304,42 @@ def furniture(
                                and c in low and " ".join(_TOKEN.findall(low)) == key), None)  # fmt: skip
         return found[key]
 
+    def pieced(key: str) -> Block | None:
+        """A line that trafilatura joined from consecutive rendering lines (an <li> holding a linked
+        headline and a teaser in two blocks): the first piece's tag, the pieces' link share by characters."""
+        first = key.split(" ", 1)[0]
+        for i, low in enumerate(lowered):
+            if first not in low:
+                continue
+            acc, chars, links, j = "", 0, 0.0, i
+            while j < len(lowered) and len(acc) < len(key):
+                piece = " ".join(_TOKEN.findall(lowered[j]))
+                joined = f"{acc} {piece}" if acc and piece else acc or piece
+                if not key.startswith(joined) or (len(joined) < len(key) and key[len(joined)] != " "):
+                    break
+                acc, j = joined, j + 1
+                chars += len(rendering.lines[j - 1])
+                links += len(rendering.lines[j - 1]) * rendering.blocks[j - 1].link_share
+            if acc == key and j - i > 1:
+                return Block(rendering.blocks[i].tag, links / chars if chars else 0.0)
+        return None
+
     def why(line: str) -> str:
         block = block_of(line)
-        return "link-line" if block is not None and block.link_share >= LINK_LINE_SHARE else named(line)
+        if block is not None and block.link_share >= LINK_LINE_SHARE:
+            return "link-line"
+        reason = named(unbulleted(line))
+        if not reason and len(line) <= CALL_CHARS and CALL_TO_CLICK.search(line):
+            reason = "click-prompt"
+        return reason
 
     def list_item(line: str) -> bool:
         if len(_TOKEN.findall(line)) > RELATED_ITEM_WORDS:
             return False
         block = block_of(line)
+        if block is None:
+            key = normal_tokens(line)
+            block = pieces.get(key) if key in pieces else pieces.setdefault(key, pieced(key))
         return block is not None and block.link_share >= RELATED_ITEM_LINKS
 
     cut: dict[str, str] = {}
@@ -315,11 +356,23 @@ def furniture(
                     cut[" ".join(lines[k].split())] = "related-list"
                 i = j
                 continue
+        if reason := named(unbulleted(lines[i])):  # named boilerplate, wherever it stands
+            cut[" ".join(lines[i].split())] = reason
+            i += 1
+            continue
         kept.append(i)
         i += 1
     if not ends:
         return kept, cut
     start, end = 0, len(kept)
+    # a run of TEASER_RUN or more list items, each partly a link, closing the text: teasers
+    run = end
+    while run > start and lines[kept[run - 1]].lstrip().startswith("- ") and list_item(lines[kept[run - 1]]):
+        run -= 1
+    if end - run >= TEASER_RUN:
+        for k in kept[run:end]:
+            cut[" ".join(lines[k].split())] = "teaser-list"
+        end = run
     while end > start and (reason := why(lines[kept[end - 1]])):
         end -= 1
         cut[" ".join(lines[kept[end]].split())] = reason
@@ -332,6 +385,11 @@ def furniture(
         cut[" ".join(lines[kept[start]].split())] = "title-heading"
         start += 1
     return kept[start:end], cut
+
+
+def unbulleted(line: str) -> str:
+    """`line` without the bullet trafilatura writes before each list item ("- "): not the line's own."""
+    return line.lstrip().removeprefix("- ") if line.lstrip().startswith("- ") else line
 
 
 def normal_tokens(text: str) -> str:

@@ -33,6 +33,10 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
      ("share", "tweet", "pin", "email", "print", "whatsapp", "facebook", "twitter", "linkedin", "reddit"),
      r"^(share|tweet|pin|email|print|whatsapp|facebook|twitter|linkedin|reddit)\b.{0,80}$"),
     ("share-buttons", ("share ",), r"^.{0,40}share (on|this|via|with) .{0,60}$"),
+    ("share-buttons", ("order reprint", "reprint"), r"^(order reprints?|reprints?( (and|&) permissions)?)\W*$"),
+    # A link to another story set in the text: "READ MORE: ...", "See also: ...", "Also on ...: ...".
+    ("teaser-link", ("read", "see", "watch", "listen", "also"),
+     r"^((read|see|watch|listen)( more| also| next)?|also read)\s*:\s*\S.{0,150}$"),
     (
         "login-prompt",
         ("log", "sign", "register", "create an account", "welcome back", "password", "username or email"),
@@ -45,6 +49,8 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
      r"^.{0,200}\b(use|uses|accept|consent|policy|settings|agree)\b.{0,200}\bcookies?\b.{0,200}$"),
     ("copyright", ("©", "(c)", "copyright", "all rights reserved"),
      r"^.{0,80}(©|\(c\)|copyright\b|all rights reserved).{0,120}$"),
+    ("copyright", ("non-commercial use only", "noncommercial use only"),
+     r"^.{0,80}\bfor your personal,? non-?commercial use only\b.{0,300}$"),
     (
         "navigation",
         ("home", "menu", "search", "skip to", "go to mobile version", "view all result", "no result", "read more",
@@ -56,11 +62,16 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
         r"read more|load more|show more|next post|previous post|next article|previous article|"
         r"related( posts| articles| stories)?|"
         r"trending|latest|popular|most read|comments|leave a (reply|comment)|cancel reply|back to top|"
-        r"source link|advertisement|sponsored( content)?|subscribe( now)?|newsletter|follow us.*|categories|tags?:.*|"
-        r"reading time:.*|\d+ (min|mins|minutes?) read)\W*$",
+        r"source link|advertisement|sponsored( content)?|subscribe( now)?|newsletter|follow us.*|categories|"
+        r"tags?(:.*)?|reading time:.*|\d+ (min|mins|minutes?) read)\W*$",
     ),
     ("comment-form", ("your email address will not be published", "required fields are marked", "save my name, email"),
      r"^.{0,40}(your email address will not be published|required fields are marked|save my name, email).{0,80}$"),
+    # Calls to comment: "Tell us what you think", "Join the discussion", "Have your say".
+    ("comment-form", ("tell us what you think", "join the discussion", "join the conversation", "have your say",
+                      "share your thoughts", "share your views"),
+     r"^.{0,40}\b(tell us what you think|join the (discussion|conversation)|have your say|"
+     r"share your (thoughts|views))\b.{0,40}$"),
     ("site-disclaimer", ("is not responsible for the content of external ",),
      r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
     # Calls to subscribe or follow: "Sign up for our daily newsletter", "... delivered to your inbox",
@@ -68,13 +79,14 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
     (
         "subscribe-prompt",
         ("sign up", "subscri", "register", "your inbox", "your letterbox", "your mailbox", "follow ",
-         "signing up", "also like", "also enjoy"),
+         "signing up", "also like", "also enjoy", "this story?", "this article?", "this post?"),
         r"^.{0,160}\b((sign up|subscribe|register)( now| today| here)? (for|to) .{0,60}\b(newsletters?|updates|"
         r"alerts|digest|briefing|mailing list|e-?mails?)\b|(delivered|sent) (straight |directly |right )?"
         r"(to|through|into) your (inbox|letterbox|mailbox)|"
         r"(?:(?<![\s\S])|(?<=[.!?:] ))follow (us|me|him|her|them|@?[\w.'’-]+( [\w.'’-]+)?) on "
         r"(twitter|facebook|instagram|youtube|linkedin|tiktok|threads|social media)\b|"
         r"thanks for (signing up|subscribing)|error processing your subscription|"
+        r"(like|enjoy(ed)?) this (story|article|post)\?.{0,10}share|"
         r"you (may|might|will) also (like|enjoy)\b).{0,160}$",
     ),
 ]  # fmt: skip
