@@ -39,6 +39,7 @@ _BOILER_ATTR = re.compile(
 )
 _CONTENT_ATTR = re.compile(r"article|content|entry|story|post-?body|main|text|body", re.IGNORECASE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 
 
 class ExtractionTimeout(Exception):
@@ -71,7 +72,8 @@ _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
 
 def parse_html(html: str) -> etree._Element | None:
     """The page's tree as trafilatura's loader (trafilatura.utils.load_html) makes it: its encoding
-    repair, its parser options, its fallbacks and its not-HTML test, with `_PARSER`; None if it is not HTML."""
+    repair, its parser options, its fallbacks and its not-HTML test, with `_PARSER`, except that a
+    fragment that test refuses but that holds tags is parsed as a whole document; None if it is not HTML."""
     from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
     try:
@@ -90,7 +92,20 @@ def parse_html(html: str) -> etree._Element | None:
         tree = None
     if (tree is None or len(tree) < 1) and not from_bytes:
         tree = _parse_bytes(html)
-    return None if tree is not None and dubious and len(tree) < 2 else tree
+    if tree is not None and dubious and len(tree) < 2:
+        # trafilatura's loader gives up here (its not-HTML test). A page fragment without <html>
+        # and <body> (a CMS export, an archived <div> or <pre>) is still HTML: parsed as a whole
+        # document, trafilatura and the rendering get its text (CleanEval has such pages: 9 of
+        # cleaneval-final's came out empty before). A text with no tag at all stays refused.
+        return _parse_document(html) if _TAG.search(html) else None
+    return tree
+
+
+def _parse_document(html: str) -> etree._Element | None:
+    try:
+        return lxml.html.document_fromstring(html, parser=_PARSER)
+    except Exception:  # noqa: BLE001 -- as load_html: any parser failure means "not HTML"
+        return None
 
 
 def _parse_bytes(html: str) -> etree._Element | None:
