@@ -378,3 +378,16 @@ def test_a_page_fragment_without_html_and_body_is_cleaned_not_lost(model):
     assert doc.clean_info["words_before"] > 0
     for text in ("plain words, no markup at all", "a < b and c > d, no tag"):  # no tag: still not HTML
         assert parse_html(text) is None
+
+
+def test_trafilatura_output_that_is_all_furniture_falls_back_to_the_line_cleaner(monkeypatch, model):
+    # a link-heavy page (so the line model does not take over as for a prose page)
+    links = "".join(f'<li><a href="/r{i}">{t} ({i})</a></li>' for i, t in enumerate(TEASERS * 12))
+    html = f"<html><body><ul>{links}</ul>" + "".join(f"<p>{p}</p>" for p in POSTS) + "</body></html>"
+    # trafilatura settles on link lines, which the trimming then cuts whole
+    chosen = "\n".join(f"{t} ({i})" for i, t in enumerate(TEASERS * 3))
+    monkeypatch.setattr("auditor.clean.extract_main_text", lambda tree, **kw: chosen)
+    doc = Document("page", html, kind="html")
+    clean_document(doc, CleanSettings(), model)
+    assert doc.clean_info["method"] == "line-model (trafilatura returned only page furniture)"
+    assert all(p in doc.text for p in POSTS)  # the page's prose, not nothing

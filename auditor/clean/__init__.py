@@ -98,11 +98,7 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         out_counts = _word_counts(out_norms, norms, [page.counts[i] for i in idx])
         text_words = sum(out_counts)
     if page is None or text_words < settings.min_html_words:
-        why = "timed out" if timed_out else "returned too little"
-        doc.text, doc.removals, before, after = _clean_text(plain, settings, model)
-        doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} (trafilatura {why})"
-        doc.clean_info["confidence"] = 0.0
-        doc.clean_info.update(words_before=before, words_after=after)
+        _instead_of_trafilatura(doc, plain, settings, model, "timed out" if timed_out else "returned too little")
         if timed_out:
             doc.findings.append(Finding(
                 code="B003", name="extraction-timeout", severity=Severity.WARNING, stage="clean",
@@ -140,6 +136,11 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         out_counts = [out_counts[i] for i in stay]
         doc.clean_info["extractor_repeats"] = len(repeats)
     kept_idx, trimmed = furniture(out_lines, rendering, pattern_reason)
+    if sum(out_counts[i] for i in kept_idx) < settings.min_html_words:
+        # what trafilatura chose was page furniture (a link list, a share bar): as if it had returned
+        # nothing, the line cleaner reads the page (never an empty text where the page has prose)
+        _instead_of_trafilatura(doc, plain, settings, model, "returned only page furniture")
+        return
     if trimmed or repeats:
         text = "\n".join(out_lines[i] for i in kept_idx)
     doc.clean_info["words_after"] = sum(out_counts[i] for i in kept_idx)
@@ -180,6 +181,16 @@ def _extractor_repeats(out_norms: list[str], out_counts: list[int], norms: list[
             if used[n] > shown[n]:
                 out.append(i)
     return out
+
+
+def _instead_of_trafilatura(doc: Document, plain: str, settings: CleanSettings, model: LineModel | None,
+                            why: str) -> None:
+    """Clean the page's rendering `plain` as a plain text, where trafilatura gave nothing to keep (`why`)."""
+    doc.text, doc.removals, before, after = _clean_text(plain, settings, model)
+    doc.clean_info.pop("extractor_repeats", None)
+    doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} (trafilatura {why})"
+    doc.clean_info["confidence"] = 0.0
+    doc.clean_info.update(words_before=before, words_after=after)
 
 
 def _word_counts(lines: list[str], known: list[str], counts: list[int]) -> list[int]:
