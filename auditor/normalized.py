@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from auditor.clean.chars import WORD_CHAR, char_classes
+from auditor.chars import WORD_CHAR, char_classes
 
 
 class NormalizedText:

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from auditor.clean import chars as C
+from auditor import chars as C
 from auditor.clean import features as F
 from auditor.clean.features import PageLines, feature_matrix, line_features
 from auditor.clean.lines import words_of

@@ -12,7 +12,7 @@ using shallow text features": word counts, link density, neighbours), Finn et al
 
 The features of a page are computed for all its lines at once (feature_matrix): the
 character classes the per-line regexes counted are counted per character and summed per
-line (auditor/clean/chars.py), the other regexes run only on the lines a prefilter names,
+line (auditor/chars.py), the other regexes run only on the lines a prefilter names,
 and the page features are NumPy shifts and cumulative sums. The values are those of the
 plain per-line code to the last bit (tests/test_clean_features.py holds that code as the
 reference); a regex per line had been most of plain-text cleaning's time.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.clean.chars import DECIMAL, WORD_CHAR, Segments, char_classes, ends_sentence, lowered
+from auditor.chars import DECIMAL, WORD_CHAR, Segments, char_classes, ends_sentence, lowered
 from auditor.clean.text import LabelledPage, label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).

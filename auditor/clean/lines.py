@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from auditor.clean.chars import WORD_CHAR, char_classes
+from auditor.chars import WORD_CHAR, char_classes
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)

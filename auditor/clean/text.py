@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from auditor.clean.chars import FOLDS_TO_ASCII, Segments, char_classes, ends_sentence, lowered
+from auditor.chars import FOLDS_TO_ASCII, Segments, char_classes, ends_sentence, lowered
 from auditor.clean.lines import Line, split_lines, word_count
 from auditor.document import Removal, Span
 

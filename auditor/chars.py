@@ -1,6 +1,10 @@
 """Character classes of a whole text at once, and its lines as spans: what the line cleaner counts per line.
 
-The line features (features.py) and the rule labeller (text.py) count regex character
+A module of its own, outside the `auditor.clean` package, so that what else needs the classes
+(`auditor.normalized`, and through it the passage finder that `auditor score --no-clean` runs)
+does not import the cleaner, trafilatura's lxml and the line model with them.
+
+The line features (clean/features.py) and the rule labeller (clean/text.py) count regex character
 classes per line (words, digits, punctuation, capitals). Running a regex per line was most
 of plain-text cleaning's time; instead each character of the text gets its classes as bit
 flags (str methods equal to the regex classes: tests/test_clean_features.py checks them over
