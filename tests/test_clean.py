@@ -297,3 +297,31 @@ def test_html_page_left_to_the_line_cleaner_counts_its_rendering_words():
     assert "returned too little" in doc.clean_info["method"]
     assert doc.clean_info["words_before"] == word_count(doc.clean_info["raw_text"]) > 0
     assert doc.clean_info["words_after"] == word_count(doc.text)
+
+
+HEADLINES = [
+    "Council approves new cycle lanes for the old town",
+    "Five things to know about the bus strike",
+    "Mayor says budget gap \"can be closed\" (video)",
+]
+
+
+@pytest.mark.parametrize("heading", ["More Local Stories", "You may also like", "Don't miss", "Related:"])
+def test_a_related_heading_and_the_headlines_under_it_are_removed_from_plain_text(model, heading):
+    text = "\n".join([*PROSE, "", heading, *HEADLINES])
+    labels = classify_lines(text, model)
+    removed = {lab.line.text: lab.reason for lab in labels if not lab.keep and lab.line.stripped}
+    assert set(removed) == {heading, *HEADLINES}  # and the article stays
+    assert {removed[h] for h in HEADLINES} == {"related-list"}
+    assert removed[heading] in ("related-list", "subscribe-prompt", "navigation")  # a named heading keeps its name
+    # an HTML page's rendering leaves the decision to the links (html.furniture): not here
+    assert {lab.reason for lab in classify_lines(text, model, headlines=False)} != {"related-list"}
+
+
+@pytest.mark.parametrize("under", [
+    PROSE[:2],  # sentences: the article goes on under a heading that happens to match
+    HEADLINES[:1],  # one headline is no list
+])  # fmt: skip
+def test_a_related_heading_over_prose_or_a_single_line_is_no_related_list(model, under):
+    text = "\n".join([*PROSE, "", "More Local Stories", *under])
+    assert all(lab.reason != "related-list" for lab in classify_lines(text, model))

@@ -47,12 +47,13 @@ def plain_text_of(doc: Document) -> str:
     return html_to_plain(doc.raw) if doc.kind == "html" else doc.raw
 
 
-def _clean_text(plain: str, settings: CleanSettings,
-                model: LineModel | None) -> tuple[str, list[Removal], int, int]:
+def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None,
+                headlines: bool = True) -> tuple[str, list[Removal], int, int]:
     """Cleaned text, removals, and the words before and after (`lines.word_count` of the two texts,
     summed from the labeller's per-line counts: the cleaned text is the kept lines, and no word
     spans two lines)."""
-    labels, counts = classify_page(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
+    labels, counts = classify_page(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside),
+                                   headlines=headlines)
     text, removals = strip_text(plain, labels)
     return text, removals, sum(counts), sum(n for n, lab in zip(counts, labels, strict=True) if lab.keep)
 
@@ -111,7 +112,8 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
     page_words = sum(page.counts)
     doc.clean_info["words_before"] = page_words
     if model is not None and _part_of_prose_page(text_words, page_words, link_share):
-        labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside))
+        labels = classify_lines(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside),
+                                headlines=False)
         kept_labels = [lab for lab in labels if lab.keep and lab.line.stripped]
         # a related-links list under its heading is cut here too (the ends are the model's to judge)
         lm_kept, lm_cut = furniture([lab.line.text for lab in kept_labels], rendering, ends=False)
@@ -186,7 +188,7 @@ def _extractor_repeats(out_norms: list[str], out_counts: list[int], norms: list[
 def _instead_of_trafilatura(doc: Document, plain: str, settings: CleanSettings, model: LineModel | None,
                             why: str) -> None:
     """Clean the page's rendering `plain` as a plain text, where trafilatura gave nothing to keep (`why`)."""
-    doc.text, doc.removals, before, after = _clean_text(plain, settings, model)
+    doc.text, doc.removals, before, after = _clean_text(plain, settings, model, headlines=False)
     doc.clean_info.pop("extractor_repeats", None)
     doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} (trafilatura {why})"
     doc.clean_info["confidence"] = 0.0

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from auditor.clean.features import page_features
 from auditor.clean.model import LineModel
-from auditor.clean.text import LineLabel, label_page
+from auditor.clean.text import LineLabel, label_page, related_lists
 
 # The model judges a line by its page (position, neighbours, prose stretch); a text of one
 # or two lines is no page, and the rules alone judge it.
@@ -30,21 +30,26 @@ class Thresholds:
     keep_outside: float = 0.8
 
 
-def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds()) -> list[LineLabel]:
-    """One label per line of `text` (blank lines kept), with the rule or model that removed it."""
-    return classify_page(text, model, thresholds)[0]
+def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds(), *,
+                   headlines: bool = True) -> list[LineLabel]:
+    """One label per line of `text` (blank lines kept), with the rule or model that removed it.
+
+    With `headlines`, a related-stories heading and the headline-like lines under it go too
+    (text.related_lists): for text flattened without its links; an HTML page's rendering passes
+    False, as its link lists are judged by their links (html.furniture)."""
+    return classify_page(text, model, thresholds, headlines=headlines)[0]
 
 
-def classify_page(text: str, model: LineModel | None,
-                  thresholds: Thresholds = Thresholds()) -> tuple[list[LineLabel], list[int]]:
+def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds(), *,
+                  headlines: bool = True) -> tuple[list[LineLabel], list[int]]:
     """classify_lines, with each line's words (\\w+ runs, as `lines.word_count` counts them): the
     labeller counts them on the way, and a cleaned text's words are its kept lines' (none spans two)."""
     page = label_page(text)
     labels = page.labels
-    if model is None:
-        return labels, page.counts
     idx = [i for i, s in enumerate(page.stripped) if s]
-    if len(idx) < MIN_MODEL_LINES:
+    if model is None or len(idx) < MIN_MODEL_LINES:
+        if headlines:
+            related_lists(labels, page.stripped, page.counts, page.terminal)
         return labels, page.counts
     # The features are those of the non-blank lines joined; blank lines weigh nothing in text.py's
     # labeller, so its labels of these lines are those it gave them here: passed on, not worked out
@@ -62,6 +67,9 @@ def classify_page(text: str, model: LineModel | None,
         elif lab.keep:
             lab.keep, lab.reason = False, "line-model"
         # else: removed by the rules (outside-main-text, menu-run) and the model agrees
+    # A related-stories heading with the headlines under it, whatever the model thought of them.
+    if headlines:
+        related_lists(labels, page.stripped, page.counts, page.terminal)
     return labels, page.counts
 
 

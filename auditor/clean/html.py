@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from auditor.clean.features import Block
+from auditor.clean.text import RELATED_HEADING, RELATED_HEADING_WORDS
 from auditor.limits import deadline
 
 _BLOCK = {
@@ -240,28 +241,19 @@ def page_link_share(rendering: Rendering) -> float:
 LINK_LINE_SHARE = 0.5
 
 
-# A heading that opens a list of links to other pages ("Related", "More Great Stories", "Don't
-# Miss", "You may also like"): generic web vocabulary, never one site's words. With at least
-# RELATED_MIN_ITEMS lines after it that are mostly links (RELATED_ITEM_LINKS of their characters)
-# and headline-short (RELATED_ITEM_WORDS), heading and list are cut wherever they stand in
-# trafilatura's output (reason "related-list"): the list is the page's, not the article's. On the
-# shared sets (README) it cut 4 such blocks on aeb and 1 on cleaneval-final, all boilerplate in their
-# gold; a list under any other heading, or of lines that are not links, is left alone (link lists
-# inside a page are content in CleanEval's gold).
-RELATED_HEADING = re.compile(
-    r"(related( \w+){0,2}|more( \w+){0,3} (stories|articles|news|coverage|reading|videos)|"
-    r"read (more|next|also)|see (more|also)|also read|don'?t miss|recommended( for you| reading| stories)?|"
-    r"you (may|might) also (like|enjoy)|popular( on [\w .'’&-]{1,30})?|trending( now| stories)?|"
-    r"more from [\w .'’&-]{1,30}|top stories|latest( news| stories| articles)?|most (read|popular|viewed|shared))"
-    r"\W*",
-    re.IGNORECASE,
-)
 # A short line at an end of trafilatura's output that asks the reader to click or to get an app
 # ("Click here for more information", "GET FOX BUSINESS ON THE GO BY CLICKING HERE"). Only at the
 # ends: inside a text, "click here to view the guest book" is part of it (CleanEval's gold keeps such).
 CALL_TO_CLICK = re.compile(r"\b(click(ing)?|tap(ping)?) here\b|\bget the [\w .'’&-]{1,30} app\b", re.IGNORECASE)
 CALL_CHARS = 160
-RELATED_HEADING_WORDS = 8
+
+# A related-content heading (text.RELATED_HEADING) with at least RELATED_MIN_ITEMS lines after it
+# that are mostly links (RELATED_ITEM_LINKS of their characters) and headline-short
+# (RELATED_ITEM_WORDS): heading and list are cut wherever they stand in trafilatura's output
+# (reason "related-list"): the list is the page's, not the article's. On the shared sets (README)
+# it cut 4 such blocks on aeb and 1 on cleaneval-final, all boilerplate in their gold; a list under
+# any other heading, or of lines that are not links, is left alone (link lists inside a page are
+# content in CleanEval's gold).
 RELATED_MIN_ITEMS = 2
 RELATED_ITEM_LINKS = 0.3
 RELATED_ITEM_WORDS = 30

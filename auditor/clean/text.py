@@ -97,7 +97,28 @@ _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else N
 # letters the patterns could match.
 _FOLDS_TO_ASCII = FOLDS_TO_ASCII
 
+# A heading that opens a list of links to other stories ("Related", "More Great Stories", "Don't
+# Miss", "You may also like", "Popular on ..."): generic web vocabulary, never one site's words.
+# In HTML (html.furniture) the list's lines must be links; in plain text (related_lists), headline-
+# like lines: short and without a sentence end.
+RELATED_HEADING = re.compile(
+    r"(related( \w+){0,2}|more( \w+){0,3} (stories|articles|news|coverage|reading|videos)|"
+    r"read (more|next|also)|see (more|also)|also read|don'?t miss|recommended( for you| reading| stories)?|"
+    r"you (may|might) also (like|enjoy)|popular( on [\w .'’&-]{1,30})?|trending( now| stories)?|"
+    r"more from [\w .'’&-]{1,30}|top stories|latest( news| stories| articles)?|most (read|popular|viewed|shared))"
+    r"\W*",
+    re.IGNORECASE,
+)
+RELATED_HEADING_WORDS = 8
+# Plain text: at least RELATED_MIN_HEADLINES lines of 1..RELATED_HEADLINE_WORDS words without a
+# sentence end must follow the heading (measured on aeb-text, cleaneval-dev-text and turku-test: README).
+RELATED_MIN_HEADLINES = 2
+RELATED_HEADLINE_WORDS = 20
+
 _TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
+# A sentence's end as a headline has none: a full stop, "!" or "?", closing quotes or brackets after it
+# (a headline may end in a quotation or a count in brackets).
+_SENTENCE_END = re.compile(r"[.!?][\"”’»)]*\s*$")
 
 
 @dataclass(slots=True)
@@ -257,6 +278,29 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
                 labels[k].keep, labels[k].reason = False, "menu-run"
         run = []
     return LabelledPage(labels, stripped, reasons, counts, ends, classes, seg, flags, code_points, low)
+
+
+def related_lists(labels: list[LineLabel], stripped: list[str], counts: list[int], terminal: list[bool]) -> None:
+    """Remove (reason "related-list") each related-content heading (RELATED_HEADING) of plain text
+    with the run of headline-like lines under it (1..RELATED_HEADLINE_WORDS words, no sentence end:
+    `terminal`, the lines' ends_sentence, and _SENTENCE_END), where the run has RELATED_MIN_HEADLINES
+    lines or more; blank lines neither count nor end a run. The labels are changed in place."""
+    idx = [i for i, s in enumerate(stripped) if s]
+    k = 0
+    while k < len(idx):
+        i = idx[k]
+        if counts[i] <= RELATED_HEADING_WORDS and RELATED_HEADING.fullmatch(stripped[i]):
+            m = k + 1
+            while (m < len(idx) and 0 < counts[idx[m]] <= RELATED_HEADLINE_WORDS
+                   and not (terminal[idx[m]] and _SENTENCE_END.search(stripped[idx[m]]))):
+                m += 1
+            if m - k - 1 >= RELATED_MIN_HEADLINES:
+                for j in idx[k:m]:
+                    if labels[j].keep or labels[j].reason in ("outside-main-text", "menu-run", "line-model"):
+                        labels[j].keep, labels[j].reason = False, "related-list"
+                k = m
+                continue
+        k += 1
 
 
 def strip_text(text: str, labels: list[LineLabel] | None = None) -> tuple[str, list[Removal]]:
