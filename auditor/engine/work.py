@@ -153,6 +153,7 @@ def _process_one(doc: Document, config: StageConfig, model: Any = None,
                                           table=stats.paragraph_table))
         scores, found = _score(doc, plan if plan is not None else score_plan(config.rules), stats)
         findings.extend(found)
+        stats.memo.clear()  # its measures' explanations close over it: a cycle, broken (see scoring.py)
     else:
         scores = {}
         if not any(f.code == "I001" for f in findings):

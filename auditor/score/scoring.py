@@ -153,6 +153,11 @@ def _score_batch(
                 "templated": round(
                     templated.measured(stats, templated_key, templated.params).value / TEMPLATED_SIGNALS, 4),
             }
+            # Each memoised measure holds its explanation, a closure over `stats`: a reference cycle
+            # that only the cyclic collector would free. Broken here (the findings carry their
+            # evidence already), each text's measures go as soon as it is scored (4% of the CPU
+            # time of `auditor score --no-clean --no-model` went to the collector before).
+            stats.memo.clear()
             if model is not None:
                 p = float(probs[doc.id])
                 scores = {"machine_text": round(p, 4), **scores}
