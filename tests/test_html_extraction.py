@@ -333,6 +333,8 @@ def test_teasers_closing_the_text_are_cut_even_when_joined_from_two_blocks(monke
     doc = Document("news", html, kind="html")
     clean_document(doc, CleanSettings(), model)
     assert doc.text.split("\n") == POSTS[:4]
+    # the explanation names the rendering's lines, headline and teaser apart, with the reason
+    assert {r.text: r.reason for r in doc.removals} == {x: "teaser-list" for pair in items for x in pair}
     # two are no run; and a run of list items without links stays
     out, cut = trim_furniture_ends("\n".join([*POSTS[:4], *joined[:2]]), render(parse_html(html), links=True))
     assert cut == {}

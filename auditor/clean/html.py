@@ -289,6 +289,7 @@ def furniture(
     """
     found: dict[str, Block | None] = {}
     pieces: dict[str, Block | None] = {}
+    parts: dict[str, list[str]] = {}  # a joined line's words -> the rendering lines it was joined from
     lowered: list[str] = []
 
     def block_of(line: str) -> Block | None:
@@ -328,8 +329,17 @@ def furniture(
                 chars += len(rendering.lines[j - 1])
                 links += len(rendering.lines[j - 1]) * rendering.blocks[j - 1].link_share
             if acc == key and j - i > 1:
+                parts[key] = [" ".join(line.split()) for line in rendering.lines[i:j]]
                 return Block(rendering.blocks[i].tag, links / chars if chars else 0.0)
         return None
+
+    def cut_line(line: str, reason: str) -> None:
+        """Record `line` as cut for `reason`, and so the rendering lines it was joined from, if any
+        (the removals name the rendering's lines)."""
+        key = " ".join(line.split())
+        cut[key] = reason
+        for part in parts.get(normal_tokens(line), ()):
+            cut.setdefault(part, reason)
 
     def why(line: str) -> str:
         block = block_of(line)
@@ -360,7 +370,7 @@ def furniture(
                 j += 1
             if j - i - 1 >= RELATED_MIN_ITEMS:
                 for k in range(i, j):
-                    cut[" ".join(lines[k].split())] = "related-list"
+                    cut_line(lines[k], "related-list")
                 i = j
                 continue
         if reason := named(unbulleted(lines[i])):  # named boilerplate, wherever it stands
@@ -378,7 +388,7 @@ def furniture(
         run -= 1
     if end - run >= TEASER_RUN:
         for k in kept[run:end]:
-            cut[" ".join(lines[k].split())] = "teaser-list"
+            cut_line(lines[k], "teaser-list")
         end = run
     while end > start and (reason := why(lines[kept[end - 1]])):
         end -= 1
