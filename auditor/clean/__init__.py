@@ -137,7 +137,14 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
         out_norms = [out_norms[i] for i in stay]
         out_counts = [out_counts[i] for i in stay]
         doc.clean_info["extractor_repeats"] = len(repeats)
-    kept_idx, trimmed = furniture(out_lines, rendering, pattern_reason)
+    # the labeller named the rendering's lines already: trafilatura's lines are mostly those
+    named_by_labeller = dict(zip(norms, (page.reasons[i] for i in idx), strict=True))
+
+    def named(line: str) -> str:
+        found = named_by_labeller.get(" ".join(line.split()))
+        return pattern_reason(line) if found is None else found
+
+    kept_idx, trimmed = furniture(out_lines, rendering, named)
     if sum(out_counts[i] for i in kept_idx) < settings.min_html_words:
         # what trafilatura chose was page furniture (a link list, a share bar): as if it had returned
         # nothing, the line cleaner reads the page (never an empty text where the page has prose)

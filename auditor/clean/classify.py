@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from auditor.clean.features import page_features
 from auditor.clean.model import LineModel
 from auditor.clean.text import LineLabel, label_page, related_lists
@@ -47,14 +49,22 @@ def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = T
     page = label_page(text)
     labels = page.labels
     idx = [i for i, s in enumerate(page.stripped) if s]
-    if model is None or len(idx) < MIN_MODEL_LINES:
-        if headlines:
-            related_lists(labels, page.stripped, page.counts, page.terminal)
-        return labels, page.counts
-    # The features are those of the non-blank lines joined; blank lines weigh nothing in text.py's
-    # labeller, so its labels of these lines are those it gave them here: passed on, not worked out
-    # again, and so are its counts (features.page_features).
-    probs = model.predict(page_features(page, idx))
+    if model is not None and len(idx) >= MIN_MODEL_LINES:
+        _model_labels(labels, page_features(page, idx), idx, model, thresholds)
+    # A related-stories heading with the headlines under it, whatever the model thought of them.
+    if headlines:
+        related_lists(labels, page.stripped, page.counts, page.terminal)
+    return labels, page.counts
+
+
+def _model_labels(labels: list[LineLabel], features: np.ndarray, idx: list[int], model: LineModel,
+                  thresholds: Thresholds) -> None:
+    """The model's word on the non-blank lines `idx` (their `features`), the rules' labels as prior.
+
+    The features are those of the non-blank lines joined; blank lines weigh nothing in text.py's
+    labeller, so its labels of these lines are those it gave them here: passed on, not worked out
+    again, and so are its counts (features.page_features)."""
+    probs = model.predict(features)
     fenced = _fenced([labels[i] for i in idx])
     for i, p, behind_fence in zip(idx, probs.tolist(), fenced, strict=True):
         lab = labels[i]
@@ -67,10 +77,6 @@ def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = T
         elif lab.keep:
             lab.keep, lab.reason = False, "line-model"
         # else: removed by the rules (outside-main-text, menu-run) and the model agrees
-    # A related-stories heading with the headlines under it, whatever the model thought of them.
-    if headlines:
-        related_lists(labels, page.stripped, page.counts, page.terminal)
-    return labels, page.counts
 
 
 def _named(lab: LineLabel) -> bool:

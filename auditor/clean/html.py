@@ -342,13 +342,11 @@ def furniture(
             cut.setdefault(part, reason)
 
     def why(line: str) -> str:
+        """Why an end line goes ("" if it stays); the named lines are gone already (first pass)."""
         block = block_of(line)
         if block is not None and block.link_share >= LINK_LINE_SHARE:
             return "link-line"
-        reason = named(unbulleted(line))
-        if not reason and len(line) <= CALL_CHARS and CALL_TO_CLICK.search(line):
-            reason = "click-prompt"
-        return reason
+        return "click-prompt" if len(line) <= CALL_CHARS and CALL_TO_CLICK.search(line) else ""
 
     def list_item(line: str) -> bool:
         if len(_TOKEN.findall(line)) > RELATED_ITEM_WORDS:
@@ -356,7 +354,9 @@ def furniture(
         block = block_of(line)
         if block is None:
             key = normal_tokens(line)
-            block = pieces.get(key) if key in pieces else pieces.setdefault(key, pieced(key))
+            if key not in pieces:
+                pieces[key] = pieced(key)
+            block = pieces[key]
         return block is not None and block.link_share >= RELATED_ITEM_LINKS
 
     cut: dict[str, str] = {}
