@@ -19,5 +19,6 @@ class CleanSettings:
     min_html_words: int = 20  # below this, trafilatura's output is judged too little
     html_timeout_s: float = 10.0  # per page; 0 = no limit
     line_model: bool = True  # use the trained line classifier on plain text (else the rules alone)
+    table_layout: bool = True  # a page laid out in tables, without HTML5 sections: the line model, not trafilatura
     keep_in_prose: float = 0.3  # P(content) a line inside the main prose stretch needs to stay
     keep_outside: float = 0.8  # P(content) any other line needs to stay

@@ -115,6 +115,35 @@ def test_too_little_from_trafilatura_falls_back_to_the_line_classifier():
     assert PROSE[0] in doc.text
 
 
+TABLE_PAGE = f"""<html><body><table>
+<tr><td colspan="2"><a href="/">Home</a> | <a href="/news">News</a> | <a href="/sport">Sport</a></td></tr>
+<tr><td><a href="/a">Archive</a><br><a href="/b">Contact us</a><br><a href="/c">Links</a></td>
+<td>{''.join(f'<p>{p}</p>' for p in PROSE)}</td></tr>
+<tr><td colspan="2">Copyright © 2006 Example Media. All rights reserved.</td></tr></table></body></html>"""
+
+
+def test_table_layout_page_is_read_by_the_line_model():
+    [doc] = clean_corpus([Document("p", TABLE_PAGE, kind="html")], CleanSettings())
+    assert doc.clean_info["method"] == "line-model (table layout)"
+    assert doc.text.split("\n") == PROSE
+    assert 0.0 < doc.clean_info["confidence"] <= 1.0  # the model's lines against the rules'
+    removed = {r.text: r.reason for r in doc.removals}
+    assert removed["Copyright © 2006 Example Media. All rights reserved."] == "copyright"
+    for r in doc.removals:  # spans index the page's plain rendering
+        assert doc.raw_text[r.span.start : r.span.end] == r.text
+
+
+def test_a_page_with_html5_sections_or_the_setting_off_goes_to_trafilatura():
+    sectioned = TABLE_PAGE.replace("<td><p>", "<td><article><p>").replace("</p></td>", "</p></article></td>")
+    assert "<article>" in sectioned
+    [doc] = clean_corpus([Document("p", sectioned, kind="html")], CleanSettings())
+    assert doc.clean_info["method"] == "trafilatura"
+    [doc] = clean_corpus([Document("p", TABLE_PAGE, kind="html")], CleanSettings(table_layout=False))
+    assert doc.clean_info["method"] == "trafilatura"
+    [doc] = clean_corpus([Document("p", HTML, kind="html")], CleanSettings())  # no table
+    assert doc.clean_info["method"] == "trafilatura"
+
+
 def test_time_limit_interrupts_and_a_timeout_is_a_finding(monkeypatch):
     with pytest.raises(ExtractionTimeout):
         with time_limit(0.05):

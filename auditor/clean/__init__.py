@@ -2,7 +2,10 @@
 
 HTML pages: trafilatura on a tree parsed once (the page is also rendered one block per
 line, which is the `raw_text` that removals index), under a per-page time limit; when
-it times out or returns too little, the plain-text path below runs on the rendering.
+it times out or returns too little, the plain-text path below runs on the rendering. A page
+laid out in tables, as pages were before HTML5 (a <table> and no <article>, <section>, <nav>,
+<header>, <footer>, <main> or <aside>), goes to the line model on its rendering directly:
+trafilatura looks for containers such pages do not have (settings.table_layout; README).
 On a page that is prose rather than links, of which trafilatura kept only a part, the
 line model's cleaning of the whole rendering is taken instead; otherwise trafilatura's
 output, less link lists and named boilerplate at its two ends. Either way, a list of links
@@ -10,7 +13,8 @@ under a "Related" / "More stories" / "Don't miss" heading is cut wherever it sta
 copies of lines that trafilatura's output holds more often than the page shows them (a
 hidden second copy of the article) are dropped (counted in `clean_info["extractor_repeats"]`). Each page gets a
 confidence (`clean_info["confidence"]`): the word-weighted agreement of trafilatura and
-the rule labeller of text.py (the line model, where it took over) on which lines are content.
+the rule labeller of text.py (the line model, where it took over) on which lines are content;
+on a table-layout page, of the line model and the rule labeller.
 
 Plain text (pages already flattened): the rules of text.py plus the trained line
 model (classify.py). Afterwards, lines that recur in many documents of one source
@@ -32,6 +36,7 @@ from auditor.clean.html import (
     page_link_share,
     parse_html,
     render,
+    table_layout,
     time_limit,
 )  # fmt: skip
 from auditor.clean.lines import split_lines, word_count, words_of
@@ -48,14 +53,16 @@ def plain_text_of(doc: Document) -> str:
 
 
 def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None,
-                headlines: bool = True) -> tuple[str, list[Removal], int, int]:
-    """Cleaned text, removals, and the words before and after (`lines.word_count` of the two texts,
+                headlines: bool = True) -> tuple[str, list[Removal], int, int, float]:
+    """Cleaned text, removals, the words before and after (`lines.word_count` of the two texts,
     summed from the labeller's per-line counts: the cleaned text is the kept lines, and no word
-    spans two lines)."""
-    labels, counts = classify_page(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside),
-                                   headlines=headlines)
+    spans two lines), and the agreement of the result with the rules' own labels (_agreement)."""
+    labels, counts, by_rules = classify_page(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside),
+                                             headlines=headlines)
     text, removals = strip_text(plain, labels)
-    return text, removals, sum(counts), sum(n for n, lab in zip(counts, labels, strict=True) if lab.keep)
+    kept = [lab.keep for lab in labels]
+    return (text, removals, sum(counts), sum(n for n, k in zip(counts, kept, strict=True) if k),
+            _agreement(kept, by_rules, counts))
 
 
 def _agreement(kept_a: list[bool], kept_b: list[bool], words: list[int]) -> float:
@@ -78,6 +85,11 @@ def _clean_html(doc: Document, settings: CleanSettings, model: LineModel | None)
     rendering = render(tree, links=True)
     plain = "\n".join(rendering.lines)
     doc.clean_info["raw_text"] = plain
+    if model is not None and settings.table_layout and table_layout(tree):
+        # a page laid out in tables (html.table_layout): the line model reads it, and trafilatura
+        # is not run (the rule labeller is the second opinion for the confidence)
+        _by_line_model(doc, plain, settings, model, "table layout", agreement=True)
+        return
     link_share = page_link_share(rendering)
     timed_out = False
     try:
@@ -195,10 +207,18 @@ def _extractor_repeats(out_norms: list[str], out_counts: list[int], norms: list[
 def _instead_of_trafilatura(doc: Document, plain: str, settings: CleanSettings, model: LineModel | None,
                             why: str) -> None:
     """Clean the page's rendering `plain` as a plain text, where trafilatura gave nothing to keep (`why`)."""
-    doc.text, doc.removals, before, after = _clean_text(plain, settings, model, headlines=False)
+    _by_line_model(doc, plain, settings, model, f"trafilatura {why}", agreement=False)
+
+
+def _by_line_model(doc: Document, plain: str, settings: CleanSettings, model: LineModel | None, why: str, *,
+                   agreement: bool) -> None:
+    """Clean the page's rendering `plain` as a plain text (`why`: the method's note). The confidence is
+    the agreement of the result with the rule labeller with `agreement`, else 0.0 (trafilatura and
+    the line cleaner disagreed already: it gave nothing to keep)."""
+    doc.text, doc.removals, before, after, agreed = _clean_text(plain, settings, model, headlines=False)
     doc.clean_info.pop("extractor_repeats", None)
-    doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} (trafilatura {why})"
-    doc.clean_info["confidence"] = 0.0
+    doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} ({why})"
+    doc.clean_info["confidence"] = agreed if agreement else 0.0
     doc.clean_info.update(words_before=before, words_after=after)
 
 
@@ -263,7 +283,7 @@ def clean_document(doc: Document, settings: CleanSettings, model: LineModel | No
         _clean_html(doc, settings, model)
         return
     doc.clean_info["raw_text"] = doc.raw
-    doc.text, doc.removals, before, after = _clean_text(doc.raw, settings, model)
+    doc.text, doc.removals, before, after, _ = _clean_text(doc.raw, settings, model)
     doc.clean_info["method"] = "line-model" if model else "text-rules"
     doc.clean_info.update(words_before=before, words_after=after)
 

@@ -43,18 +43,20 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
 
 
 def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds(), *,
-                  headlines: bool = True) -> tuple[list[LineLabel], list[int]]:
+                  headlines: bool = True) -> tuple[list[LineLabel], list[int], list[bool]]:
     """classify_lines, with each line's words (\\w+ runs, as `lines.word_count` counts them): the
-    labeller counts them on the way, and a cleaned text's words are its kept lines' (none spans two)."""
+    labeller counts them on the way, and a cleaned text's words are its kept lines' (none spans two);
+    and the rules' own verdict on each line (kept?) before the model's word, a second opinion."""
     page = label_page(text)
     labels = page.labels
+    by_rules = [lab.keep for lab in labels]
     idx = [i for i, s in enumerate(page.stripped) if s]
     if model is not None and len(idx) >= MIN_MODEL_LINES:
         _model_labels(labels, page_features(page, idx), idx, model, thresholds)
     # A related-stories heading with the headlines under it, whatever the model thought of them.
     if headlines:
         related_lists(labels, page.stripped, page.counts, page.terminal)
-    return labels, page.counts
+    return labels, page.counts, by_rules
 
 
 def _model_labels(labels: list[LineLabel], features: np.ndarray, idx: list[int], model: LineModel,

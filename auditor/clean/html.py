@@ -215,6 +215,20 @@ def render(root: etree._Element | None, *, facts: bool = False, links: bool = Fa
     return out
 
 
+# HTML5's sectioning elements. A page with a <table> and none of these is laid out in tables, as
+# pages were before HTML5 (2008-2014): its article sits in a cell among cells of menus and link
+# lists, with none of the containers trafilatura looks for, and the line model reads such a page
+# better (auditor.clean._clean_html; measured, README).
+SECTIONING = ("article", "section", "nav", "header", "footer", "main", "aside")
+
+
+def table_layout(root: etree._Element | None) -> bool:
+    """Is the page laid out in tables: does it hold a <table> and no HTML5 sectioning element?"""
+    if root is None or next(root.iter("table"), None) is None:
+        return False
+    return next(root.iter(*SECTIONING), None) is None
+
+
 def normal_lines(rendering: Rendering) -> list[str]:
     """Each line's words joined by single spaces (" ".join(line.split())): the line itself, squeezed
     already, unless it holds a character that str.split() takes for space and squeeze() does not."""
