@@ -52,17 +52,18 @@ def plain_text_of(doc: Document) -> str:
     return html_to_plain(doc.raw) if doc.kind == "html" else doc.raw
 
 
-def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None,
-                headlines: bool = True) -> tuple[str, list[Removal], int, int, float]:
+def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None, headlines: bool = True, *,
+                agreement: bool = False) -> tuple[str, list[Removal], int, int, float]:
     """Cleaned text, removals, the words before and after (`lines.word_count` of the two texts,
     summed from the labeller's per-line counts: the cleaned text is the kept lines, and no word
-    spans two lines), and the agreement of the result with the rules' own labels (_agreement)."""
+    spans two lines), and with `agreement` the agreement of the result with the rules' own labels
+    (_agreement; else 0.0)."""
     labels, counts, by_rules = classify_page(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside),
                                              headlines=headlines)
     text, removals = strip_text(plain, labels)
-    kept = [lab.keep for lab in labels]
-    return (text, removals, sum(counts), sum(n for n, k in zip(counts, kept, strict=True) if k),
-            _agreement(kept, by_rules, counts))
+    after = sum(n for n, lab in zip(counts, labels, strict=True) if lab.keep)
+    agreed = _agreement([lab.keep for lab in labels], by_rules, counts) if agreement else 0.0
+    return text, removals, sum(counts), after, agreed
 
 
 def _agreement(kept_a: list[bool], kept_b: list[bool], words: list[int]) -> float:
@@ -215,10 +216,11 @@ def _by_line_model(doc: Document, plain: str, settings: CleanSettings, model: Li
     """Clean the page's rendering `plain` as a plain text (`why`: the method's note). The confidence is
     the agreement of the result with the rule labeller with `agreement`, else 0.0 (trafilatura and
     the line cleaner disagreed already: it gave nothing to keep)."""
-    doc.text, doc.removals, before, after, agreed = _clean_text(plain, settings, model, headlines=False)
+    doc.text, doc.removals, before, after, agreed = _clean_text(plain, settings, model, headlines=False,
+                                                                agreement=agreement)
     doc.clean_info.pop("extractor_repeats", None)
     doc.clean_info["method"] = f"{'line-model' if model else 'text-rules'} ({why})"
-    doc.clean_info["confidence"] = agreed if agreement else 0.0
+    doc.clean_info["confidence"] = agreed
     doc.clean_info.update(words_before=before, words_after=after)
 
 
