@@ -325,3 +325,17 @@ def test_a_related_heading_and_the_headlines_under_it_are_removed_from_plain_tex
 def test_a_related_heading_over_prose_or_a_single_line_is_no_related_list(model, under):
     text = "\n".join([*PROSE, "", "More Local Stories", *under])
     assert all(lab.reason != "related-list" for lab in classify_lines(text, model))
+
+
+def test_share_buttons_in_a_menu_run_keep_their_name(model):
+    """A run of share buttons inside the article ("facebook", "twitter", "email" on lines of their
+    own) is a menu run, but each line keeps its pattern's name: the line model may restore a
+    menu-run line it finds content-like, never a line a pattern named."""
+    from auditor.clean.text import label_page
+
+    buttons = ["facebook", "twitter", "email"]
+    text = "\n".join([*PROSE * 3, *buttons, *PROSE * 3])  # prose enough on both sides: one main stretch
+    page = label_page(text)
+    assert {lab.reason for lab in page.labels if lab.line.stripped in buttons} == {"share-buttons"}
+    kept = [lab.line.text for lab in classify_lines(text, model) if lab.keep and lab.line.stripped]
+    assert not set(kept) & set(buttons)

@@ -275,7 +275,9 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
             continue
         if len(run) >= min_run:
             for k in run:
-                labels[k].keep, labels[k].reason = False, "menu-run"
+                # a line a pattern named keeps its name: the line model may restore a menu-run line, not a named one
+                if not reasons[k]:
+                    labels[k].keep, labels[k].reason = False, "menu-run"
         run = []
     return LabelledPage(labels, stripped, reasons, counts, ends, classes, seg, flags, code_points, low)
 
