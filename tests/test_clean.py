@@ -260,7 +260,8 @@ def test_pattern_prefilter_never_changes_a_pattern_reason():
              "\u0130f you log\u0131n",
              "Forgot your password?", "Please LOG IN to comment", "(C) 2024 Example", "© Example Media",
              "Your email address will not be published. Required fields are marked *",
-             "Example is not responsible for the content of external sites.", "Share this article", *PROSE]
+             "Example is not responsible for the content of external sites.", "Share this article",
+             "No comments", "One Response to \u201cBuses\u201d", "34 comments", *PROSE]
     for line in lines:
         s = line.strip()
         plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= 40 else ""
@@ -339,3 +340,28 @@ def test_share_buttons_in_a_menu_run_keep_their_name(model):
     assert {lab.reason for lab in page.labels if lab.line.stripped in buttons} == {"share-buttons"}
     kept = [lab.line.text for lab in classify_lines(text, model) if lab.keep and lab.line.stripped]
     assert not set(kept) & set(buttons)
+
+
+def test_a_comment_thread_under_the_article_is_removed(model):
+    """Blog comments open with "name says:" (two or more on the page) or "name on <date> at <time>
+    said:"; each such header is named, and no comment under one is a second block of the article,
+    however long (a block of prose outside the main stretch is kept when it is substantial)."""
+    comment = ("I have been waiting for this for years, and I hope the new routes will reach our street as "
+               "well, since the nearest stop is a long walk away from the school and the shops.")
+    thread = ["12 responses to \u201cBuses for the north\u201d", "joe says:", "November 19, 2019 at 6:34 am",
+              comment, "Ann Smith on November 20, 2019 at 4:47 pm said:", comment.replace("years", "ages"),
+              "mark_77 says:", "Great news for us all, thanks to everyone who campaigned."]
+    labels = classify_lines("\n".join([*PROSE, "", *thread]), model)
+    reasons = {lab.line.text: lab.reason for lab in labels if not lab.keep}
+    assert {reasons[h] for h in ("joe says:", "mark_77 says:", thread[4])} == {"comment-header"}
+    kept = [lab.line.text for lab in labels if lab.keep and lab.line.stripped]
+    assert kept == PROSE
+
+
+def test_one_bare_says_line_is_no_comment_header():
+    from auditor.clean.text import label_page
+
+    text = "\n".join([*PROSE, "The sign on the door says:", "Closed on Sundays."])
+    assert "comment-header" not in {lab.reason for lab in label_page(text).labels}
+    dated = "Jane on September 12, 2018 at 4:47 pm said:"
+    assert label_page("\n".join([*PROSE, dated, PROSE[0]])).labels[len(PROSE)].reason == "comment-header"

@@ -72,6 +72,10 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
                       "share your thoughts", "share your views"),
      r"^.{0,40}\b(tell us what you think|join the (discussion|conversation)|have your say|"
      r"share your (thoughts|views))\b.{0,40}$"),
+    # The heading of a reader-comment thread: "34 responses to “...”", "1 comment", "No comments" (not
+    # "^(": the line does not open with the words; _pattern_reasons tries lines holding them anywhere).
+    ("comment-header", ("comment", "respons", "repl", "thought", "reaction"),
+     r"^\s*(\d+|no|one) (comments?|responses?|replies|thoughts|reactions)( (to|on) .{1,150})?\W*$"),
     ("site-disclaimer", ("is not responsible for the content of external ",),
      r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
     # Calls to subscribe or follow: "Sign up for our daily newsletter", "... delivered to your inbox",
@@ -114,6 +118,18 @@ RELATED_HEADING_WORDS = 8
 # sentence end must follow the heading (measured on aeb-text, cleaneval-dev-text and turku-test: README).
 RELATED_MIN_HEADLINES = 2
 RELATED_HEADLINE_WORDS = 20
+
+# The line that opens a reader's comment in a blog's comment thread (WordPress' default themes):
+# "joe says:" or "Jane Doe on September 12, 2018 at 4:47 pm said:". One dated line names itself; a
+# bare "name says:" is a comment header where the page holds COMMENT_HEADERS_MIN of them (an article
+# may quote a sign that "says:" once). Comments are no part of an article (AEB's gold), and a named
+# header splits the thread from the article's stretch and fences it off from the line model.
+COMMENT_HEADER_DATED = re.compile(
+    r"[^.!?\n]{1,80}?,? on [^\n]{3,40}?\d{4},? (at )?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)? (says|said|wrote):",
+    re.IGNORECASE,
+)
+COMMENT_HEADER = re.compile(r"\S[^!?\n]{0,59}? says:", re.IGNORECASE)
+COMMENT_HEADERS_MIN = 2
 
 _TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
 # A sentence's end as a headline has none: a full stop, "!" or "?", closing quotes or brackets after it
@@ -238,7 +254,8 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     classes = seg.counts(flags)
     counts, ends = classes[:, 7].tolist(), list(map(ends_sentence, stripped))
     low = lowered(text)
-    reasons = _pattern_reasons(low, stripped, counts, seg)
+    patterns = _pattern_reasons(low, stripped, counts, seg)  # what the line features see (pattern_reason)
+    reasons = _comment_headers(stripped, patterns)
     weights = [_weight(s, n, r, t) for s, n, r, t in zip(stripped, counts, reasons, ends, strict=True)]
     first, last, main = _best_segment(weights)
     labels = [LineLabel(ln, True) for ln in lines]
@@ -249,10 +266,15 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
             lab.keep, lab.reason = False, reasons[i]
         elif not (first <= i <= last):
             lab.keep, lab.reason = False, "outside-main-text"
-    # A second block of prose outside the main one is kept when it is substantial.
+    # A second block of prose outside the main one is kept when it is substantial, unless a reader's
+    # comment opens between the two (a comment header after the main stretch, or before it where
+    # the thread comes first): that block is a comment.
+    headers = [k for k, r in enumerate(reasons) if r == "comment-header"]
+    after = next((k for k in headers if k > last), len(lines))
+    before = next((k for k in reversed(headers) if k < first), -1)
     i = 0
     while i < len(lines):
-        if first <= i <= last or weights[i] <= 0:
+        if first <= i <= last or weights[i] <= 0 or i > after or i < before:
             i += 1
             continue
         j, total = i, 0.0
@@ -279,7 +301,20 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
                 if not reasons[k]:
                     labels[k].keep, labels[k].reason = False, "menu-run"
         run = []
-    return LabelledPage(labels, stripped, reasons, counts, ends, classes, seg, flags, code_points, low)
+    return LabelledPage(labels, stripped, patterns, counts, ends, classes, seg, flags, code_points, low)
+
+
+def _comment_headers(stripped: list[str], patterns: list[str]) -> list[str]:
+    """The lines' `patterns` (their pattern_reason), with "comment-header" for each line that opens a
+    reader's comment (COMMENT_HEADER_DATED, or COMMENT_HEADER where the page holds COMMENT_HEADERS_MIN
+    of them). A page-level name: the line features see the patterns only, as the model was trained."""
+    heads = [i for i, s in enumerate(stripped) if s.endswith(":") and not patterns[i]]
+    bare = [i for i in heads if COMMENT_HEADER.fullmatch(stripped[i])]
+    named = set(bare) if len(bare) >= COMMENT_HEADERS_MIN else set()
+    named.update(i for i in heads if COMMENT_HEADER_DATED.fullmatch(stripped[i]))
+    if not named:
+        return patterns
+    return ["comment-header" if i in named else r for i, r in enumerate(patterns)]
 
 
 def related_lists(labels: list[LineLabel], stripped: list[str], counts: list[int], terminal: list[bool]) -> None:
