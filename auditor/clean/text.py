@@ -72,10 +72,11 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
                       "share your thoughts", "share your views"),
      r"^.{0,40}\b(tell us what you think|join the (discussion|conversation)|have your say|"
      r"share your (thoughts|views))\b.{0,40}$"),
-    # The heading of a reader-comment thread: "34 responses to “...”", "1 comment", "No comments" (not
+    # The heading of a reader-comment thread: "34 responses to “<title>”", "1 comment", "No comments" (not
     # "^(": the line does not open with the words; _pattern_reasons tries lines holding them anywhere).
     ("comment-header", ("comment", "respons", "repl", "thought", "reaction"),
-     r"^\s*(\d+|no|one) (comments?|responses?|replies|thoughts|reactions)( (to|on) .{1,150})?\W*$"),
+     r"^\s*(\d+|no|one) (comments?|responses?|replies|thoughts|reactions)( yet| so far)?"
+     r"( (to|on) [\"“‘'«].{1,150})?\W*$"),
     ("site-disclaimer", ("is not responsible for the content of external ",),
      r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
     # Calls to subscribe or follow: "Sign up for our daily newsletter", "... delivered to your inbox",
