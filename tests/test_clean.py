@@ -365,3 +365,14 @@ def test_one_bare_says_line_is_no_comment_header():
     assert "comment-header" not in {lab.reason for lab in label_page(text).labels}
     dated = "Jane on September 12, 2018 at 4:47 pm said:"
     assert label_page("\n".join([*PROSE, dated, PROSE[0]])).labels[len(PROSE)].reason == "comment-header"
+
+
+def test_headlines_with_counts_in_brackets_are_no_prose_for_the_main_stretch():
+    """A list of headlines with their counts of comments ("... (185)") ends in a bracket, as a
+    sentence may: it must not draw the article's main stretch to itself."""
+    from auditor.clean.text import label_page
+
+    counted = [f"{h} ({n})" for h, n in zip(HEADLINES * 3, range(185, 100, -9), strict=False)]
+    page = label_page("\n".join([*counted, "", *PROSE]))
+    assert [lab.keep for lab in page.labels] == [False] * len(counted) + [True] * (1 + len(PROSE))
+    assert label_page("\n".join([*PROSE, "The council said it would decide in May (2025)."])).labels[-1].keep

@@ -132,6 +132,10 @@ COMMENT_HEADER_DATED = re.compile(
 COMMENT_HEADER = re.compile(r"\S[^!?\n]{0,59}? says:", re.IGNORECASE)
 COMMENT_HEADERS_MIN = 2
 
+# A line that closes with a count in brackets after no sentence end ("Vikings come back to beat the
+# Broncos (145)": a headline with its count of comments or views) is no sentence for the main stretch.
+_COUNT_END = re.compile(r"(?<![.!?])\s*\(\d[\d,.]*\)\s*$")
+
 _TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
 # A sentence's end as a headline has none: a full stop, "!" or "?", closing quotes or brackets after it
 # (a headline may end in a quotation or a count in brackets).
@@ -257,7 +261,8 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     low = lowered(text)
     patterns = _pattern_reasons(low, stripped, counts, seg)  # what the line features see (pattern_reason)
     reasons = _comment_headers(stripped, patterns)
-    weights = [_weight(s, n, r, t) for s, n, r, t in zip(stripped, counts, reasons, ends, strict=True)]
+    weights = [_weight(s, n, r, t and not (s.endswith(")") and _COUNT_END.search(s)))
+               for s, n, r, t in zip(stripped, counts, reasons, ends, strict=True)]
     first, last, main = _best_segment(weights)
     labels = [LineLabel(ln, True) for ln in lines]
     for i, lab in enumerate(labels):
