@@ -107,10 +107,12 @@ _FOLDS_TO_ASCII = FOLDS_TO_ASCII
 # In HTML (html.furniture) the list's lines must be links; in plain text (related_lists), headline-
 # like lines: short and without a sentence end.
 RELATED_HEADING = re.compile(
-    r"(related( \w+){0,2}|more( \w+){0,3} (stories|articles|news|coverage|reading|videos)|"
+    r"(related( \w+){0,2}( from [\w .'’&:-]{1,40})?|more( \w+){0,3} (stories|articles|news|coverage|reading|videos)|"
     r"read (more|next|also)|see (more|also)|also read|don'?t miss|recommended( for you| reading| stories)?|"
-    r"you (may|might) also (like|enjoy)|popular( on [\w .'’&-]{1,30})?|trending( now| stories)?|"
-    r"more from [\w .'’&-]{1,30}|top stories|latest( news| stories| articles)?|most (read|popular|viewed|shared))"
+    r"you (may|might) also (like|enjoy)|popular( on [\w .'’&-]{1,30}| posts| stories| articles)?|"
+    r"trending( now| stories| news)?|(more|also) (from|in|on) [\w .'’&-]{1,30}|elsewhere on [\w .'’&-]{1,30}|"
+    r"top (stories|headlines)|latest( news| stories| articles| headlines)?|"
+    r"most (read|popular|viewed|shared|commented)( (in|on) [\w .'’&-]{1,30})?)"
     r"\W*",
     re.IGNORECASE,
 )
