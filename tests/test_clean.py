@@ -250,10 +250,32 @@ def test_pattern_prefilter_knows_every_character_that_folds_to_ascii():
     assert folds and all(_FOLDS_TO_ASCII.fullmatch(c) for c in folds)
 
 
+COOKIE_NOTICES = [
+    "This website uses cookies to improve your experience while you navigate through the website. Out of these "
+    "cookies, the cookies that are categorized as necessary are stored on your browser as they are essential for "
+    "the working of basic functionalities of the website. We also use third-party cookies that help us analyze "
+    "and understand how you use this website.",
+    "Necessary cookies are absolutely essential for the website to function properly. This category only includes "
+    "cookies that ensures basic functionalities and security features of the website.",
+]
+
+
+def test_a_cookie_notice_is_named_whatever_its_length():
+    """A line whose first sentence names cookies and the site (browser, tracking, consent, ...) is a cookie
+    notice however long the line runs; a recipe's cookies are not."""
+    from auditor.clean.text import pattern_reason
+
+    assert [pattern_reason(t) for t in COOKIE_NOTICES] == ["cookie-banner"] * 2
+    recipe = ("Bake the cookies for twelve minutes, until the edges are golden and the centres are still soft, then "
+              "leave them on the tray for five minutes before you move them to a rack. They keep for a week in a tin, "
+              "and the dough freezes well for a month, so you can bake a few at a time for the children.")
+    assert pattern_reason(recipe) == ""
+
+
 def test_pattern_prefilter_never_changes_a_pattern_reason():
     """Every pattern tried on every line (the plain loop) names what pattern_reason names."""
     from auditor.clean.lines import word_count
-    from auditor.clean.text import PATTERNS, pattern_reason
+    from auditor.clean.text import PATTERN_WORDS, PATTERNS, _cookie_notice, pattern_reason
 
     lines = [*PAGE.split("\n"), "We use cookies to improve your experience.", "COOKIE POLICY: we use them",
              "Cooкie settings", "This site uses coo\u212aies: accept", "\u017fhare on Twitter",
@@ -261,11 +283,12 @@ def test_pattern_prefilter_never_changes_a_pattern_reason():
              "Forgot your password?", "Please LOG IN to comment", "(C) 2024 Example", "© Example Media",
              "Your email address will not be published. Required fields are marked *",
              "Example is not responsible for the content of external sites.", "Share this article",
-             "No comments", "One Response to \u201cBuses\u201d", "34 comments", "no response to a call", *PROSE]
+             "No comments", "One Response to \u201cBuses\u201d", "34 comments", "no response to a call",
+             *COOKIE_NOTICES, "Necessary coo\u212aies are essential for the website to work.", *PROSE]
     for line in lines:
         s = line.strip()
-        plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= 40 else ""
-        assert pattern_reason(line) == plain, line
+        plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= PATTERN_WORDS else ""
+        assert pattern_reason(line) == (plain or (_cookie_notice(s) if s else "")), line
 
 
 @pytest.mark.parametrize("model", [True, False])

@@ -95,6 +95,18 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
         r"you (may|might|will) also (like|enjoy)\b).{0,160}$",
     ),
 ]  # fmt: skip
+# The patterns are tried on lines of at most PATTERN_WORDS words. A site's cookie notice runs longer
+# ("This website uses cookies to improve your experience while you navigate through the website. Out
+# of these cookies, ..."), or says it in other words (a consent manager's categories: "Necessary cookies
+# are absolutely essential for the website to function properly. ..."): a line of any length whose
+# first sentence, of at most PATTERN_WORDS words, names cookies and the site, the browser, tracking,
+# consent, advertising or privacy is a cookie notice too (cookie-banner), where no pattern named it.
+PATTERN_WORDS = 40
+_COOKIE_NOTICE = re.compile(
+    r"(?=.{0,300}?\bcookies?\b)(?=.{0,300}?\b(web ?sites?|site|browser|browsing|consent|tracking|"
+    r"personali[sz]\w*|advertis\w*|analytics|privacy)\b).{0,300}?[.!?](\s|$)",
+    re.IGNORECASE,
+)
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
           for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE, strict=True)]
@@ -160,15 +172,21 @@ def pattern_reason(text: str) -> str:
 
 def _pattern_reason(s: str, words: int) -> str:
     """pattern_reason of a stripped non-blank line with `words` words."""
-    if words > 40:
-        return ""
     low = s.lower() if s.isascii() or not _FOLDS_TO_ASCII.search(s) else None
-    for name, rx, needs in _TRIES:
-        if needs is not None and low is not None and needs.search(low) is None:
-            continue  # a line without the pattern's words: it cannot match
-        if rx.match(s):
-            return name
-    return ""
+    if words <= PATTERN_WORDS:
+        for name, rx, needs in _TRIES:
+            if needs is not None and low is not None and needs.search(low) is None:
+                continue  # a line without the pattern's words: it cannot match
+            if rx.match(s):
+                return name
+    return _cookie_notice(s) if low is None or "cookie" in low else ""
+
+
+def _cookie_notice(s: str) -> str:
+    """"cookie-banner" where the first sentence of a stripped line is a cookie notice (_COOKIE_NOTICE, at
+    most PATTERN_WORDS words), else ""."""
+    m = _COOKIE_NOTICE.match(s)
+    return "cookie-banner" if m is not None and word_count(m.group()) <= PATTERN_WORDS else ""
 
 
 def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], seg: Segments) -> list[str]:
@@ -185,14 +203,18 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
         else:
             candidates.append(set(seg.with_words(low, needs)) if needs else set(range(len(stripped))))
     out = [""] * len(stripped)
+    cookie_lines = candidates[next(k for k, (name, _) in enumerate(PATTERNS) if name == "cookie-banner")]
     for i in sorted(set().union(*candidates)):
         s = stripped[i]
-        if not s or counts[i] > 40:
+        if not s:
             continue
-        for (name, rx), lines in zip(PATTERNS, candidates, strict=True):
-            if i in lines and rx.match(s):
-                out[i] = name
-                break
+        if counts[i] <= PATTERN_WORDS:
+            for (name, rx), lines in zip(PATTERNS, candidates, strict=True):
+                if i in lines and rx.match(s):
+                    out[i] = name
+                    break
+        if not out[i] and i in cookie_lines:
+            out[i] = _cookie_notice(s)
     return out
 
 
