@@ -402,3 +402,37 @@ def test_headlines_with_counts_in_brackets_are_no_prose_for_the_main_stretch():
     page = label_page("\n".join([*counted, "", *PROSE]))
     assert [lab.keep for lab in page.labels] == [False] * len(counted) + [True] * (1 + len(PROSE))
     assert label_page("\n".join([*PROSE, "The council said it would decide in May (2025)."])).labels[-1].keep
+
+
+TEASERS = [
+    "The new routes start in the spring, once the drivers have been trained.",
+    "Five stations will close for a month while the platforms are rebuilt.",
+    "The gap could be closed by a rise in parking fees, officials said.",
+]
+
+
+def test_a_related_list_goes_on_through_the_teasers_under_its_headlines(model):
+    """Under a related-content heading, headlines each with a teaser sentence: the whole list goes."""
+    teased = [line for pair in zip(HEADLINES, TEASERS, strict=True) for line in pair]
+    text = "\n".join([*PROSE, "", "Top stories", *teased])
+    labels = classify_lines(text, model)
+    removed = {lab.line.text: lab.reason for lab in labels if not lab.keep and lab.line.stripped}
+    assert {removed.get(t) for t in teased} == {"related-list"}
+    assert [lab.line.text for lab in labels if lab.keep and lab.line.stripped] == PROSE
+
+
+WRAPPED = "approved on Tuesday, and the work on the new platforms starts in May."
+
+
+@pytest.mark.parametrize("after", [
+    # one sentence between links: the article goes on under an inline box, no list of teasers
+    [HEADLINES[0], PROSE[0], HEADLINES[1], PROSE[1], PROSE[2]],
+    # a line a pattern named ends the list: what follows is another part of the page
+    [HEADLINES[0], TEASERS[0], HEADLINES[1], TEASERS[1], "Share on Facebook", HEADLINES[2], PROSE[0]],
+    # a line in lower case goes on a hard-wrapped paragraph: no teaser
+    [HEADLINES[0], TEASERS[0], HEADLINES[1], TEASERS[1], HEADLINES[2], WRAPPED],
+])  # fmt: skip
+def test_a_related_list_takes_no_teaser_without_the_pattern(model, after):
+    text = "\n".join([*PROSE, "", "Related coverage", *after])
+    removed = {lab.line.text for lab in classify_lines(text, model) if lab.reason == "related-list"}
+    assert not removed & {*PROSE, WRAPPED}

@@ -133,6 +133,15 @@ RELATED_HEADING_WORDS = 8
 # sentence end must follow the heading (measured on aeb-text, cleaneval-dev-text and turku-test: README).
 RELATED_MIN_HEADLINES = 2
 RELATED_HEADLINE_WORDS = 20
+# A list of teasers: under each headline, a sentence or two of the story (at most RELATED_TEASER_WORDS
+# words, opening as a sentence does). A teaser is taken where the next line is a headline again, the last
+# one too once the list has had RELATED_TEASERS_MIN of them; a list with fewer is only its headlines
+# (an article going on under an inline box of links has one sentence after the box, not a pattern).
+RELATED_TEASER_WORDS = 60
+RELATED_TEASERS_MIN = 2
+# What opens a sentence or a headline besides a capital or a digit (a hard-wrapped paragraph's lines
+# open in lower case).
+_OPENING_QUOTES = "\"'“‘«„¿¡"
 
 # The line that opens a reader's comment in a blog's comment thread (WordPress' default themes):
 # "joe says:" or "Jane Doe on September 12, 2018 at 4:47 pm said:". One dated line names itself; a
@@ -351,23 +360,55 @@ def related_lists(labels: list[LineLabel], stripped: list[str], counts: list[int
     """Remove (reason "related-list") each related-content heading (RELATED_HEADING) of plain text
     with the run of headline-like lines under it (1..RELATED_HEADLINE_WORDS words, no sentence end:
     `terminal`, the lines' ends_sentence, and _SENTENCE_END), where the run has RELATED_MIN_HEADLINES
-    lines or more; blank lines neither count nor end a run. The labels are changed in place."""
+    lines or more; blank lines neither count nor end a run. A run of headlines with their teasers
+    (RELATED_TEASERS_MIN) goes on through the teasers, up to a line a pattern named (another part of
+    the page). The labels are changed in place."""
     idx = [i for i, s in enumerate(stripped) if s]
+
+    def headline(m: int) -> bool:
+        return (m < len(idx) and 0 < counts[idx[m]] <= RELATED_HEADLINE_WORDS
+                and not (terminal[idx[m]] and _SENTENCE_END.search(stripped[idx[m]])))
+
+    def teaser(m: int, k: int, teasers: int) -> bool:
+        """Line m is a teaser under a headline of the list opened at k, `teasers` before it."""
+        return (m - 1 > k and headline(m - 1) and counts[idx[m]] <= RELATED_TEASER_WORDS
+                and _opens_sentence(stripped[idx[m]])
+                and (teasers >= RELATED_TEASERS_MIN or headline(m + 1) and _opens_sentence(stripped[idx[m + 1]])))
+
+    def run(k: int, teasing: bool) -> tuple[int, int, int]:
+        """The list under the heading at k: (the index past it, its headlines, its teasers)."""
+        m, heads, teasers = k + 1, 0, 0
+        while m < len(idx):
+            if teasing and labels[idx[m]].reason not in ("", "outside-main-text", "menu-run", "line-model"):
+                break  # a line a pattern named: a part of the page of its own
+            if headline(m):
+                heads += 1
+            elif teasing and teaser(m, k, teasers):
+                teasers += 1
+            else:
+                break
+            m += 1
+        return m, heads, teasers
+
     k = 0
     while k < len(idx):
         i = idx[k]
         if counts[i] <= RELATED_HEADING_WORDS and RELATED_HEADING.fullmatch(stripped[i]):
-            m = k + 1
-            while (m < len(idx) and 0 < counts[idx[m]] <= RELATED_HEADLINE_WORDS
-                   and not (terminal[idx[m]] and _SENTENCE_END.search(stripped[idx[m]]))):
-                m += 1
-            if m - k - 1 >= RELATED_MIN_HEADLINES:
+            m, heads, teasers = run(k, True)
+            if teasers < RELATED_TEASERS_MIN:
+                m, heads, teasers = run(k, False)
+            if heads >= RELATED_MIN_HEADLINES:
                 for j in idx[k:m]:
                     if labels[j].keep or labels[j].reason in ("outside-main-text", "menu-run", "line-model"):
                         labels[j].keep, labels[j].reason = False, "related-list"
                 k = m
                 continue
         k += 1
+
+
+def _opens_sentence(s: str) -> bool:
+    """A non-blank line opens as a sentence or a headline does: a capital, a digit or a quotation mark."""
+    return s[0].isupper() or s[0].isdigit() or s[0] in _OPENING_QUOTES
 
 
 def strip_text(text: str, labels: list[LineLabel] | None = None) -> tuple[str, list[Removal]]:
