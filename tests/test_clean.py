@@ -436,3 +436,21 @@ def test_a_related_list_takes_no_teaser_without_the_pattern(model, after):
     text = "\n".join([*PROSE, "", "Related coverage", *after])
     removed = {lab.line.text for lab in classify_lines(text, model) if lab.reason == "related-list"}
     assert not removed & {*PROSE, WRAPPED}
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Leave a Comment Cancel Reply", "navigation"),
+    ("Notify me of follow-up comments by email.", "comment-form"),
+    ("Notify me via e-mail if anyone answers my comment.", "comment-form"),
+    ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", "comment-form"),
+    ("Registration on or use of this site constitutes acceptance of our User Agreement and Privacy Policy",
+     "site-disclaimer"),
+    ("The material on this site may not be reproduced, distributed, transmitted, cached or otherwise used, except "
+     "with the prior written permission of Example Media.", "site-disclaimer"),
+    ("Notify me when the council publishes the new timetable.", ""),  # no comment, post or reply
+    ("The judge said the material may not be reproduced in the press.", ""),  # not this site's terms
+])  # fmt: skip
+def test_comment_form_notices_and_site_terms_are_named(line, reason):
+    from auditor.clean.text import pattern_reason
+
+    assert pattern_reason(line) == reason

@@ -61,12 +61,16 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
         r"^(home|menu|search|skip to (main )?content|go to mobile version|view all results?|no results?|"
         r"read more|load more|show more|next post|previous post|next article|previous article|"
         r"related( posts| articles| stories)?|"
-        r"trending|latest|popular|most read|comments|leave a (reply|comment)|cancel reply|back to top|"
+        r"trending|latest|popular|most read|comments|leave a (reply|comment)( cancel reply)?|cancel reply|back to top|"
         r"source link|advertisement|sponsored( content)?|subscribe( now)?|newsletter|follow us.*|categories|"
         r"tags?(:.*)?|reading time:.*|\d+ (min|mins|minutes?) read)\W*$",
     ),
     ("comment-form", ("your email address will not be published", "required fields are marked", "save my name, email"),
      r"^.{0,40}(your email address will not be published|required fields are marked|save my name, email).{0,80}$"),
+    # A comment form's notices: "Notify me of follow-up comments by email", "This site uses Akismet to reduce spam".
+    ("comment-form", ("notify me ", "akismet"),
+     r"^.{0,20}\b(notify me (of|via|by|when|if)\b.{0,80}\b(comments?|posts?|repl(y|ies)|answers)\b|"
+     r"this site uses akismet to reduce spam\b).{0,80}$"),
     # Calls to comment: "Tell us what you think", "Join the discussion", "Have your say".
     ("comment-form", ("tell us what you think", "join the discussion", "join the conversation", "have your say",
                       "share your thoughts", "share your views"),
@@ -79,6 +83,12 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
      r"( (to|on) [\"“‘'«].{1,150})?\W*$"),
     ("site-disclaimer", ("is not responsible for the content of external ",),
      r"^.{0,80}is not responsible for the content of external (sites|links).{0,40}$"),
+    # A site's terms: "Use of this site constitutes acceptance of our User Agreement", "The material on this
+    # site may not be reproduced, distributed, ... except with the prior written permission of ...".
+    ("site-disclaimer", ("this site", "this website"),
+     r"^.{0,60}\b((use of|using) this (web)?site (constitutes|signifies|means)( your)? (acceptance|agreement)|"
+     r"(material|content)s? (on|of) this (web)?site may not be (reproduced|republished|copied|distributed))\b"
+     r".{0,250}$"),
     # Calls to subscribe or follow: "Sign up for our daily newsletter", "... delivered to your inbox",
     # "Follow us on Twitter" (opening the line or a sentence), "Thanks for signing up!", "You may also like".
     (
