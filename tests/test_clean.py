@@ -275,7 +275,7 @@ def test_a_cookie_notice_is_named_whatever_its_length():
 def test_pattern_prefilter_never_changes_a_pattern_reason():
     """Every pattern tried on every line (the plain loop) names what pattern_reason names."""
     from auditor.clean.lines import word_count
-    from auditor.clean.text import PATTERN_WORDS, PATTERNS, _cookie_notice, pattern_reason
+    from auditor.clean.text import _COPYRIGHT_OPENING, PATTERN_WORDS, PATTERNS, _cookie_notice, pattern_reason
 
     lines = [*PAGE.split("\n"), "We use cookies to improve your experience.", "COOKIE POLICY: we use them",
              "Cooкie settings", "This site uses coo\u212aies: accept", "\u017fhare on Twitter",
@@ -284,10 +284,14 @@ def test_pattern_prefilter_never_changes_a_pattern_reason():
              "Your email address will not be published. Required fields are marked *",
              "Example is not responsible for the content of external sites.", "Share this article",
              "No comments", "One Response to \u201cBuses\u201d", "34 comments", "no response to a call",
-             *COOKIE_NOTICES, "Necessary coo\u212aies are essential for the website to work.", *PROSE]
+             *COOKIE_NOTICES, "Necessary coo\u212aies are essential for the website to work.",
+             "(C) 2024 Example. " + PROSE[0] * 3, *PROSE]
     for line in lines:
         s = line.strip()
-        plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= PATTERN_WORDS else ""
+        if s and word_count(s) <= PATTERN_WORDS:
+            plain = next((name for name, rx in PATTERNS if rx.match(s)), "")
+        else:
+            plain = "copyright" if s and _COPYRIGHT_OPENING.match(s) else ""
         assert pattern_reason(line) == (plain or (_cookie_notice(s) if s else "")), line
 
 
@@ -447,10 +451,16 @@ def test_a_related_list_takes_no_teaser_without_the_pattern(model, after):
      "site-disclaimer"),
     ("The material on this site may not be reproduced, distributed, transmitted, cached or otherwise used, except "
      "with the prior written permission of Example Media.", "site-disclaimer"),
+    ("© 2019 Example Media Ltd. All rights reserved. Use of this site is subject to our terms, and the "
+     "material here may be used only with the written permission of Example Media, whose registered office is "
+     "at 1 High Street, Exampletown, and whose company number is 12345, as the terms of use set out.", "copyright"),
+    ("Copyright law has changed little since 1988, the committee said in a report that runs to more than two "
+     "hundred pages and asks the government to consult publishers, libraries and schools before it brings a new "
+     "bill to parliament next year, as the minister promised in the spring.", ""),  # no notice opens it
     ("Notify me when the council publishes the new timetable.", ""),  # no comment, post or reply
     ("The judge said the material may not be reproduced in the press.", ""),  # not this site's terms
 ])  # fmt: skip
-def test_comment_form_notices_and_site_terms_are_named(line, reason):
+def test_comment_form_notices_site_terms_and_long_copyright_lines_are_named(line, reason):
     from auditor.clean.text import pattern_reason
 
     assert pattern_reason(line) == reason

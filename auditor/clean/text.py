@@ -117,6 +117,9 @@ _COOKIE_NOTICE = re.compile(
     r"personali[sz]\w*|advertis\w*|analytics|privacy)\b).{0,300}?[.!?](\s|$)",
     re.IGNORECASE,
 )
+# And a longer line that opens with a copyright notice ("© 2019 Example Media. All rights reserved. Use of
+# this site constitutes ...") is a copyright line too.
+_COPYRIGHT_OPENING = re.compile(r"(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))", re.IGNORECASE)
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
           for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE, strict=True)]
@@ -198,6 +201,8 @@ def _pattern_reason(s: str, words: int) -> str:
                 continue  # a line without the pattern's words: it cannot match
             if rx.match(s):
                 return name
+    elif _COPYRIGHT_OPENING.match(s):
+        return "copyright"
     return _cookie_notice(s) if low is None or "cookie" in low else ""
 
 
@@ -232,6 +237,8 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
                 if i in lines and rx.match(s):
                     out[i] = name
                     break
+        elif _COPYRIGHT_OPENING.match(s):
+            out[i] = "copyright"
         if not out[i] and i in cookie_lines:
             out[i] = _cookie_notice(s)
     return out
