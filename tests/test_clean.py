@@ -457,10 +457,12 @@ def test_a_related_list_takes_no_teaser_without_the_pattern(model, after):
     ("Copyright law has changed little since 1988, the committee said in a report that runs to more than two "
      "hundred pages and asks the government to consult publishers, libraries and schools before it brings a new "
      "bill to parliament next year, as the minister promised in the spring.", ""),  # no notice opens it
+    ("Bonuses for December In September, to celebrate the number of players, we gave […]", "teaser-link"),
+    ("The council will decide on the routes [...] next spring, the mayor said.", ""),  # a quotation's gap
     ("Notify me when the council publishes the new timetable.", ""),  # no comment, post or reply
     ("The judge said the material may not be reproduced in the press.", ""),  # not this site's terms
 ])  # fmt: skip
-def test_comment_form_notices_site_terms_and_long_copyright_lines_are_named(line, reason):
+def test_comment_form_notices_site_terms_excerpts_and_long_copyright_lines_are_named(line, reason):
     from auditor.clean.text import pattern_reason
 
     assert pattern_reason(line) == reason

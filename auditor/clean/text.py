@@ -37,6 +37,8 @@ _TABLE: list[tuple[str, tuple[str, ...], str]] = [
     # A link to another story set in the text: "READ MORE: ...", "See also: ...", "Also on ...: ...".
     ("teaser-link", ("read", "see", "watch", "listen", "also"),
      r"^((read|see|watch|listen)( more| also| next)?|also read)\s*:\s*\S.{0,150}$"),
+    # A post's excerpt in a list of posts, cut off with the blog software's "[…]" mark.
+    ("teaser-link", ("[…]", "[...]", "[&hellip;]"), r"^.{0,300}\[(…|\.\.\.|&hellip;)\]$"),
     (
         "login-prompt",
         ("log", "sign", "register", "create an account", "welcome back", "password", "username or email"),
