@@ -466,3 +466,26 @@ def test_comment_form_notices_site_terms_excerpts_and_long_copyright_lines_are_n
     from auditor.clean.text import pattern_reason
 
     assert pattern_reason(line) == reason
+
+
+JAPANESE = [
+    "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhoneでした。",
+    "もちろん、Apple社は「脱獄」を認めていません。",
+    "不正に改造したiPhoneでも、もともとは、アップル社から購入したものです。",
+    "ではなぜ、不正に改造したiPhoneを販売すると、商標権侵害になるのでしょうか？",
+    "商標には、同じ商標が付された商品は同じ提供元のものであるという、商品の出所を表示する機能があります。",
+]
+
+
+def test_a_page_in_a_script_without_spaces_is_left_to_the_rules(model):
+    """Japanese or Chinese prose has few \\w runs a line and ends its sentences with "。": the rules take
+    "。" as a sentence end (no menu run of short lines), and the line model, whose features are those
+    of spaced text, leaves such a page to them."""
+    from auditor.clean.classify import unspaced
+    from auditor.clean.text import label_page
+
+    text = "\n".join(["ホーム", "サイトマップ", "お問い合わせ", "", *JAPANESE, "", "関連記事", "プライバシーポリシー"])
+    assert unspaced(label_page(text)) and not unspaced(label_page("\n".join(PROSE + JAPANESE[:1])))
+    assert not unspaced(label_page("\n".join(PROSE)))
+    for judge in (model, None):
+        assert [lab.line.text for lab in classify_lines(text, judge) if lab.keep and lab.line.stripped] == JAPANESE

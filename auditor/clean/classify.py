@@ -19,7 +19,7 @@ import numpy as np
 
 from auditor.clean.features import page_features
 from auditor.clean.model import LineModel
-from auditor.clean.text import LineLabel, label_page, related_lists
+from auditor.clean.text import LabelledPage, LineLabel, label_page, related_lists
 
 # The model judges a line by its page (position, neighbours, prose stretch); a text of one
 # or two lines is no page, and the rules alone judge it.
@@ -49,12 +49,30 @@ def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = T
     page = label_page(text)
     labels = page.labels
     idx = [i for i, s in enumerate(page.stripped) if s]
-    if model is not None and len(idx) >= MIN_MODEL_LINES:
+    if model is not None and len(idx) >= MIN_MODEL_LINES and not unspaced(page):
         _model_labels(labels, page_features(page, idx), idx, model, thresholds)
     # A related-stories heading with the headlines under it, whatever the model thought of them.
     if headlines:
         related_lists(labels, page.stripped, page.counts, page.terminal)
     return labels, page.counts
+
+
+# Letters of scripts written without spaces between words (code point ranges, inclusive): kana, CJK
+# ideographs (extension A, the unified block, compatibility ideographs), half-width katakana.
+_UNSPACED = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
+UNSPACED_SHARE = 0.5
+
+
+def unspaced(page: LabelledPage) -> bool:
+    """Is most of the page's text (UNSPACED_SHARE of its word characters) in a script written without
+    spaces between words? The line model's features (words, stop words, word lengths) are those of
+    spaced text, and it was trained on such text only: such a page is left to the rules."""
+    cp = page.code_points
+    if cp.dtype == np.uint8:  # ASCII
+        return False
+    cjk = sum(int(np.count_nonzero((cp >= lo) & (cp <= hi))) for lo, hi in _UNSPACED)
+    letters = int(page.classes[:, 2].sum())  # word characters (chars.Segments.counts)
+    return letters > 0 and cjk >= UNSPACED_SHARE * letters
 
 
 def _model_labels(labels: list[LineLabel], features: np.ndarray, idx: list[int], model: LineModel,

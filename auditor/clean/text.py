@@ -174,6 +174,11 @@ COMMENT_HEADERS_MIN = 2
 # Broncos (145)": a headline with its count of comments or views) is no sentence for the main stretch.
 _COUNT_END = re.compile(r"(?<![.!?])\s*\(\d[\d,.]*\)\s*$")
 
+# Sentence ends of scripts written without spaces (Chinese, Japanese): the ideographic full stop and
+# the full-width "!" and "?". They end a sentence for the main stretch's weights and the menu runs (the
+# line features, as the model was trained, count _TERMINAL's only).
+_CJK_ENDS = ("。", "！", "？", "。」", "。）")
+
 _TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
 # A sentence's end as a headline has none: a full stop, "!" or "?", closing quotes or brackets after it
 # (a headline may end in a quotation or a count in brackets).
@@ -313,8 +318,9 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     low = lowered(text)
     patterns = _pattern_reasons(low, stripped, counts, seg)  # what the line features see (pattern_reason)
     reasons = _comment_headers(stripped, patterns)
+    stops = [t or s.endswith(_CJK_ENDS) for s, t in zip(stripped, ends, strict=True)]  # sentence ends, any script
     weights = [_weight(s, n, r, t and not (s.endswith(")") and _COUNT_END.search(s)))
-               for s, n, r, t in zip(stripped, counts, reasons, ends, strict=True)]
+               for s, n, r, t in zip(stripped, counts, reasons, stops, strict=True)]
     first, last, main = _best_segment(weights)
     labels = [LineLabel(ln, True) for ln in lines]
     for i, lab in enumerate(labels):
@@ -348,7 +354,7 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     run: list[int] = []
     for i in list(range(first, last + 1)) + [-1]:
         s = stripped[i] if i >= 0 else None
-        if s is not None and s and counts[i] <= short_words and not ends[i]:
+        if s is not None and s and counts[i] <= short_words and not stops[i]:
             run.append(i)
             continue
         if s == "":
