@@ -489,3 +489,27 @@ def test_a_page_in_a_script_without_spaces_is_left_to_the_rules(model):
     assert not unspaced(label_page("\n".join(PROSE)))
     for judge in (model, None):
         assert [lab.line.text for lab in classify_lines(text, judge) if lab.keep and lab.line.stripped] == JAPANESE
+
+
+DATES = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+         "June 14 -- Bank Amphitheatre, Alpharetta, GA", "June 17 -- Bridgestone Arena, Nashville, TN"]
+
+
+@pytest.mark.parametrize("intro", ["The band's tour dates:", "Tour dates"])
+def test_a_list_that_goes_on_the_article_is_in_its_main_stretch(intro):
+    """Items of one shape under a line that introduces them, right after the article, are the article's."""
+    from auditor.clean.text import label_page
+
+    page = label_page("\n".join([*PROSE, intro, *DATES, "", "Share on Facebook", "Home", "Contact"]))
+    assert [lab.line.text for lab in page.labels if lab.keep and lab.line.stripped] == [*PROSE, intro, *DATES]
+
+
+@pytest.mark.parametrize("after", [
+    ["More Local Stories", *DATES],  # a related-content heading introduces no list of the article
+    ["Tour dates", DATES[0], "2) Tickets go on sale on Friday", DATES[1]],  # items of different shapes
+])  # fmt: skip
+def test_no_list_of_the_article_without_its_introduction_and_shape(after):
+    from auditor.clean.text import label_page
+
+    page = label_page("\n".join([*PROSE, *after]))
+    assert [lab.line.text for lab in page.labels if lab.keep and lab.line.stripped] == PROSE

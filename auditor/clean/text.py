@@ -264,6 +264,56 @@ def _weight(s: str, n: int, reason: str, terminal: bool) -> float:
     return -(30.0 + len(s) * 0.5)
 
 
+# A list that goes on the article after its main stretch (tour dates, steps, the items of a round-up):
+# its items open alike (a date, a number, a bullet) and have the same separator after their first part
+# ("June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL"; "2) Step two: ..."), each of at most
+# LIST_ITEM_WORDS words, LIST_MIN_ITEMS or more; it follows a line that introduces it (ending in ":",
+# or a short heading: "Tour dates") or the stretch's own last item of that shape.
+_ITEM_OPENING = re.compile(
+    r"(?P<date>(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b)|(?P<num>\d{1,3}[.)] )|"
+    r"(?P<bullet>[-•*·–] )", re.IGNORECASE)
+_ITEM_SEPARATOR = re.compile(r" (--|–|—|-|@|\|) |: ")
+LIST_ITEM_WORDS = 20
+LIST_MIN_ITEMS = 2
+LIST_HEADING_WORDS = 8
+LIST_MAX_LINES = 200  # looked at after the stretch
+
+
+def _item_shape(s: str) -> tuple[str, str] | None:
+    """How a list item opens and the separator after its first part; None: no list item."""
+    m = _ITEM_OPENING.match(s)
+    if m is None:
+        return None
+    sep = _ITEM_SEPARATOR.search(s, m.end())
+    return m.lastgroup or "", sep.group(1) if sep else ""
+
+
+def _list_after(stripped: list[str], reasons: list[str], counts: list[int], last: int) -> int:
+    """The main stretch's last line `last`, taken on through a list that goes on the article (above)."""
+    nxt: list[int] = []  # the non-blank lines after it, up to a line a pattern named
+    for i in range(last + 1, len(stripped)):
+        if reasons[i]:
+            break
+        if stripped[i]:
+            nxt.append(i)
+            if len(nxt) > LIST_MAX_LINES:
+                break
+    if len(nxt) < LIST_MIN_ITEMS:
+        return last
+    head, k = stripped[nxt[0]], 0
+    introduced = stripped[last].endswith(":")
+    heading = counts[nxt[0]] <= LIST_HEADING_WORDS and not ends_sentence(head) and not RELATED_HEADING.fullmatch(head)
+    if not introduced and (heading or head.endswith(":") and counts[nxt[0]] <= LIST_ITEM_WORDS):
+        introduced, k = True, 1
+    shape = _item_shape(stripped[nxt[k]]) if k < len(nxt) else None
+    if shape is None or not (introduced or _item_shape(stripped[last]) == shape):
+        return last
+    end = k
+    while end < len(nxt) and counts[nxt[end]] <= LIST_ITEM_WORDS and _item_shape(stripped[nxt[end]]) == shape:
+        end += 1
+    return nxt[end - 1] if end - k >= LIST_MIN_ITEMS else last
+
+
 def _best_segment(weights: list[float]) -> tuple[int, int, float]:
     """Kadane's maximum-sum segment: (first, last, sum); (0, -1, 0) when nothing is positive."""
     best = (0, -1, 0.0)
@@ -322,6 +372,8 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     weights = [_weight(s, n, r, t and not (s.endswith(")") and _COUNT_END.search(s)))
                for s, n, r, t in zip(stripped, counts, reasons, stops, strict=True)]
     first, last, main = _best_segment(weights)
+    if main > 0:
+        last = _list_after(stripped, reasons, counts, last)
     labels = [LineLabel(ln, True) for ln in lines]
     for i, lab in enumerate(labels):
         if not stripped[i]:
