@@ -507,6 +507,7 @@ def test_a_list_that_goes_on_the_article_is_in_its_main_stretch(intro):
 @pytest.mark.parametrize("after", [
     ["More Local Stories", *DATES],  # a related-content heading introduces no list of the article
     ["Tour dates", DATES[0], "2) Tickets go on sale on Friday", DATES[1]],  # items of different shapes
+    ["Sources:", "1. Council approves new bus routes, Example Times", "2. Bus network grows, Example Post"],
 ])  # fmt: skip
 def test_no_list_of_the_article_without_its_introduction_and_shape(after):
     from auditor.clean.text import label_page

@@ -277,6 +277,9 @@ LIST_ITEM_WORDS = 20
 LIST_MIN_ITEMS = 2
 LIST_HEADING_WORDS = 8
 LIST_MAX_LINES = 200  # looked at after the stretch
+# A list of sources or references is no part of the article's text (the titles it cites restate it).
+REFERENCES_HEADING = re.compile(
+    r"(sources?|references?|citations?|notes|bibliography|further reading|links|see also)\W*", re.IGNORECASE)
 
 
 def _item_shape(s: str) -> tuple[str, str] | None:
@@ -303,6 +306,8 @@ def _list_after(stripped: list[str], reasons: list[str], counts: list[int], last
     head, k = stripped[nxt[0]], 0
     introduced = stripped[last].endswith(":")
     heading = counts[nxt[0]] <= LIST_HEADING_WORDS and not ends_sentence(head) and not RELATED_HEADING.fullmatch(head)
+    if REFERENCES_HEADING.fullmatch(head) or REFERENCES_HEADING.fullmatch(stripped[last]):
+        return last
     if not introduced and (heading or head.endswith(":") and counts[nxt[0]] <= LIST_ITEM_WORDS):
         introduced, k = True, 1
     shape = _item_shape(stripped[nxt[k]]) if k < len(nxt) else None
