@@ -514,3 +514,15 @@ def test_no_list_of_the_article_without_its_introduction_and_shape(after):
 
     page = label_page("\n".join([*PROSE, *after]))
     assert [lab.line.text for lab in page.labels if lab.keep and lab.line.stripped] == PROSE
+
+
+def test_a_line_of_invisible_characters_is_blank(model):
+    """A line holding only zero-width spaces (an editor's empty paragraph) is blank: no short line
+    between paragraphs, and the model does not judge it."""
+    from auditor.clean.text import label_page
+
+    text = "\n".join([*PROSE[:2], "\u200b", " \u200b\ufeff ", *PROSE[2:]])
+    assert label_page(text).stripped[2:4] == ["", ""]
+    labels = classify_lines(text, model)
+    assert [lab.score for lab in labels[2:4]] == [None, None]
+    assert [lab.line.text for lab in labels if lab.keep and lab.line.text.strip("\u200b\ufeff ")] == PROSE

@@ -361,10 +361,19 @@ class LabelledPage:
     low: str | None  # chars.lowered(text)
 
 
+# Characters that show nothing and are no white space to str.strip: zero-width space and joiners, word
+# joiner, byte order mark, soft hyphen. A line of these alone (an editor's empty paragraph) is blank.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def _blank_if_invisible(s: str) -> str:
+    return "" if s and not s.strip(_INVISIBLE).strip() else s
+
+
 def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPage:
     """label_lines_with_reasons, as a LabelledPage."""
     lines = split_lines(text)
-    stripped = [ln.text.strip() for ln in lines]
+    stripped = [_blank_if_invisible(ln.text.strip()) for ln in lines]
     seg = Segments(np.fromiter((ln.start for ln in lines), dtype=np.int64, count=len(lines)),
                    np.fromiter((ln.end for ln in lines), dtype=np.int64, count=len(lines)))
     flags, code_points = char_classes(text)
