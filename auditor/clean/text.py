@@ -122,6 +122,12 @@ _COOKIE_NOTICE = re.compile(
 # And a longer line that opens with a copyright notice ("© 2019 Example Media. All rights reserved. Use of
 # this site constitutes ...") is a copyright line too.
 _COPYRIGHT_OPENING = re.compile(r"(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))", re.IGNORECASE)
+# A photo's caption, of any length, ends with its credit: "(AP Photo/Alan Diaz, File)", "Credit: EPA",
+# "REUTERS/Brendan McDermid", "Photo: Damian Dovarganes, AP", "Getty Images" (with _CAPTION_WORDS).
+_CAPTION = re.compile(
+    r"(\((AP|AFP|Reuters|Getty( Images)?)? ?Photos?( by|/|:)[^)]{0,80}\)|\bCredit: [^.]{1,60}|"
+    r"\b(REUTERS|AFP|AP|EPA)/[A-Z][\w.-]*( [A-Z][\w.-]*){0,3}|Getty Images|\bPhoto: [^.]{1,60})\s*$")
+_CAPTION_WORDS = ("photo", "credit: ", "reuters/", "afp/", "ap/", "epa/", "getty images")
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
           for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE, strict=True)]
@@ -210,6 +216,8 @@ def _pattern_reason(s: str, words: int) -> str:
                 return name
     elif _COPYRIGHT_OPENING.match(s):
         return "copyright"
+    if (low is None or any(w in low for w in _CAPTION_WORDS)) and _CAPTION.search(s):
+        return "caption"
     return _cookie_notice(s) if low is None or "cookie" in low else ""
 
 
@@ -235,7 +243,8 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
             candidates.append(set(seg.with_words(low, needs)) if needs else set(range(len(stripped))))
     out = [""] * len(stripped)
     cookie_lines = candidates[next(k for k, (name, _) in enumerate(PATTERNS) if name == "cookie-banner")]
-    for i in sorted(set().union(*candidates)):
+    caption_lines = set(seg.with_words(low, _CAPTION_WORDS))
+    for i in sorted(set().union(*candidates, caption_lines)):
         s = stripped[i]
         if not s:
             continue
@@ -246,6 +255,8 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
                     break
         elif _COPYRIGHT_OPENING.match(s):
             out[i] = "copyright"
+        if not out[i] and i in caption_lines and _CAPTION.search(s):
+            out[i] = "caption"
         if not out[i] and i in cookie_lines:
             out[i] = _cookie_notice(s)
     return out
