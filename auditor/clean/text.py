@@ -127,7 +127,14 @@ _COPYRIGHT_OPENING = re.compile(r"(©|\(c\)|copyright\s*(©|\(c\)|\d{4}))", re.I
 _CAPTION = re.compile(
     r"(\((AP|AFP|Reuters|Getty( Images)?)? ?Photos?( by|/|:)[^)]{0,80}\)|\bCredit: [^.]{1,60}|"
     r"\b(REUTERS|AFP|AP|EPA)/[A-Z][\w.-]*( [A-Z][\w.-]*){0,3}|Getty Images|\bPhoto: [^.]{1,60})\s*$")
-_CAPTION_WORDS = ("photo", "credit: ", "reuters/", "afp/", "ap/", "epa/", "getty images")
+# Or it opens as news agencies' captions do: "In this Nov. 10, 2019, photo, ...", "In this file photo, ...",
+# "This image released by NASA shows ...", "FILE PHOTO: ...", "Image copyright ...", "Image caption ...".
+_CAPTION_OPENING = re.compile(
+    r"(in this ([\w.,]+ ){0,6}(file )?(photo|photograph|image|picture)(,| (provided|released|taken|made|shows|from)\b)|"
+    r"this ([\w.,]+ ){0,6}(file )?"
+    r"(photo|photograph|image) (shows|provided|released|made available)|file photo:|image (copyright|caption)\b)",
+    re.IGNORECASE)
+_CAPTION_WORDS = ("photo", "credit: ", "reuters/", "afp/", "ap/", "epa/", "getty images", "image", "picture")
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
           for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE, strict=True)]
@@ -216,9 +223,14 @@ def _pattern_reason(s: str, words: int) -> str:
                 return name
     elif _COPYRIGHT_OPENING.match(s):
         return "copyright"
-    if (low is None or any(w in low for w in _CAPTION_WORDS)) and _CAPTION.search(s):
+    if (low is None or any(w in low for w in _CAPTION_WORDS)) and _caption(s):
         return "caption"
     return _cookie_notice(s) if low is None or "cookie" in low else ""
+
+
+def _caption(s: str) -> bool:
+    """A stripped line is a photo's caption: it ends with a credit (_CAPTION) or opens as one (_CAPTION_OPENING)."""
+    return _CAPTION.search(s) is not None or _CAPTION_OPENING.match(s) is not None
 
 
 def _cookie_notice(s: str) -> str:
@@ -255,7 +267,7 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
                     break
         elif _COPYRIGHT_OPENING.match(s):
             out[i] = "copyright"
-        if not out[i] and i in caption_lines and _CAPTION.search(s):
+        if not out[i] and i in caption_lines and _caption(s):
             out[i] = "caption"
         if not out[i] and i in cookie_lines:
             out[i] = _cookie_notice(s)
