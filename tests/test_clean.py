@@ -547,3 +547,14 @@ def test_a_line_of_invisible_characters_is_blank(model):
     labels = classify_lines(text, model)
     assert [lab.score for lab in labels[2:4]] == [None, None]
     assert [lab.line.text for lab in labels if lab.keep and lab.line.text.strip("\u200b\ufeff ")] == PROSE
+
+
+def test_a_near_copy_of_a_line_goes_a_far_one_stays(model):
+    """A line repeated within the next two lines is the page's second rendering of it (a carousel's
+    caption); repeated farther on it may be content (a quoted post), and stays."""
+    caption = "The mayor and the head of the bus company shake hands at the depot on Tuesday morning."
+    text = "\n".join([PROSE[0], caption, PROSE[1], caption, PROSE[2], PROSE[3], PROSE[0]])
+    labels = classify_lines(text, model)
+    assert [lab.reason for lab in labels if lab.line.text == caption] == ["", "repeated-line"]
+    assert [lab.keep for lab in labels if lab.line.text == PROSE[0]] == [True, True]
+    assert "repeated-line" not in {lab.reason for lab in classify_lines(text, model, headlines=False)}

@@ -54,7 +54,27 @@ def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = T
     # A related-stories heading with the headlines under it, whatever the model thought of them.
     if headlines:
         related_lists(labels, page.stripped, page.counts, page.terminal)
+        near_repeats(labels, page.stripped, page.counts)
     return labels, page.counts
+
+
+# A line of REPEAT_WORDS words or more that one of the REPEAT_WITHIN non-blank lines before it already
+# is: a page's second rendering of it (a photo carousel's caption, a layout for another screen), where
+# an article says a sentence once. Farther apart a line may come back as content (a forum's quoted
+# post: cleaneval-dev-text keeps both), so only near copies go.
+REPEAT_WORDS = 10
+REPEAT_WITHIN = 2
+
+
+def near_repeats(labels: list[LineLabel], stripped: list[str], counts: list[int]) -> None:
+    """Remove ("repeated-line") each kept near copy of a line (REPEAT_WORDS, REPEAT_WITHIN); in place."""
+    recent: list[str] = []
+    for lab, s, n in zip(labels, stripped, counts, strict=True):
+        if not s:
+            continue
+        if lab.keep and n >= REPEAT_WORDS and s in recent:
+            lab.keep, lab.reason = False, "repeated-line"
+        recent = [*recent[1 - REPEAT_WITHIN:], s] if REPEAT_WITHIN > 1 else [s]
 
 
 # Letters of scripts written without spaces between words (code point ranges, inclusive): kana, CJK
