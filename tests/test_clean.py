@@ -558,3 +558,14 @@ def test_a_near_copy_of_a_line_goes_a_far_one_stays(model):
     assert [lab.reason for lab in labels if lab.line.text == caption] == ["", "repeated-line"]
     assert [lab.keep for lab in labels if lab.line.text == PROSE[0]] == [True, True]
     assert "repeated-line" not in {lab.reason for lab in classify_lines(text, model, headlines=False)}
+
+
+def test_short_questions_and_abbreviations_end_headlines_of_a_related_list(model):
+    """A headline may be a short question or end with an abbreviation's stops ("U.S."); a long question
+    is a sentence, and ends the list."""
+    listed = ["What made the bus strike so long?", HEADLINES[0], "New routes for the north of the U.S."]
+    long_question = ("Why would the council spend so much money on new buses when the old ones still run "
+                     "perfectly well on most of the routes?")
+    text = "\n".join([*PROSE, "", "Top stories", *listed, long_question])
+    reasons = {lab.line.text: lab.reason for lab in classify_lines(text, model)}
+    assert {reasons[t] for t in listed} == {"related-list"} and reasons[long_question] != "related-list"

@@ -192,6 +192,11 @@ _COUNT_END = re.compile(r"(?<![.!?])\s*\(\d[\d,.]*\)\s*$")
 # line features, as the model was trained, count _TERMINAL's only).
 _CJK_ENDS = ("。", "！", "？", "。」", "。）")
 
+# What ends a headline though it ends a sentence: a short question ("What made Joker so popular?",
+# at most RELATED_QUESTION_WORDS words) or an abbreviation's stops ("U.S.").
+RELATED_QUESTION_WORDS = 12
+_HEADLINE_END = re.compile(rf"((?<![\w.])(\w\.){{2,}}|^(\S+ ){{0,{RELATED_QUESTION_WORDS - 1}}}\S+\?)$")
+
 _TERMINAL = re.compile(r"[.!?…\"”’»)]\s*$")
 # A sentence's end as a headline has none: a full stop, "!" or "?", closing quotes or brackets after it
 # (a headline may end in a quotation or a count in brackets).
@@ -481,7 +486,8 @@ def related_lists(labels: list[LineLabel], stripped: list[str], counts: list[int
 
     def headline(m: int) -> bool:
         return (m < len(idx) and 0 < counts[idx[m]] <= RELATED_HEADLINE_WORDS
-                and not (terminal[idx[m]] and _SENTENCE_END.search(stripped[idx[m]])))
+                and not (terminal[idx[m]] and _SENTENCE_END.search(stripped[idx[m]])
+                         and not _HEADLINE_END.search(stripped[idx[m]])))
 
     def teaser(m: int, k: int, teasers: int) -> bool:
         """Line m is a teaser under a headline of the list opened at k, `teasers` before it."""
