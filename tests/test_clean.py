@@ -358,7 +358,8 @@ HEADLINES = [
 @pytest.mark.parametrize("heading", ["More Local Stories", "You may also like", "Don't miss", "Related:",
                                      "Trending News", "Latest Headlines", "Most read in world news", "Top stories",
                                      "More in Politics", "Also on example.com", "Elsewhere on Example Weekly...",
-                                     "Related coverage from Money Matters:", "Popular posts"])
+                                     "Related coverage from Money Matters:", "Popular posts", "Breaking News",
+                                     "Trending in Entertainment", "Editors' Picks"])
 def test_a_related_heading_and_the_headlines_under_it_are_removed_from_plain_text(model, heading):
     text = "\n".join([*PROSE, "", heading, *HEADLINES])
     labels = classify_lines(text, model)

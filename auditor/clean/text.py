@@ -150,7 +150,8 @@ RELATED_HEADING = re.compile(
     r"(related( \w+){0,2}( from [\w .'’&:-]{1,40})?|more( \w+){0,3} (stories|articles|news|coverage|reading|videos)|"
     r"read (more|next|also)|see (more|also)|also read|don'?t miss|recommended( for you| reading| stories)?|"
     r"you (may|might) also (like|enjoy)|popular( on [\w .'’&-]{1,30}| posts| stories| articles)?|"
-    r"trending( now| stories| news)?|(more|also) (from|in|on) [\w .'’&-]{1,30}|elsewhere on [\w .'’&-]{1,30}|"
+    r"trending( now| stories| news| in [\w .'’&-]{1,30})?|(more|also) (from|in|on) [\w .'’&-]{1,30}|"
+    r"elsewhere on [\w .'’&-]{1,30}|breaking news|((editor|editors|staff|our|top)['’]?s?['’]? )picks|"
     r"top (stories|headlines)|latest( news| stories| articles| headlines)?|"
     r"most (read|popular|viewed|shared|commented)( (in|on) [\w .'’&-]{1,30})?)"
     r"\W*",
