@@ -88,7 +88,7 @@ def unspaced(page: LabelledPage) -> bool:
     spaces between words? The line model's features (words, stop words, word lengths) are those of
     spaced text, and it was trained on such text only: such a page is left to the rules."""
     cp = page.code_points
-    if cp.dtype == np.uint8:  # ASCII
+    if cp.dtype == np.uint8 or int(cp.max(initial=0)) < _UNSPACED[0][0]:  # no character of such a script
         return False
     cjk = sum(int(np.count_nonzero((cp >= lo) & (cp <= hi))) for lo, hi in _UNSPACED)
     letters = int(page.classes[:, 2].sum())  # word characters (chars.Segments.counts)

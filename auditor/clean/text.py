@@ -393,6 +393,7 @@ class LabelledPage:
 # Characters that show nothing and are no white space to str.strip: zero-width space and joiners, word
 # joiner, byte order mark, soft hyphen. A line of these alone (an editor's empty paragraph) is blank.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_RUN = re.compile(f"^[{_INVISIBLE}\\s]*[{_INVISIBLE}][{_INVISIBLE}\\s]*$", re.MULTILINE)
 
 
 def _blank_if_invisible(s: str) -> str:
@@ -402,7 +403,9 @@ def _blank_if_invisible(s: str) -> str:
 def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPage:
     """label_lines_with_reasons, as a LabelledPage."""
     lines = split_lines(text)
-    stripped = [_blank_if_invisible(ln.text.strip()) for ln in lines]
+    stripped = [ln.text.strip() for ln in lines]
+    if not text.isascii() and _INVISIBLE_RUN.search(text):
+        stripped = [_blank_if_invisible(t) for t in stripped]
     seg = Segments(np.fromiter((ln.start for ln in lines), dtype=np.int64, count=len(lines)),
                    np.fromiter((ln.end for ln in lines), dtype=np.int64, count=len(lines)))
     flags, code_points = char_classes(text)
@@ -410,7 +413,7 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     counts, ends = classes[:, 7].tolist(), list(map(ends_sentence, stripped))
     low = lowered(text)
     patterns = _pattern_reasons(low, stripped, counts, seg)  # what the line features see (pattern_reason)
-    reasons = _comment_headers(stripped, patterns)
+    reasons = _comment_headers(stripped, patterns) if low is None or "s:" in low or "d:" in low else patterns
     stops = [t or s.endswith(_CJK_ENDS) for s, t in zip(stripped, ends, strict=True)]  # sentence ends, any script
     weights = [_weight(s, n, r, t and not (s.endswith(")") and _COUNT_END.search(s)))
                for s, n, r, t in zip(stripped, counts, reasons, stops, strict=True)]
