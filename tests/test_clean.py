@@ -417,6 +417,8 @@ def test_one_bare_says_line_is_no_comment_header():
     assert "comment-header" not in {lab.reason for lab in label_page(text).labels}
     dated = "Jane on September 12, 2018 at 4:47 pm said:"
     assert label_page("\n".join([*PROSE, dated, PROSE[0]])).labels[len(PROSE)].reason == "comment-header"
+    wrote = dated.replace("said:", "wrote:")
+    assert label_page("\n".join([*PROSE, wrote, PROSE[0]])).labels[len(PROSE)].reason == "comment-header"
 
 
 def test_headlines_with_counts_in_brackets_are_no_prose_for_the_main_stretch():

@@ -413,7 +413,9 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     counts, ends = classes[:, 7].tolist(), list(map(ends_sentence, stripped))
     low = lowered(text)
     patterns = _pattern_reasons(low, stripped, counts, seg)  # what the line features see (pattern_reason)
-    reasons = _comment_headers(stripped, patterns) if low is None or "s:" in low or "d:" in low else patterns
+    # (a comment header ends in "says:", "said:" or "wrote:")
+    reasons = patterns if low is not None and not any(e in low for e in ("s:", "d:", "e:")) else \
+        _comment_headers(stripped, patterns)
     stops = [t or s.endswith(_CJK_ENDS) for s, t in zip(stripped, ends, strict=True)]  # sentence ends, any script
     weights = [_weight(s, n, r, t and not (s.endswith(")") and _COUNT_END.search(s)))
                for s, n, r, t in zip(stripped, counts, reasons, stops, strict=True)]
