@@ -279,21 +279,70 @@ def test_pattern_prefilter_knows_every_character_that_folds_to_ascii():
     assert folds and all(_FOLDS_TO_ASCII.fullmatch(c) for c in folds)
 
 
+COOKIE_NOTICES = [
+    "This website uses cookies to improve your experience while you navigate through the website. Out of these "
+    "cookies, the cookies that are categorized as necessary are stored on your browser as they are essential for "
+    "the working of basic functionalities of the website. We also use third-party cookies that help us analyze "
+    "and understand how you use this website.",
+    "Necessary cookies are absolutely essential for the website to function properly. This category only includes "
+    "cookies that ensures basic functionalities and security features of the website.",
+]
+
+
+def test_a_cookie_notice_is_named_whatever_its_length():
+    """A line whose first sentence names cookies and the site (browser, tracking, consent, ...) is a cookie
+    notice however long the line runs; a recipe's cookies are not."""
+    from auditor.clean.text import pattern_reason
+
+    assert [pattern_reason(t) for t in COOKIE_NOTICES] == ["cookie-banner"] * 2
+    recipe = ("Bake the cookies for twelve minutes, until the edges are golden and the centres are still soft, then "
+              "leave them on the tray for five minutes before you move them to a rack. They keep for a week in a tin, "
+              "and the dough freezes well for a month, so you can bake a few at a time for the children.")
+    assert pattern_reason(recipe) == ""
+
+
+CAPTIONS = [
+    "Vicente Aguiar loads garage door trims into his pickup truck outside a store. (AP Photo/Alan Diaz, File)",
+    "The latest case was reported after a hunter killed and ate a rabbit Credit: Getty - Contributor",
+    "FILE PHOTO: Traders work on the floor at the New York Stock Exchange in New York, U.S., November 18, "
+    "2019, on a day when the index fell for the third time in a week and the dollar rose. REUTERS/Brendan McDermid",
+    "In this Sunday, Nov. 10, 2019, photograph, a long row of unsold vehicles sits at a dealership.",
+    "This image released by NASA shows the planned lunar lander on the surface of the moon.",
+]
+
+
+def test_a_photo_caption_is_named_by_its_credit():
+    """A caption ends with the photo's credit, whatever its length; a sentence about a photograph does not."""
+    from auditor.clean.text import pattern_reason
+
+    assert [pattern_reason(t) for t in CAPTIONS] == ["caption"] * len(CAPTIONS)
+    assert pattern_reason("The photo was taken by a tourist, the agency said.") == ""
+    assert pattern_reason("Getty Images said it would appeal the ruling.") == ""
+    assert pattern_reason("In this photo essay, our reporter follows three families through the winter.") == ""
+
+
 def test_pattern_prefilter_never_changes_a_pattern_reason():
     """Every pattern tried on every line (the plain loop) names what pattern_reason names."""
     from auditor.clean.lines import word_count
-    from auditor.clean.text import PATTERNS, pattern_reason
+    from auditor.clean.text import _COPYRIGHT_OPENING, PATTERN_WORDS, PATTERNS, _caption, _cookie_notice, pattern_reason
 
     lines = [*PAGE.split("\n"), "We use cookies to improve your experience.", "COOKIE POLICY: we use them",
              "Cooкie settings", "This site uses coo\u212aies: accept", "\u017fhare on Twitter",
              "\u0130f you log\u0131n",
              "Forgot your password?", "Please LOG IN to comment", "(C) 2024 Example", "© Example Media",
              "Your email address will not be published. Required fields are marked *",
-             "Example is not responsible for the content of external sites.", "Share this article", *PROSE]
+             "Example is not responsible for the content of external sites.", "Share this article",
+             "No comments", "One Response to \u201cBuses\u201d", "34 comments", "no response to a call",
+             *COOKIE_NOTICES, "Necessary coo\u212aies are essential for the website to work.",
+             "(C) 2024 Example. " + PROSE[0] * 3, *CAPTIONS, PROSE[0] + " Photo: \u212aate Smith", *PROSE]
     for line in lines:
         s = line.strip()
-        plain = next((name for name, rx in PATTERNS if rx.match(s)), "") if s and word_count(s) <= 40 else ""
-        assert pattern_reason(line) == plain, line
+        if s and word_count(s) <= PATTERN_WORDS:
+            plain = next((name for name, rx in PATTERNS if rx.match(s)), "")
+        else:
+            plain = "copyright" if s and _COPYRIGHT_OPENING.match(s) else ""
+        plain = plain or ("caption" if s and _caption(s) else "")
+        assert pattern_reason(line) == (plain or (_cookie_notice(s) if s else "")), line
 
 
 @pytest.mark.parametrize("model", [True, False])
@@ -335,7 +384,11 @@ HEADLINES = [
 ]
 
 
-@pytest.mark.parametrize("heading", ["More Local Stories", "You may also like", "Don't miss", "Related:"])
+@pytest.mark.parametrize("heading", ["More Local Stories", "You may also like", "Don't miss", "Related:",
+                                     "Trending News", "Latest Headlines", "Most read in world news", "Top stories",
+                                     "More in Politics", "Also on example.com", "Elsewhere on Example Weekly...",
+                                     "Related coverage from Money Matters:", "Popular posts", "Breaking News",
+                                     "Trending in Entertainment", "Editors' Picks"])
 def test_a_related_heading_and_the_headlines_under_it_are_removed_from_plain_text(model, heading):
     text = "\n".join([*PROSE, "", heading, *HEADLINES])
     labels = classify_lines(text, model)
@@ -354,3 +407,197 @@ def test_a_related_heading_and_the_headlines_under_it_are_removed_from_plain_tex
 def test_a_related_heading_over_prose_or_a_single_line_is_no_related_list(model, under):
     text = "\n".join([*PROSE, "", "More Local Stories", *under])
     assert all(lab.reason != "related-list" for lab in classify_lines(text, model))
+
+
+def test_share_buttons_in_a_menu_run_keep_their_name(model):
+    """A run of share buttons inside the article ("facebook", "twitter", "email" on lines of their
+    own) is a menu run, but each line keeps its pattern's name: the line model may restore a
+    menu-run line it finds content-like, never a line a pattern named."""
+    from auditor.clean.text import label_page
+
+    buttons = ["facebook", "twitter", "email"]
+    text = "\n".join([*PROSE * 3, *buttons, *PROSE * 3])  # prose enough on both sides: one main stretch
+    page = label_page(text)
+    assert {lab.reason for lab in page.labels if lab.line.stripped in buttons} == {"share-buttons"}
+    kept = [lab.line.text for lab in classify_lines(text, model) if lab.keep and lab.line.stripped]
+    assert not set(kept) & set(buttons)
+
+
+def test_a_comment_thread_under_the_article_is_removed(model):
+    """Blog comments open with "name says:" (two or more on the page) or "name on <date> at <time>
+    said:"; each such header is named, and no comment under one is a second block of the article,
+    however long (a block of prose outside the main stretch is kept when it is substantial)."""
+    comment = ("I have been waiting for this for years, and I hope the new routes will reach our street as "
+               "well, since the nearest stop is a long walk away from the school and the shops.")
+    thread = ["12 responses to \u201cBuses for the north\u201d", "joe says:", "November 19, 2019 at 6:34 am",
+              comment, "Ann Smith on November 20, 2019 at 4:47 pm said:", comment.replace("years", "ages"),
+              "mark_77 says:", "Great news for us all, thanks to everyone who campaigned."]
+    labels = classify_lines("\n".join([*PROSE, "", *thread]), model)
+    reasons = {lab.line.text: lab.reason for lab in labels if not lab.keep}
+    assert {reasons[h] for h in ("joe says:", "mark_77 says:", thread[4])} == {"comment-header"}
+    kept = [lab.line.text for lab in labels if lab.keep and lab.line.stripped]
+    assert kept == PROSE
+
+
+def test_one_bare_says_line_is_no_comment_header():
+    from auditor.clean.text import label_page
+
+    text = "\n".join([*PROSE, "The sign on the door says:", "Closed on Sundays."])
+    assert "comment-header" not in {lab.reason for lab in label_page(text).labels}
+    dated = "Jane on September 12, 2018 at 4:47 pm said:"
+    assert label_page("\n".join([*PROSE, dated, PROSE[0]])).labels[len(PROSE)].reason == "comment-header"
+    wrote = dated.replace("said:", "wrote:")
+    assert label_page("\n".join([*PROSE, wrote, PROSE[0]])).labels[len(PROSE)].reason == "comment-header"
+
+
+def test_headlines_with_counts_in_brackets_are_no_prose_for_the_main_stretch():
+    """A list of headlines with their counts of comments ("... (185)") ends in a bracket, as a
+    sentence may: it must not draw the article's main stretch to itself."""
+    from auditor.clean.text import label_page
+
+    counted = [f"{h} ({n})" for h, n in zip(HEADLINES * 3, range(185, 100, -9), strict=False)]
+    page = label_page("\n".join([*counted, "", *PROSE]))
+    assert [lab.keep for lab in page.labels] == [False] * len(counted) + [True] * (1 + len(PROSE))
+    assert label_page("\n".join([*PROSE, "The council said it would decide in May (2025)."])).labels[-1].keep
+
+
+TEASERS = [
+    "The new routes start in the spring, once the drivers have been trained.",
+    "Five stations will close for a month while the platforms are rebuilt.",
+    "The gap could be closed by a rise in parking fees, officials said.",
+]
+
+
+def test_a_related_list_goes_on_through_the_teasers_under_its_headlines(model):
+    """Under a related-content heading, headlines each with a teaser sentence: the whole list goes."""
+    teased = [line for pair in zip(HEADLINES, TEASERS, strict=True) for line in pair]
+    text = "\n".join([*PROSE, "", "Top stories", *teased])
+    labels = classify_lines(text, model)
+    removed = {lab.line.text: lab.reason for lab in labels if not lab.keep and lab.line.stripped}
+    assert {removed.get(t) for t in teased} == {"related-list"}
+    assert [lab.line.text for lab in labels if lab.keep and lab.line.stripped] == PROSE
+
+
+WRAPPED = "approved on Tuesday, and the work on the new platforms starts in May."
+
+
+@pytest.mark.parametrize("after", [
+    # one sentence between links: the article goes on under an inline box, no list of teasers
+    [HEADLINES[0], PROSE[0], HEADLINES[1], PROSE[1], PROSE[2]],
+    # a line a pattern named ends the list: what follows is another part of the page
+    [HEADLINES[0], TEASERS[0], HEADLINES[1], TEASERS[1], "Share on Facebook", HEADLINES[2], PROSE[0]],
+    # a line in lower case goes on a hard-wrapped paragraph: no teaser
+    [HEADLINES[0], TEASERS[0], HEADLINES[1], TEASERS[1], HEADLINES[2], WRAPPED],
+])  # fmt: skip
+def test_a_related_list_takes_no_teaser_without_the_pattern(model, after):
+    text = "\n".join([*PROSE, "", "Related coverage", *after])
+    removed = {lab.line.text for lab in classify_lines(text, model) if lab.reason == "related-list"}
+    assert not removed & {*PROSE, WRAPPED}
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Leave a Comment Cancel Reply", "navigation"),
+    ("Notify me of follow-up comments by email.", "comment-form"),
+    ("Notify me via e-mail if anyone answers my comment.", "comment-form"),
+    ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", "comment-form"),
+    ("Registration on or use of this site constitutes acceptance of our User Agreement and Privacy Policy",
+     "site-disclaimer"),
+    ("The material on this site may not be reproduced, distributed, transmitted, cached or otherwise used, except "
+     "with the prior written permission of Example Media.", "site-disclaimer"),
+    ("© 2019 Example Media Ltd. All rights reserved. Use of this site is subject to our terms, and the "
+     "material here may be used only with the written permission of Example Media, whose registered office is "
+     "at 1 High Street, Exampletown, and whose company number is 12345, as the terms of use set out.", "copyright"),
+    ("Copyright law has changed little since 1988, the committee said in a report that runs to more than two "
+     "hundred pages and asks the government to consult publishers, libraries and schools before it brings a new "
+     "bill to parliament next year, as the minister promised in the spring.", ""),  # no notice opens it
+    ("Bonuses for December In September, to celebrate the number of players, we gave […]", "teaser-link"),
+    ("The council will decide on the routes [...] next spring, the mayor said.", ""),  # a quotation's gap
+    ("Notify me when the council publishes the new timetable.", ""),  # no comment, post or reply
+    ("The judge said the material may not be reproduced in the press.", ""),  # not this site's terms
+])  # fmt: skip
+def test_comment_form_notices_site_terms_excerpts_and_long_copyright_lines_are_named(line, reason):
+    from auditor.clean.text import pattern_reason
+
+    assert pattern_reason(line) == reason
+
+
+JAPANESE = [
+    "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhoneでした。",
+    "もちろん、Apple社は「脱獄」を認めていません。",
+    "不正に改造したiPhoneでも、もともとは、アップル社から購入したものです。",
+    "ではなぜ、不正に改造したiPhoneを販売すると、商標権侵害になるのでしょうか？",
+    "商標には、同じ商標が付された商品は同じ提供元のものであるという、商品の出所を表示する機能があります。",
+]
+
+
+def test_a_page_in_a_script_without_spaces_is_left_to_the_rules(model):
+    """Japanese or Chinese prose has few \\w runs a line and ends its sentences with "。": the rules take
+    "。" as a sentence end (no menu run of short lines), and the line model, whose features are those
+    of spaced text, leaves such a page to them."""
+    from auditor.clean.classify import unspaced
+    from auditor.clean.text import label_page
+
+    text = "\n".join(["ホーム", "サイトマップ", "お問い合わせ", "", *JAPANESE, "", "関連記事", "プライバシーポリシー"])
+    assert unspaced(label_page(text)) and not unspaced(label_page("\n".join(PROSE + JAPANESE[:1])))
+    assert not unspaced(label_page("\n".join(PROSE)))
+    for judge in (model, None):
+        assert [lab.line.text for lab in classify_lines(text, judge) if lab.keep and lab.line.stripped] == JAPANESE
+
+
+DATES = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+         "June 14 -- Bank Amphitheatre, Alpharetta, GA", "June 17 -- Bridgestone Arena, Nashville, TN"]
+
+
+@pytest.mark.parametrize("intro", ["The band's tour dates:", "Tour dates"])
+def test_a_list_that_goes_on_the_article_is_in_its_main_stretch(intro):
+    """Items of one shape under a line that introduces them, right after the article, are the article's."""
+    from auditor.clean.text import label_page
+
+    page = label_page("\n".join([*PROSE, intro, *DATES, "", "Share on Facebook", "Home", "Contact"]))
+    assert [lab.line.text for lab in page.labels if lab.keep and lab.line.stripped] == [*PROSE, intro, *DATES]
+
+
+@pytest.mark.parametrize("after", [
+    ["More Local Stories", *DATES],  # a related-content heading introduces no list of the article
+    ["Tour dates", DATES[0], "2) Tickets go on sale on Friday", DATES[1]],  # items of different shapes
+    ["Sources:", "1. Council approves new bus routes, Example Times", "2. Bus network grows, Example Post"],
+])  # fmt: skip
+def test_no_list_of_the_article_without_its_introduction_and_shape(after):
+    from auditor.clean.text import label_page
+
+    page = label_page("\n".join([*PROSE, *after]))
+    assert [lab.line.text for lab in page.labels if lab.keep and lab.line.stripped] == PROSE
+
+
+def test_a_line_of_invisible_characters_is_blank(model):
+    """A line holding only zero-width spaces (an editor's empty paragraph) is blank: no short line
+    between paragraphs, and the model does not judge it."""
+    from auditor.clean.text import label_page
+
+    text = "\n".join([*PROSE[:2], "\u200b", " \u200b\ufeff ", *PROSE[2:]])
+    assert label_page(text).stripped[2:4] == ["", ""]
+    labels = classify_lines(text, model)
+    assert [lab.score for lab in labels[2:4]] == [None, None]
+    assert [lab.line.text for lab in labels if lab.keep and lab.line.text.strip("\u200b\ufeff ")] == PROSE
+
+
+def test_a_near_copy_of_a_line_goes_a_far_one_stays(model):
+    """A line repeated within the next two lines is the page's second rendering of it (a carousel's
+    caption); repeated farther on it may be content (a quoted post), and stays."""
+    caption = "The mayor and the head of the bus company shake hands at the depot on Tuesday morning."
+    text = "\n".join([PROSE[0], caption, PROSE[1], caption, PROSE[2], PROSE[3], PROSE[0]])
+    labels = classify_lines(text, model)
+    assert [lab.reason for lab in labels if lab.line.text == caption] == ["", "repeated-line"]
+    assert [lab.keep for lab in labels if lab.line.text == PROSE[0]] == [True, True]
+    assert "repeated-line" not in {lab.reason for lab in classify_lines(text, model, headlines=False)}
+
+
+def test_short_questions_and_abbreviations_end_headlines_of_a_related_list(model):
+    """A headline may be a short question or end with an abbreviation's stops ("U.S."); a long question
+    is a sentence, and ends the list."""
+    listed = ["What made the bus strike so long?", HEADLINES[0], "New routes for the north of the U.S."]
+    long_question = ("Why would the council spend so much money on new buses when the old ones still run "
+                     "perfectly well on most of the routes?")
+    text = "\n".join([*PROSE, "", "Top stories", *listed, long_question])
+    reasons = {lab.line.text: lab.reason for lab in classify_lines(text, model)}
+    assert {reasons[t] for t in listed} == {"related-list"} and reasons[long_question] != "related-list"

@@ -19,7 +19,7 @@ import numpy as np
 
 from auditor.clean.features import page_features
 from auditor.clean.model import LineModel
-from auditor.clean.text import LineLabel, label_page, related_lists
+from auditor.clean.text import LabelledPage, LineLabel, label_page, related_lists
 
 # The model judges a line by its page (position, neighbours, prose stretch); a text of one
 # or two lines is no page, and the rules alone judge it.
@@ -51,12 +51,50 @@ def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = T
     labels = page.labels
     by_rules = [lab.keep for lab in labels]
     idx = [i for i, s in enumerate(page.stripped) if s]
-    if model is not None and len(idx) >= MIN_MODEL_LINES:
+    if model is not None and len(idx) >= MIN_MODEL_LINES and not unspaced(page):
         _model_labels(labels, page_features(page, idx), idx, model, thresholds)
     # A related-stories heading with the headlines under it, whatever the model thought of them.
     if headlines:
         related_lists(labels, page.stripped, page.counts, page.terminal)
+        near_repeats(labels, page.stripped, page.counts)
     return labels, page.counts, by_rules
+
+
+# A line of REPEAT_WORDS words or more that one of the REPEAT_WITHIN non-blank lines before it already
+# is: a page's second rendering of it (a photo carousel's caption, a layout for another screen), where
+# an article says a sentence once. Farther apart a line may come back as content (a forum's quoted
+# post: cleaneval-dev-text keeps both), so only near copies go.
+REPEAT_WORDS = 10
+REPEAT_WITHIN = 2
+
+
+def near_repeats(labels: list[LineLabel], stripped: list[str], counts: list[int]) -> None:
+    """Remove ("repeated-line") each kept near copy of a line (REPEAT_WORDS, REPEAT_WITHIN); in place."""
+    recent: list[str] = []
+    for lab, s, n in zip(labels, stripped, counts, strict=True):
+        if not s:
+            continue
+        if lab.keep and n >= REPEAT_WORDS and s in recent:
+            lab.keep, lab.reason = False, "repeated-line"
+        recent = [*recent[1 - REPEAT_WITHIN:], s] if REPEAT_WITHIN > 1 else [s]
+
+
+# Letters of scripts written without spaces between words (code point ranges, inclusive): kana, CJK
+# ideographs (extension A, the unified block, compatibility ideographs), half-width katakana.
+_UNSPACED = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
+UNSPACED_SHARE = 0.5
+
+
+def unspaced(page: LabelledPage) -> bool:
+    """Is most of the page's text (UNSPACED_SHARE of its word characters) in a script written without
+    spaces between words? The line model's features (words, stop words, word lengths) are those of
+    spaced text, and it was trained on such text only: such a page is left to the rules."""
+    cp = page.code_points
+    if cp.dtype == np.uint8 or int(cp.max(initial=0)) < _UNSPACED[0][0]:  # no character of such a script
+        return False
+    cjk = sum(int(np.count_nonzero((cp >= lo) & (cp <= hi))) for lo, hi in _UNSPACED)
+    letters = int(page.classes[:, 2].sum())  # word characters (chars.Segments.counts)
+    return letters > 0 and cjk >= UNSPACED_SHARE * letters
 
 
 def _model_labels(labels: list[LineLabel], features: np.ndarray, idx: list[int], model: LineModel,
