@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -122,6 +122,7 @@ class Segments:
 
     starts: np.ndarray
     ends: np.ndarray
+    _bounds: tuple[list[int], list[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def count(self, per_char: np.ndarray) -> np.ndarray:
         cs = np.zeros(len(per_char) + 1, dtype=np.int64)
@@ -149,7 +150,9 @@ class Segments:
         """The lines where the lower-cased page `low` holds one of `words` (all lines when None)."""
         if low is None:
             return list(range(len(self.starts)))
-        starts, ends = self.starts.tolist(), self.ends.tolist()
+        if self._bounds is None:  # as lists, once per text: a page asks for a score of word lists
+            self._bounds = (self.starts.tolist(), self.ends.tolist())
+        starts, ends = self._bounds
         found: set[int] = set()
         for w in words:
             at = low.find(w)

@@ -13,6 +13,7 @@ Both thresholds were chosen by measurement (benchmarks/run.py lines / extraction
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,13 +71,13 @@ REPEAT_WITHIN = 2
 
 def near_repeats(labels: list[LineLabel], stripped: list[str], counts: list[int]) -> None:
     """Remove ("repeated-line") each kept near copy of a line (REPEAT_WORDS, REPEAT_WITHIN); in place."""
-    recent: list[str] = []
+    recent: deque[str] = deque(maxlen=REPEAT_WITHIN)
     for lab, s, n in zip(labels, stripped, counts, strict=True):
         if not s:
             continue
-        if lab.keep and n >= REPEAT_WORDS and s in recent:
+        if n >= REPEAT_WORDS and lab.keep and s in recent:
             lab.keep, lab.reason = False, "repeated-line"
-        recent = [*recent[1 - REPEAT_WITHIN:], s] if REPEAT_WITHIN > 1 else [s]
+        recent.append(s)
 
 
 # Letters of scripts written without spaces between words (code point ranges, inclusive): kana, CJK

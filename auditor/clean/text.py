@@ -192,6 +192,7 @@ _COUNT_END = re.compile(r"(?<![.!?])\s*\(\d[\d,.]*\)\s*$")
 # the full-width "!" and "?". They end a sentence for the main stretch's weights and the menu runs (the
 # line features, as the model was trained, count _TERMINAL's only).
 _CJK_ENDS = ("。", "！", "？", "。」", "。）")
+_CJK_STOPS = ("。", "！", "？")  # what a text holds where a line of it can end in one of _CJK_ENDS
 
 # What ends a headline though it ends a sentence: a short question ("What made Joker so popular?",
 # at most RELATED_QUESTION_WORDS words) or an abbreviation's stops ("U.S.").
@@ -416,7 +417,9 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     # (a comment header ends in "says:", "said:" or "wrote:")
     reasons = patterns if low is not None and not any(e in low for e in ("s:", "d:", "e:")) else \
         _comment_headers(stripped, patterns)
-    stops = [t or s.endswith(_CJK_ENDS) for s, t in zip(stripped, ends, strict=True)]  # sentence ends, any script
+    # sentence ends, any script (the text's own ends where it holds no ideographic or full-width stop)
+    stops = [t or s.endswith(_CJK_ENDS) for s, t in zip(stripped, ends, strict=True)] \
+        if not text.isascii() and any(c in text for c in _CJK_STOPS) else ends
     weights = [_weight(s, n, r, t and not (s.endswith(")") and _COUNT_END.search(s)))
                for s, n, r, t in zip(stripped, counts, reasons, stops, strict=True)]
     first, last, main = _best_segment(weights)
