@@ -59,7 +59,7 @@ def _clean_text(plain: str, settings: CleanSettings, model: LineModel | None, he
     spans two lines), and with `agreement` the agreement of the result with the rules' own labels
     (_agreement; else 0.0)."""
     labels, counts, by_rules = classify_page(plain, model, Thresholds(settings.keep_in_prose, settings.keep_outside),
-                                             headlines=headlines)
+                                             headlines=headlines, rules_verdict=agreement)
     text, removals = strip_text(plain, labels)
     after = sum(n for n, lab in zip(counts, labels, strict=True) if lab.keep)
     agreed = _agreement([lab.keep for lab in labels], by_rules, counts) if agreement else 0.0

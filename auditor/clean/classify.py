@@ -44,13 +44,14 @@ def classify_lines(text: str, model: LineModel | None, thresholds: Thresholds = 
 
 
 def classify_page(text: str, model: LineModel | None, thresholds: Thresholds = Thresholds(), *,
-                  headlines: bool = True) -> tuple[list[LineLabel], list[int], list[bool]]:
+                  headlines: bool = True, rules_verdict: bool = False) -> tuple[list[LineLabel], list[int], list[bool]]:
     """classify_lines, with each line's words (\\w+ runs, as `lines.word_count` counts them): the
     labeller counts them on the way, and a cleaned text's words are its kept lines' (none spans two);
-    and the rules' own verdict on each line (kept?) before the model's word, a second opinion."""
+    and with `rules_verdict` the rules' own verdict on each line (kept?) before the model's word, a
+    second opinion (else an empty list: most callers never ask)."""
     page = label_page(text)
     labels = page.labels
-    by_rules = [lab.keep for lab in labels]
+    by_rules = [lab.keep for lab in labels] if rules_verdict else []
     idx = [i for i, s in enumerate(page.stripped) if s]
     if model is not None and len(idx) >= MIN_MODEL_LINES and not unspaced(page):
         _model_labels(labels, page_features(page, idx), idx, model, thresholds)

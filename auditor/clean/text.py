@@ -136,6 +136,7 @@ _CAPTION_OPENING = re.compile(
     re.IGNORECASE)
 _CAPTION_WORDS = ("photo", "credit: ", "reuters/", "afp/", "ap/", "epa/", "getty images", "image", "picture")
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, _, rx in _TABLE]
+_COOKIE_ENTRY = next(k for k, (name, needs, _) in enumerate(_TABLE) if name == "cookie-banner")  # its words: "cookie"
 _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else None)
           for (name, rx), (_, needs, _) in zip(PATTERNS, _TABLE, strict=True)]
 # In a line without these (chars.FOLDS_TO_ASCII), the lower-cased line holds every stretch of ASCII
@@ -228,11 +229,19 @@ def _pattern_reason(s: str, words: int) -> str:
                 continue  # a line without the pattern's words: it cannot match
             if rx.match(s):
                 return name
-    elif _COPYRIGHT_OPENING.match(s):
+    return _unlisted_reason(s, words, low is None or any(w in low for w in _CAPTION_WORDS),
+                            low is None or "cookie" in low)
+
+
+def _unlisted_reason(s: str, words: int, caption: bool, cookie: bool) -> str:
+    """The name of a stripped line that no pattern of _TABLE names, or "": a line of more than
+    PATTERN_WORDS words opening with a copyright notice, a photo's caption, a cookie notice of any
+    length (`caption`, `cookie`: the line may be one, it holds their words)."""
+    if words > PATTERN_WORDS and _COPYRIGHT_OPENING.match(s):
         return "copyright"
-    if (low is None or any(w in low for w in _CAPTION_WORDS)) and _caption(s):
+    if caption and _caption(s):
         return "caption"
-    return _cookie_notice(s) if low is None or "cookie" in low else ""
+    return _cookie_notice(s) if cookie else ""
 
 
 def _caption(s: str) -> bool:
@@ -261,7 +270,7 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
         else:
             candidates.append(set(seg.with_words(low, needs)) if needs else set(range(len(stripped))))
     out = [""] * len(stripped)
-    cookie_lines = candidates[next(k for k, (name, _) in enumerate(PATTERNS) if name == "cookie-banner")]
+    cookie_lines = candidates[_COOKIE_ENTRY]
     caption_lines = set(seg.with_words(low, _CAPTION_WORDS))
     for i in sorted(set().union(*candidates, caption_lines)):
         s = stripped[i]
@@ -272,12 +281,8 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
                 if i in lines and rx.match(s):
                     out[i] = name
                     break
-        elif _COPYRIGHT_OPENING.match(s):
-            out[i] = "copyright"
-        if not out[i] and i in caption_lines and _caption(s):
-            out[i] = "caption"
-        if not out[i] and i in cookie_lines:
-            out[i] = _cookie_notice(s)
+        if not out[i]:
+            out[i] = _unlisted_reason(s, counts[i], i in caption_lines, i in cookie_lines)
     return out
 
 
