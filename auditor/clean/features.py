@@ -205,9 +205,9 @@ def _stop_counts(flags: np.ndarray, cp: np.ndarray, words: np.ndarray) -> np.nda
 
 def _log1p(a: np.ndarray) -> np.ndarray:
     """math.log1p of each non-negative integer of `a`."""
-    out = _LOG1P.take(np.minimum(a, len(_LOG1P) - 1))
+    out = _LOG1P.take(a, mode="clip")  # past the table: its last value, put right below
     big = a >= len(_LOG1P)
-    if big.any():
+    if np.count_nonzero(big):
         out[big] = [math.log1p(v) for v in a[big].tolist()]
     return out
 
@@ -242,6 +242,17 @@ def _matching(rx: re.Pattern[str], texts: list[str], candidates: list[int], stri
 # The OWN_NAMES columns that are shares (x / n, 0.0 where n is 0), in the order _own_columns divides them.
 _SHARES = [OWN_NAMES.index(name) for name in (
     "stop_share", "title_share", "upper_share", "digit_share", "punct_share", "commas_per_word", "mean_word_len")]
+# What _own_columns counts per line, as the columns of one array: chars.Segments.counts' eight classes
+# (upper case, decimal, word characters, space, alpha words, alpha words opening with a capital,
+# separators, words), then these.
+_N_STOP, _N_PUNCT, _N_COMMAS, _N_CHARS = 8, 9, 10, 11
+_N_UPPER, _N_DECIMAL, _N_WORD_CHARS, _N_ALPHA_WORDS, _N_TITLE_WORDS, _N_WORDS = 0, 1, 2, 4, 5, 7
+# The shares' parts and wholes (in the order of _SHARES): stop words per word, alpha words opening with a
+# capital per alpha word, upper case, digits and punctuation per character, commas per word, word
+# characters per word (a tenth of it)
+_SHARE_PARTS = np.array([_N_STOP, _N_TITLE_WORDS, _N_UPPER, _N_DECIMAL, _N_PUNCT, _N_COMMAS, _N_WORD_CHARS])
+_SHARE_WHOLES = np.array([_N_WORDS, _N_ALPHA_WORDS, _N_CHARS, _N_CHARS, _N_CHARS, _N_WORDS, _N_WORDS])
+_LOG_COUNTS = np.array([_N_WORDS, _N_CHARS])  # log_words, log_chars
 
 
 def _own_columns(facts: _LineFacts, out: np.ndarray) -> None:
@@ -249,18 +260,18 @@ def _own_columns(facts: _LineFacts, out: np.ndarray) -> None:
     tests/test_clean_features.py)."""
     texts, classes = facts.texts, facts.classes
     n = len(texts)
-    words = classes[:, 7]
-    chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    commas = np.fromiter((t.count(",") for t in texts), dtype=np.int64, count=n)
-    # stop words per word, alpha words opening with a capital per alpha word, upper case, digits and
-    # punctuation per character, commas per word, word characters per word (a tenth of it)
-    part = np.column_stack((facts.stop, classes[:, 5], classes[:, 0], classes[:, 1], facts.punct, commas,
-                            classes[:, 2]))
-    whole = np.column_stack((words, classes[:, 4], chars, chars, chars, words, words))
+    words = classes[:, _N_WORDS]
+    counts = np.empty((n, _N_CHARS + 1), dtype=np.int64)
+    counts[:, :_N_STOP] = classes
+    counts[:, _N_STOP] = facts.stop
+    counts[:, _N_PUNCT] = facts.punct
+    counts[:, _N_COMMAS] = [t.count(",") for t in texts]
+    counts[:, _N_CHARS] = [len(t) for t in texts]
+    part, whole = counts.take(_SHARE_PARTS, axis=1), counts.take(_SHARE_WHOLES, axis=1)
     shares = np.divide(part, whole, out=np.zeros(part.shape), where=whole > 0)
     shares[:, -1] /= 10
     out[:, _SHARES] = shares
-    out[:, :2] = _log1p(np.column_stack((words, chars)))
+    out[:, :2] = _log1p(counts.take(_LOG_COUNTS, axis=1))
     out[:, 2] = facts.terminal
     out[:, 8] = np.minimum(classes[:, 6], 5) / 5  # separators
     out[:, 9] = _matching(_URLISH, texts, facts.urlish)
@@ -271,20 +282,26 @@ def _own_columns(facts: _LineFacts, out: np.ndarray) -> None:
     out[:, 15] = (words >= 5) & (words <= 9)
 
 
-def _window_share(cs: np.ndarray, before: int, after: int) -> np.ndarray:
-    """Per line: the share of lines i-before..i+after (clipped to the page) with a flag set; `cs`: the
-    flags' cumulative sum, from 0."""
-    n = len(cs) - 1
+# The page features that are the share of flagged lines in a window around the line: the column, and the
+# lines before and after it in the window (_context passes the flags, one row per window, in this order).
+_WINDOWS = [("prose_window", 3, 3), ("prose_window_wide", 10, 10), ("stamp_window", 5, 5),
+            ("headline_window", 3, 3), ("headline_window_wide", 8, 8)]
+_WINDOW_COLUMNS = [PAGE_NAMES.index(name) for name, _, _ in _WINDOWS]
+_WINDOW_BEFORE = np.array([[before] for _, before, _ in _WINDOWS])
+_WINDOW_AFTER = np.array([[after] for _, _, after in _WINDOWS])
+_WINDOW_ROWS = np.arange(len(_WINDOWS))[:, None]
+
+
+def _window_shares(flags: np.ndarray) -> np.ndarray:
+    """Per window of _WINDOWS (row) and line (column): the share of lines i-before..i+after (clipped to
+    the page) with the window's flag (`flags`: a row per window) set. All windows at once: a page's
+    lines are few, and the cost is the number of NumPy calls."""
+    n = flags.shape[1]
+    cs = np.zeros((len(_WINDOWS), n + 1), dtype=np.int64)  # the flags' cumulative sums, from 0
+    cs[:, 1:] = flags.cumsum(axis=1)
     i = np.arange(n)
-    lo, hi = np.maximum(0, i - before), np.minimum(n, i + after + 1)
-    return (cs.take(hi) - cs.take(lo)) / (hi - lo)
-
-
-def _cumulative(flags: np.ndarray) -> np.ndarray:
-    """The cumulative sum of `flags`, from 0 (for _window_share)."""
-    cs = np.zeros(len(flags) + 1, dtype=np.int64)
-    np.cumsum(flags, out=cs[1:])
-    return cs
+    lo, hi = np.maximum(0, i - _WINDOW_BEFORE), np.minimum(n, i + _WINDOW_AFTER + 1)
+    return (cs[_WINDOW_ROWS, hi] - cs[_WINDOW_ROWS, lo]) / (hi - lo)
 
 
 def _core(long_prose: np.ndarray, words: np.ndarray) -> tuple[int, int, int]:
@@ -292,7 +309,7 @@ def _core(long_prose: np.ndarray, words: np.ndarray) -> tuple[int, int, int]:
     allowed between two of them; (0, -1, 0) without long prose (Finn et al. 2001's densest stretch, on
     prose lines alone)."""
     best = (0, -1, 0)
-    at = np.flatnonzero(long_prose).tolist()
+    at = long_prose.nonzero()[0].tolist()
     counts = words.tolist()
     k = 0
     while k < len(at):
@@ -312,7 +329,7 @@ def _short_runs(short: np.ndarray) -> np.ndarray:
     """For each line, the length of the run of consecutive short lines it belongs to (0 if long)."""
     starts = short.copy()
     starts[1:] &= ~short[:-1]
-    run = np.cumsum(starts)  # run number of each short line (1-based)
+    run = starts.cumsum()  # run number of each short line (1-based)
     lengths = np.bincount(run[short], minlength=int(run[-1]) + 1 if len(run) else 1)
     return np.where(short, lengths.take(run), 0)
 
@@ -326,39 +343,36 @@ def _context(facts: _LineFacts, words: np.ndarray, long_prose: np.ndarray, out: 
     n = len(texts)
     counts = Counter(texts)
     dups = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
-    dense = _cumulative(long_prose)
     marks = _matching(_COMMENT_MARK, texts, facts.commented, strip=True)
-    inside = np.flatnonzero(facts.prose)
+    inside = facts.prose.nonzero()[0]
     first, last = (int(inside[0]), int(inside[-1])) if len(inside) else (n, -1)
     i = np.arange(n)
     prose_words = words * long_prose
-    before = np.cumsum(prose_words) - prose_words
-    total = float(prose_words.sum()) or 1.0
+    upto = prose_words.cumsum()
+    before = upto - prose_words
+    total = float(upto[-1]) or 1.0  # the page's prose words (1 where none)
     out[:, 0] = i / max(1, n - 1)
     out[:, 1] = facts.prose
     out[:, 2] = np.minimum(dups - 1, 3) / 3
     out[:, 3] = np.minimum(_short_runs((words <= 4) & ~facts.terminal), 10) / 10
-    out[:, 4] = _window_share(dense, 3, 3)
     out[:, 5] = math.log1p(n)
     out[:, 6] = marks
     out[1:, 7] = np.logical_or.accumulate(marks)[:-1]  # a mark on an earlier line
     out[:, 8] = _log1p(np.where(i < first, first - i, np.where(i > last, i - last, 0)))
-    out[:, 9] = _window_share(dense, 10, 10)
     out[:, 10] = before / total
     out[:, 11] = (total - before - prose_words) / total
     out[:, 12] = words / (int(words.max()) or 1)
     # lists of comments or teasers: stamp lines, and headline-like lines (4-20 words, no sentence end)
     stamps = _matching(_STAMP, texts, facts.stamped)
     out[:, 13] = stamps
-    out[:, 14] = _window_share(_cumulative(stamps), 5, 5)
-    headline = _cumulative((words >= 4) & (words <= 20) & ~facts.terminal)
-    out[:, 15] = _window_share(headline, 3, 3)
-    out[:, 16] = _window_share(headline, 8, 8)
+    headline = (words >= 4) & (words <= 20) & ~facts.terminal
+    # the prose density of a narrow and a wide window, and the density of stamps and of headlines
+    out[:, _WINDOW_COLUMNS] = _window_shares(np.array([long_prose, long_prose, stamps, headline, headline])).T
     # the article's core: the run of long prose lines (one other line between two allowed) with most words
     first, last, core = _core(long_prose, words)
     out[:, 17] = _log1p(np.where(i < first, first - i, np.where(i > last, i - last, 0)))
     out[:, 18] = i > last
-    out[:, 19] = core / float((words * long_prose).sum() or 1)
+    out[:, 19] = core / total
 
 
 def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | None = None) -> np.ndarray:
