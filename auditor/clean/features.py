@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.chars import DECIMAL, WORD_CHAR, Segments, char_classes, ends_sentence, lowered
+from auditor.chars import WORD_CHAR, Segments, char_classes, ends_sentence, lowered
 from auditor.clean.text import LabelledPage, label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).
@@ -131,39 +131,35 @@ _URL_WORDS = ("http", "www.", ".com", "@")
 
 
 # The fewest digits (\d) a line holds where _DATE_NUMBERS may match ("1/2/20"), and where _DATE_WORDS may
-# ("May 1 2020")
+# ("May 1 2020"); and three characters that any match holds, as the lines' prefilters: a digit, "/", "."
+# or "-" and a digit (12/03/2020, 2020-03-12); an ASCII letter or "." then " " and a digit ("March 12,
+# 2020", with a month)
 _DATE_NUMBER_DIGITS = 4
 _DATE_WORD_DIGITS = 5
+_DATE_NUMBER_HOLDS = re.compile(r"\d[/.-]\d")
+_DATE_WORD_HOLDS = re.compile(r"[A-Za-z.] \d")
 
 
-def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | None,
-                     digits: np.ndarray) -> tuple[list[int], list[int]]:
-    """The lines _DATE_NUMBERS may match, and those _DATE_WORDS may match (_DATEISH is the two). The
-    numbers hold a digit, "/", "." or "-" and a digit (12/03/2020, 2020-03-12); the words a month and an
-    ASCII letter or "." then " " and a digit ("March 12, 2020"): with no character that IGNORECASE folds
-    to ASCII (`low` not None), [a-z] matches ASCII letters alone, and the month is in `low`. Such three
-    characters hold no line break (nor space at their ends), so they lie in one line. Either needs
-    the line to hold enough `digits` (per line, chars.DECIMAL: the characters \\d matches) too: most
-    lines hold fewer (half the candidates go), and on a page without such a line (a fifth of the web
-    pages measured) nothing is looked for in the characters."""
-    numbered, worded = digits >= _DATE_NUMBER_DIGITS, digits >= _DATE_WORD_DIGITS
-    if len(cp) < 3 or not numbered.any():
+def _date_candidates(texts: list[str], digits: np.ndarray, low: str | None) -> tuple[list[int], list[int]]:
+    """The lines (of `texts`, with `digits` \\d each) that _DATE_NUMBERS may match, and those _DATE_WORDS
+    may match (_DATEISH is the two): with enough digits, and the three characters their matches hold;
+    the words with a month too. With no character in the page that IGNORECASE folds to ASCII (`low`,
+    chars.lowered of the page, not None), [a-z] matches ASCII letters alone, and a lower-cased line holds
+    the month; else every line with enough digits may hold the words. Most lines have too few digits
+    (a line of one in ten measured has enough), so the prefilters search few lines."""
+    numbered = (digits >= _DATE_NUMBER_DIGITS).nonzero()[0].tolist()
+    if not numbered:
         return [], []
-    digit = (f & DECIMAL) != 0
-    mid = cp[1:-1]
-    numbers = np.zeros(len(cp), dtype=bool)  # at the middle character of the three
-    numbers[1:-1] = digit[2:] & digit[:-2] & ((mid == 47) | (mid == 46) | (mid == 45))
-    by_numbers = np.flatnonzero((seg.count(numbers) > 0) & numbered).tolist()
+    by_numbers = [i for i in numbered if _DATE_NUMBER_HOLDS.search(texts[i])]
+    worded = [i for i in numbered if digits[i] >= _DATE_WORD_DIGITS]
     if low is None:
-        return by_numbers, np.flatnonzero(worded).tolist()
-    if not worded.any():
-        return by_numbers, []
-    before = cp[:-2] | 0x20
-    words = np.zeros(len(cp), dtype=bool)
-    words[1:-1] = digit[2:] & (mid == 32) & (((before >= 97) & (before <= 122)) | (cp[:-2] == 46))
-    spaced = np.flatnonzero((seg.count(words) > 0) & worded).tolist()
-    months = set(seg.with_words(low, _MONTHS)) if spaced else set()
-    return by_numbers, [i for i in spaced if i in months]
+        return by_numbers, worded
+    return by_numbers, [i for i in worded if _names_month(texts[i].lower()) and _DATE_WORD_HOLDS.search(texts[i])]
+
+
+def _names_month(low: str) -> bool:
+    """Does the lower-cased `low` hold a month's first three letters?"""
+    return any(m in low for m in _MONTHS)
 
 
 def _stamp_candidates(classes: np.ndarray, seg: Segments, low: str | None) -> list[int]:
@@ -403,7 +399,7 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
     facts = _LineFacts(
         texts, classes, lengths - classes[:, 2] - classes[:, 3], terminal,
         _stop_counts(flags, cp, classes[:, 7]), np.fromiter(prose_list, dtype=bool, count=n), reasons,
-        _date_candidates(cp, flags, seg, low, classes[:, 1]), seg.with_words(low, _URL_WORDS),
+        _date_candidates(texts, classes[:, 1], low), seg.with_words(low, _URL_WORDS),
         seg.with_words(low, _COMMENT_WORDS),
         _stamp_candidates(classes, seg, low),
     )  # fmt: skip
@@ -425,11 +421,10 @@ def page_features(page: LabelledPage, idx: list[int]) -> np.ndarray:
         return [where[i] for i in lines if i in where]
 
     stop = _stop_counts(page.flags, page.code_points, page.classes[:, 7]).take(idx)
-    dates = _date_candidates(page.code_points, page.flags, seg, page.low, page.classes[:, 1])
     facts = _LineFacts(
         texts, classes, full - classes[:, 2] - classes[:, 3], np.array([page.terminal[i] for i in idx], dtype=bool),
         stop, np.array([page.labels[i].keep for i in idx], dtype=bool), [page.reasons[i] for i in idx],
-        (kept(dates[0]), kept(dates[1])), kept(seg.with_words(page.low, _URL_WORDS)),
+        _date_candidates(texts, classes[:, 1], page.low), kept(seg.with_words(page.low, _URL_WORDS)),
         kept(seg.with_words(page.low, _COMMENT_WORDS)), kept(_stamp_candidates(page.classes, seg, page.low)),
     )  # fmt: skip
     return _features(facts, PageLines(texts))
