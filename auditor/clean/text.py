@@ -149,6 +149,9 @@ _FOLDS_TO_ASCII = FOLDS_TO_ASCII
 _OPENING = [source.startswith("^(") for _, _, source in _TABLE]
 _OPENING_WORDS = tuple(w for (_, needs, _), opening in zip(_TABLE, _OPENING, strict=True) if opening for w in needs)
 _OPENING_CHARS = max(map(len, _OPENING_WORDS))
+# The names that _unlisted_reason gives to lines of more than PATTERN_WORDS words too (as "caption"):
+# a line opening with a copyright notice holds the copyright pattern's words, and a cookie notice "cookie".
+_ANY_LENGTH = ("copyright", "cookie-banner")
 
 # A heading that opens a list of links to other stories ("Related", "More Great Stories", "Don't
 # Miss", "You may also like", "Popular on ..."): generic web vocabulary, never one site's words.
@@ -271,16 +274,30 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
     # the lines that open with a word of any "^(" pattern or with a number, as their lower-cased openings
     heads = [(i, h) for i, h in enumerate(t[:_OPENING_CHARS].lower() for t in stripped)
              if h.startswith(_OPENING_WORDS) or h[:1].isdecimal()]
+    # The patterns are tried on lines of at most PATTERN_WORDS words, a third of a page's characters (web
+    # pages measured): their words are looked for in those lines alone (their lower case, joined), but
+    # for the names that _unlisted_reason gives to lines of any length.
+    short = [i for i, (t, n) in enumerate(zip(stripped, counts, strict=True)) if t and n <= PATTERN_WORDS]
+    starts, ends = seg.starts.tolist(), seg.ends.tolist()
+    parts = [low[starts[i]:ends[i]] for i in short]
+    short_low = "\n".join(parts)
+    short_starts: list[int] = []  # the short lines' spans in short_low
+    short_ends: list[int] = []
+    for part in parts:
+        short_starts.append(short_ends[-1] + 1 if short_ends else 0)
+        short_ends.append(short_starts[-1] + len(part))
+    short_seg = Segments(np.array(short_starts, dtype=np.int64), np.array(short_ends, dtype=np.int64))
     candidates: list[set[int]] = []
     found: dict[tuple[str, ...], set[int]] = {}  # the lines holding a pattern's words (two patterns share theirs)
-    for (_, needs, _), opening in zip(_TABLE, _OPENING, strict=True):
+    for (name, needs, _), opening in zip(_TABLE, _OPENING, strict=True):
         if opening:  # the line opens with one of the words (navigation: or with a number)
             candidates.append({i for i, h in heads if h.startswith(needs) or h[:1].isdecimal()})
         elif not needs:
             candidates.append(set(range(len(stripped))))
         else:
             if needs not in found:
-                found[needs] = set(seg.with_words(low, needs))
+                found[needs] = set(seg.with_words(low, needs)) if name in _ANY_LENGTH else \
+                    {short[k] for k in short_seg.with_words(short_low, needs)}
             candidates.append(found[needs])
     out = [""] * len(stripped)
     cookie_lines = candidates[_COOKIE_ENTRY]
