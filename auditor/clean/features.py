@@ -175,27 +175,43 @@ def _stamp_candidates(classes: np.ndarray, seg: Segments, low: str | None) -> li
 
 # Stop words are ASCII letters without a k, and only ASCII letters and the Kelvin sign lower-case to ASCII
 # letters (tests/test_clean_features.py): a word is a stop word when it is a run of ASCII letters whose lower
-# case is one. The page is spelt as bytes for that, one a character: an ASCII letter as its lower case, any
-# other word character "_", anything else " ", so that its words are the bytes' whitespace-separated runs.
+# case is one. The page is spelt as bytes for that, one a character, in which a word's bytes are those of its
+# lower case where it is ASCII letters: the lower-cased page (chars.lowered: no Kelvin sign, each character
+# lower-cased to one) encoded to ASCII with "?" for the rest; else an ASCII letter as its lower case, any other
+# word character "_", anything else " ". A word's first bytes, up to 8 (stop words have at most 5), read as a
+# number, are looked up among the stop words' (no Python object a word).
 _STOP_BYTES = frozenset(w.encode("ascii") for w in STOP_WORDS)
 _STOP_SPELLING = np.array([ord(chr(i).lower()) if chr(i).isalpha() else 95 if chr(i).isalnum() or i == 95 else 32
                            for i in range(128)], dtype=np.uint8)  # fmt: skip
 _WORD_SPELLING = np.where((np.arange(256) & WORD_CHAR) != 0, 95, 32).astype(np.uint8)  # by class flags
+_STOP_CODES = np.array(sorted(int.from_bytes(w, "little") for w in _STOP_BYTES), dtype=np.uint64)
+_FIRST_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)  # masks of a word's first k bytes
 
 
-def _stop_counts(flags: np.ndarray, cp: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Per line of a text (its characters' class `flags` and code points `cp`; its lines hold `words` \\w+
-    words each, in order): the words whose lower case is a stop word."""
-    if cp.dtype == np.uint8:  # ASCII
-        spelt = _STOP_SPELLING.take(cp)
+def _stop_counts(flags: np.ndarray, cp: np.ndarray, words: np.ndarray, low: str | None) -> np.ndarray:
+    """Per line of a text (its characters' class `flags` and code points `cp`, chars.lowered of it `low`; its
+    lines hold `words` \\w+ words each, in order): the words whose lower case is a stop word."""
+    if low is not None:
+        spelling = low.encode("ascii", "replace")
+    elif cp.dtype == np.uint8:  # ASCII
+        spelling = _STOP_SPELLING.take(cp).tobytes()
     else:
         spelt = _WORD_SPELLING.take(flags)
         ascii_ = cp < 128
         spelt[ascii_] = _STOP_SPELLING.take(cp[ascii_])
-    found = spelt.tobytes().split()
-    cs = np.zeros(len(found) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(_STOP_BYTES.__contains__, found), dtype=bool, count=len(found)), out=cs[1:])
-    last = np.cumsum(words)
+        spelling = spelt.tobytes()
+    # the words: runs of word characters, from `starts` to `ends`
+    word = np.zeros(len(flags) + 2, dtype=bool)
+    word[1:-1] = (flags & WORD_CHAR) != 0
+    edges = (word[1:] != word[:-1]).nonzero()[0]
+    starts, ends = edges[0::2], edges[1::2]
+    padded = spelling + b" " * 8  # 8 bytes from any start
+    eights = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))  # the 8 bytes from each
+    codes = eights.take(starts) & _FIRST_BYTES.take(np.minimum(ends - starts, 8))
+    stop = codes == _STOP_CODES.take(np.searchsorted(_STOP_CODES, codes), mode="clip")
+    cs = np.zeros(len(stop) + 1, dtype=np.int64)
+    cs[1:] = stop.cumsum()
+    last = words.cumsum()
     return cs.take(last) - cs.take(last - words)
 
 
@@ -398,7 +414,7 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
     terminal = np.fromiter(map(ends_sentence, texts), dtype=bool, count=n)
     facts = _LineFacts(
         texts, classes, lengths - classes[:, 2] - classes[:, 3], terminal,
-        _stop_counts(flags, cp, classes[:, 7]), np.fromiter(prose_list, dtype=bool, count=n), reasons,
+        _stop_counts(flags, cp, classes[:, 7], low), np.fromiter(prose_list, dtype=bool, count=n), reasons,
         _date_candidates(texts, classes[:, 1], low), seg.with_words(low, _URL_WORDS),
         seg.with_words(low, _COMMENT_WORDS),
         _stamp_candidates(classes, seg, low),
@@ -420,7 +436,7 @@ def page_features(page: LabelledPage, idx: list[int]) -> np.ndarray:
     def kept(lines: list[int]) -> list[int]:
         return [where[i] for i in lines if i in where]
 
-    stop = _stop_counts(page.flags, page.code_points, page.classes[:, 7]).take(idx)
+    stop = _stop_counts(page.flags, page.code_points, page.classes[:, 7], page.low).take(idx)
     facts = _LineFacts(
         texts, classes, full - classes[:, 2] - classes[:, 3], np.array([page.terminal[i] for i in idx], dtype=bool),
         stop, np.array([page.labels[i].keep for i in idx], dtype=bool), [page.reasons[i] for i in idx],
