@@ -167,6 +167,11 @@ def test_only_ascii_letters_and_the_kelvin_sign_lower_case_to_ascii_letters():
     assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and re.match(r"\w", c)]
 
 
+def test_stop_words_fit_the_eight_bytes_a_word_is_looked_up_by():
+    """features._stop_counts reads a word's first 8 bytes as a number: a longer stop word would never be found."""
+    assert max(map(len, F.STOP_WORDS)) <= 8
+
+
 @pytest.mark.parametrize("name", sorted(name for name, lines in PAGES.items() if any(t.strip() for t in lines)))
 def test_features_of_a_labelled_page_equal_the_reference_of_its_stripped_lines(name):
     """classify_lines takes the features from text.py's labelled page (features.page_features: its

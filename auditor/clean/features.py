@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from auditor.chars import DECIMAL, WORD_CHAR, Segments, char_classes, ends_sentence, lowered
+from auditor.chars import WORD_CHAR, Segments, char_classes, ends_sentence, lowered
 from auditor.clean.text import LabelledPage, label_lines, pattern_reason
 
 # The 80 most frequent English function words (jusText's stop-word idea, Pomikálek 2011).
@@ -130,26 +130,36 @@ _COMMENT_WORDS = ("comment", "respons", "repl", "reaction", "says", "said", "wro
 _URL_WORDS = ("http", "www.", ".com", "@")
 
 
-def _date_candidates(cp: np.ndarray, f: np.ndarray, seg: Segments, low: str | None) -> tuple[list[int], list[int]]:
-    """The lines _DATE_NUMBERS may match, and those _DATE_WORDS may match (_DATEISH is the two). The
-    numbers hold a digit, "/", "." or "-" and a digit (12/03/2020, 2020-03-12); the words a month and an
-    ASCII letter or "." then " " and a digit ("March 12, 2020"): with no character that IGNORECASE folds
-    to ASCII (`low` not None), [a-z] matches ASCII letters alone, and the month is in `low`. Such three
-    characters hold no line break (nor space at their ends), so they lie in one line."""
-    if len(cp) < 3:
+# The fewest digits (\d) a line holds where _DATE_NUMBERS may match ("1/2/20"), and where _DATE_WORDS may
+# ("May 1 2020"); and three characters that any match holds, as the lines' prefilters: a digit, "/", "."
+# or "-" and a digit (12/03/2020, 2020-03-12); an ASCII letter or "." then " " and a digit ("March 12,
+# 2020", with a month)
+_DATE_NUMBER_DIGITS = 4
+_DATE_WORD_DIGITS = 5
+_DATE_NUMBER_HOLDS = re.compile(r"\d[/.-]\d")
+_DATE_WORD_HOLDS = re.compile(r"[A-Za-z.] \d")
+
+
+def _date_candidates(texts: list[str], digits: np.ndarray, low: str | None) -> tuple[list[int], list[int]]:
+    """The lines (of `texts`, with `digits` \\d each) that _DATE_NUMBERS may match, and those _DATE_WORDS
+    may match (_DATEISH is the two): with enough digits, and the three characters their matches hold;
+    the words with a month too. With no character in the page that IGNORECASE folds to ASCII (`low`,
+    chars.lowered of the page, not None), [a-z] matches ASCII letters alone, and a lower-cased line holds
+    the month; else every line with enough digits may hold the words. Most lines have too few digits
+    (a line of one in ten measured has enough), so the prefilters search few lines."""
+    numbered = (digits >= _DATE_NUMBER_DIGITS).nonzero()[0].tolist()
+    if not numbered:
         return [], []
-    digit = (f & DECIMAL) != 0
-    mid = cp[1:-1]
-    numbers = np.zeros(len(cp), dtype=bool)  # at the middle character of the three
-    numbers[1:-1] = digit[2:] & digit[:-2] & ((mid == 47) | (mid == 46) | (mid == 45))
+    by_numbers = [i for i in numbered if _DATE_NUMBER_HOLDS.search(texts[i])]
+    worded = [i for i in numbered if digits[i] >= _DATE_WORD_DIGITS]
     if low is None:
-        return np.flatnonzero(seg.count(numbers)).tolist(), list(range(len(seg.starts)))
-    before = cp[:-2] | 0x20
-    words = np.zeros(len(cp), dtype=bool)
-    words[1:-1] = digit[2:] & (mid == 32) & (((before >= 97) & (before <= 122)) | (cp[:-2] == 46))
-    spaced = np.flatnonzero(seg.count(words)).tolist()
-    months = set(seg.with_words(low, _MONTHS)) if spaced else set()
-    return np.flatnonzero(seg.count(numbers)).tolist(), [i for i in spaced if i in months]
+        return by_numbers, worded
+    return by_numbers, [i for i in worded if _names_month(texts[i].lower()) and _DATE_WORD_HOLDS.search(texts[i])]
+
+
+def _names_month(low: str) -> bool:
+    """Does the lower-cased `low` hold a month's first three letters?"""
+    return any(m in low for m in _MONTHS)
 
 
 def _stamp_candidates(classes: np.ndarray, seg: Segments, low: str | None) -> list[int]:
@@ -165,35 +175,51 @@ def _stamp_candidates(classes: np.ndarray, seg: Segments, low: str | None) -> li
 
 # Stop words are ASCII letters without a k, and only ASCII letters and the Kelvin sign lower-case to ASCII
 # letters (tests/test_clean_features.py): a word is a stop word when it is a run of ASCII letters whose lower
-# case is one. The page is spelt as bytes for that, one a character: an ASCII letter as its lower case, any
-# other word character "_", anything else " ", so that its words are the bytes' whitespace-separated runs.
+# case is one. The page is spelt as bytes for that, one a character, in which a word's bytes are those of its
+# lower case where it is ASCII letters: the lower-cased page (chars.lowered: no Kelvin sign, each character
+# lower-cased to one) encoded to ASCII with "?" for the rest; else an ASCII letter as its lower case, any other
+# word character "_", anything else " ". A word's first bytes, up to 8 (stop words have at most 5), read as a
+# number, are looked up among the stop words' (no Python object a word).
 _STOP_BYTES = frozenset(w.encode("ascii") for w in STOP_WORDS)
 _STOP_SPELLING = np.array([ord(chr(i).lower()) if chr(i).isalpha() else 95 if chr(i).isalnum() or i == 95 else 32
                            for i in range(128)], dtype=np.uint8)  # fmt: skip
 _WORD_SPELLING = np.where((np.arange(256) & WORD_CHAR) != 0, 95, 32).astype(np.uint8)  # by class flags
+_STOP_CODES = np.array(sorted(int.from_bytes(w, "little") for w in _STOP_BYTES), dtype=np.uint64)
+_FIRST_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)  # masks of a word's first k bytes
 
 
-def _stop_counts(flags: np.ndarray, cp: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Per line of a text (its characters' class `flags` and code points `cp`; its lines hold `words` \\w+
-    words each, in order): the words whose lower case is a stop word."""
-    if cp.dtype == np.uint8:  # ASCII
-        spelt = _STOP_SPELLING.take(cp)
+def _stop_counts(flags: np.ndarray, cp: np.ndarray, words: np.ndarray, low: str | None) -> np.ndarray:
+    """Per line of a text (its characters' class `flags` and code points `cp`, chars.lowered of it `low`; its
+    lines hold `words` \\w+ words each, in order): the words whose lower case is a stop word."""
+    if low is not None:
+        spelling = low.encode("ascii", "replace")
+    elif cp.dtype == np.uint8:  # ASCII
+        spelling = _STOP_SPELLING.take(cp).tobytes()
     else:
         spelt = _WORD_SPELLING.take(flags)
         ascii_ = cp < 128
         spelt[ascii_] = _STOP_SPELLING.take(cp[ascii_])
-    found = spelt.tobytes().split()
-    cs = np.zeros(len(found) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(_STOP_BYTES.__contains__, found), dtype=bool, count=len(found)), out=cs[1:])
-    last = np.cumsum(words)
+        spelling = spelt.tobytes()
+    # the words: runs of word characters, from `starts` to `ends`
+    word = np.zeros(len(flags) + 2, dtype=bool)
+    word[1:-1] = (flags & WORD_CHAR) != 0
+    edges = (word[1:] != word[:-1]).nonzero()[0]
+    starts, ends = edges[0::2], edges[1::2]
+    padded = spelling + b" " * 8  # 8 bytes from any start
+    eights = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))  # the 8 bytes from each
+    codes = eights.take(starts) & _FIRST_BYTES.take(np.minimum(ends - starts, 8))
+    stop = codes == _STOP_CODES.take(np.searchsorted(_STOP_CODES, codes), mode="clip")
+    cs = np.zeros(len(stop) + 1, dtype=np.int64)
+    cs[1:] = stop.cumsum()
+    last = words.cumsum()
     return cs.take(last) - cs.take(last - words)
 
 
 def _log1p(a: np.ndarray) -> np.ndarray:
     """math.log1p of each non-negative integer of `a`."""
-    out = _LOG1P.take(np.minimum(a, len(_LOG1P) - 1))
+    out = _LOG1P.take(a, mode="clip")  # past the table: its last value, put right below
     big = a >= len(_LOG1P)
-    if big.any():
+    if np.count_nonzero(big):
         out[big] = [math.log1p(v) for v in a[big].tolist()]
     return out
 
@@ -228,6 +254,17 @@ def _matching(rx: re.Pattern[str], texts: list[str], candidates: list[int], stri
 # The OWN_NAMES columns that are shares (x / n, 0.0 where n is 0), in the order _own_columns divides them.
 _SHARES = [OWN_NAMES.index(name) for name in (
     "stop_share", "title_share", "upper_share", "digit_share", "punct_share", "commas_per_word", "mean_word_len")]
+# What _own_columns counts per line, as the columns of one array: chars.Segments.counts' eight classes
+# (upper case, decimal, word characters, space, alpha words, alpha words opening with a capital,
+# separators, words), then these.
+_N_STOP, _N_PUNCT, _N_COMMAS, _N_CHARS = 8, 9, 10, 11
+_N_UPPER, _N_DECIMAL, _N_WORD_CHARS, _N_ALPHA_WORDS, _N_TITLE_WORDS, _N_WORDS = 0, 1, 2, 4, 5, 7
+# The shares' parts and wholes (in the order of _SHARES): stop words per word, alpha words opening with a
+# capital per alpha word, upper case, digits and punctuation per character, commas per word, word
+# characters per word (a tenth of it)
+_SHARE_PARTS = np.array([_N_STOP, _N_TITLE_WORDS, _N_UPPER, _N_DECIMAL, _N_PUNCT, _N_COMMAS, _N_WORD_CHARS])
+_SHARE_WHOLES = np.array([_N_WORDS, _N_ALPHA_WORDS, _N_CHARS, _N_CHARS, _N_CHARS, _N_WORDS, _N_WORDS])
+_LOG_COUNTS = np.array([_N_WORDS, _N_CHARS])  # log_words, log_chars
 
 
 def _own_columns(facts: _LineFacts, out: np.ndarray) -> None:
@@ -235,18 +272,18 @@ def _own_columns(facts: _LineFacts, out: np.ndarray) -> None:
     tests/test_clean_features.py)."""
     texts, classes = facts.texts, facts.classes
     n = len(texts)
-    words = classes[:, 7]
-    chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    commas = np.fromiter((t.count(",") for t in texts), dtype=np.int64, count=n)
-    # stop words per word, alpha words opening with a capital per alpha word, upper case, digits and
-    # punctuation per character, commas per word, word characters per word (a tenth of it)
-    part = np.column_stack((facts.stop, classes[:, 5], classes[:, 0], classes[:, 1], facts.punct, commas,
-                            classes[:, 2]))
-    whole = np.column_stack((words, classes[:, 4], chars, chars, chars, words, words))
+    words = classes[:, _N_WORDS]
+    counts = np.empty((n, _N_CHARS + 1), dtype=np.int64)
+    counts[:, :_N_STOP] = classes
+    counts[:, _N_STOP] = facts.stop
+    counts[:, _N_PUNCT] = facts.punct
+    counts[:, _N_COMMAS] = [t.count(",") for t in texts]
+    counts[:, _N_CHARS] = [len(t) for t in texts]
+    part, whole = counts.take(_SHARE_PARTS, axis=1), counts.take(_SHARE_WHOLES, axis=1)
     shares = np.divide(part, whole, out=np.zeros(part.shape), where=whole > 0)
     shares[:, -1] /= 10
     out[:, _SHARES] = shares
-    out[:, :2] = _log1p(np.column_stack((words, chars)))
+    out[:, :2] = _log1p(counts.take(_LOG_COUNTS, axis=1))
     out[:, 2] = facts.terminal
     out[:, 8] = np.minimum(classes[:, 6], 5) / 5  # separators
     out[:, 9] = _matching(_URLISH, texts, facts.urlish)
@@ -257,20 +294,26 @@ def _own_columns(facts: _LineFacts, out: np.ndarray) -> None:
     out[:, 15] = (words >= 5) & (words <= 9)
 
 
-def _window_share(cs: np.ndarray, before: int, after: int) -> np.ndarray:
-    """Per line: the share of lines i-before..i+after (clipped to the page) with a flag set; `cs`: the
-    flags' cumulative sum, from 0."""
-    n = len(cs) - 1
+# The page features that are the share of flagged lines in a window around the line: the column, and the
+# lines before and after it in the window (_context passes the flags, one row per window, in this order).
+_WINDOWS = [("prose_window", 3, 3), ("prose_window_wide", 10, 10), ("stamp_window", 5, 5),
+            ("headline_window", 3, 3), ("headline_window_wide", 8, 8)]
+_WINDOW_COLUMNS = [PAGE_NAMES.index(name) for name, _, _ in _WINDOWS]
+_WINDOW_BEFORE = np.array([[before] for _, before, _ in _WINDOWS])
+_WINDOW_AFTER = np.array([[after] for _, _, after in _WINDOWS])
+_WINDOW_ROWS = np.arange(len(_WINDOWS))[:, None]
+
+
+def _window_shares(flags: np.ndarray) -> np.ndarray:
+    """Per window of _WINDOWS (row) and line (column): the share of lines i-before..i+after (clipped to
+    the page) with the window's flag (`flags`: a row per window) set. All windows at once: a page's
+    lines are few, and the cost is the number of NumPy calls."""
+    n = flags.shape[1]
+    cs = np.zeros((len(_WINDOWS), n + 1), dtype=np.int64)  # the flags' cumulative sums, from 0
+    cs[:, 1:] = flags.cumsum(axis=1)
     i = np.arange(n)
-    lo, hi = np.maximum(0, i - before), np.minimum(n, i + after + 1)
-    return (cs.take(hi) - cs.take(lo)) / (hi - lo)
-
-
-def _cumulative(flags: np.ndarray) -> np.ndarray:
-    """The cumulative sum of `flags`, from 0 (for _window_share)."""
-    cs = np.zeros(len(flags) + 1, dtype=np.int64)
-    np.cumsum(flags, out=cs[1:])
-    return cs
+    lo, hi = np.maximum(0, i - _WINDOW_BEFORE), np.minimum(n, i + _WINDOW_AFTER + 1)
+    return (cs[_WINDOW_ROWS, hi] - cs[_WINDOW_ROWS, lo]) / (hi - lo)
 
 
 def _core(long_prose: np.ndarray, words: np.ndarray) -> tuple[int, int, int]:
@@ -278,7 +321,7 @@ def _core(long_prose: np.ndarray, words: np.ndarray) -> tuple[int, int, int]:
     allowed between two of them; (0, -1, 0) without long prose (Finn et al. 2001's densest stretch, on
     prose lines alone)."""
     best = (0, -1, 0)
-    at = np.flatnonzero(long_prose).tolist()
+    at = long_prose.nonzero()[0].tolist()
     counts = words.tolist()
     k = 0
     while k < len(at):
@@ -298,7 +341,7 @@ def _short_runs(short: np.ndarray) -> np.ndarray:
     """For each line, the length of the run of consecutive short lines it belongs to (0 if long)."""
     starts = short.copy()
     starts[1:] &= ~short[:-1]
-    run = np.cumsum(starts)  # run number of each short line (1-based)
+    run = starts.cumsum()  # run number of each short line (1-based)
     lengths = np.bincount(run[short], minlength=int(run[-1]) + 1 if len(run) else 1)
     return np.where(short, lengths.take(run), 0)
 
@@ -312,39 +355,36 @@ def _context(facts: _LineFacts, words: np.ndarray, long_prose: np.ndarray, out: 
     n = len(texts)
     counts = Counter(texts)
     dups = np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n)
-    dense = _cumulative(long_prose)
     marks = _matching(_COMMENT_MARK, texts, facts.commented, strip=True)
-    inside = np.flatnonzero(facts.prose)
+    inside = facts.prose.nonzero()[0]
     first, last = (int(inside[0]), int(inside[-1])) if len(inside) else (n, -1)
     i = np.arange(n)
     prose_words = words * long_prose
-    before = np.cumsum(prose_words) - prose_words
-    total = float(prose_words.sum()) or 1.0
+    upto = prose_words.cumsum()
+    before = upto - prose_words
+    total = float(upto[-1]) or 1.0  # the page's prose words (1 where none)
     out[:, 0] = i / max(1, n - 1)
     out[:, 1] = facts.prose
     out[:, 2] = np.minimum(dups - 1, 3) / 3
     out[:, 3] = np.minimum(_short_runs((words <= 4) & ~facts.terminal), 10) / 10
-    out[:, 4] = _window_share(dense, 3, 3)
     out[:, 5] = math.log1p(n)
     out[:, 6] = marks
     out[1:, 7] = np.logical_or.accumulate(marks)[:-1]  # a mark on an earlier line
     out[:, 8] = _log1p(np.where(i < first, first - i, np.where(i > last, i - last, 0)))
-    out[:, 9] = _window_share(dense, 10, 10)
     out[:, 10] = before / total
     out[:, 11] = (total - before - prose_words) / total
     out[:, 12] = words / (int(words.max()) or 1)
     # lists of comments or teasers: stamp lines, and headline-like lines (4-20 words, no sentence end)
     stamps = _matching(_STAMP, texts, facts.stamped)
     out[:, 13] = stamps
-    out[:, 14] = _window_share(_cumulative(stamps), 5, 5)
-    headline = _cumulative((words >= 4) & (words <= 20) & ~facts.terminal)
-    out[:, 15] = _window_share(headline, 3, 3)
-    out[:, 16] = _window_share(headline, 8, 8)
+    headline = (words >= 4) & (words <= 20) & ~facts.terminal
+    # the prose density of a narrow and a wide window, and the density of stamps and of headlines
+    out[:, _WINDOW_COLUMNS] = _window_shares(np.array([long_prose, long_prose, stamps, headline, headline])).T
     # the article's core: the run of long prose lines (one other line between two allowed) with most words
     first, last, core = _core(long_prose, words)
     out[:, 17] = _log1p(np.where(i < first, first - i, np.where(i > last, i - last, 0)))
     out[:, 18] = i > last
-    out[:, 19] = core / float((words * long_prose).sum() or 1)
+    out[:, 19] = core / total
 
 
 def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | None = None) -> np.ndarray:
@@ -374,8 +414,9 @@ def feature_matrix(page: PageLines, labelled: tuple[list[bool], list[str]] | Non
     terminal = np.fromiter(map(ends_sentence, texts), dtype=bool, count=n)
     facts = _LineFacts(
         texts, classes, lengths - classes[:, 2] - classes[:, 3], terminal,
-        _stop_counts(flags, cp, classes[:, 7]), np.fromiter(prose_list, dtype=bool, count=n), reasons,
-        _date_candidates(cp, flags, seg, low), seg.with_words(low, _URL_WORDS), seg.with_words(low, _COMMENT_WORDS),
+        _stop_counts(flags, cp, classes[:, 7], low), np.fromiter(prose_list, dtype=bool, count=n), reasons,
+        _date_candidates(texts, classes[:, 1], low), seg.with_words(low, _URL_WORDS),
+        seg.with_words(low, _COMMENT_WORDS),
         _stamp_candidates(classes, seg, low),
     )  # fmt: skip
     return _features(facts, page)
@@ -395,12 +436,11 @@ def page_features(page: LabelledPage, idx: list[int]) -> np.ndarray:
     def kept(lines: list[int]) -> list[int]:
         return [where[i] for i in lines if i in where]
 
-    stop = _stop_counts(page.flags, page.code_points, page.classes[:, 7]).take(idx)
-    dates = _date_candidates(page.code_points, page.flags, seg, page.low)
+    stop = _stop_counts(page.flags, page.code_points, page.classes[:, 7], page.low).take(idx)
     facts = _LineFacts(
         texts, classes, full - classes[:, 2] - classes[:, 3], np.array([page.terminal[i] for i in idx], dtype=bool),
         stop, np.array([page.labels[i].keep for i in idx], dtype=bool), [page.reasons[i] for i in idx],
-        (kept(dates[0]), kept(dates[1])), kept(seg.with_words(page.low, _URL_WORDS)),
+        _date_candidates(texts, classes[:, 1], page.low), kept(seg.with_words(page.low, _URL_WORDS)),
         kept(seg.with_words(page.low, _COMMENT_WORDS)), kept(_stamp_candidates(page.classes, seg, page.low)),
     )  # fmt: skip
     return _features(facts, PageLines(texts))

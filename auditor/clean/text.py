@@ -142,6 +142,16 @@ _TRIES = [(name, rx, re.compile("|".join(map(re.escape, needs))) if needs else N
 # In a line without these (chars.FOLDS_TO_ASCII), the lower-cased line holds every stretch of ASCII
 # letters the patterns could match.
 _FOLDS_TO_ASCII = FOLDS_TO_ASCII
+# The patterns that match a line opening with one of their words ("^(": navigation's also one opening with
+# a number), and those words (all ASCII). Whether a lower-cased line opens with such a word shows in the
+# lower case of its first _OPENING_CHARS characters alone (lower() maps a character on its own but for a
+# capital sigma, which lower-cases to no ASCII letter either way).
+_OPENING = [source.startswith("^(") for _, _, source in _TABLE]
+_OPENING_WORDS = tuple(w for (_, needs, _), opening in zip(_TABLE, _OPENING, strict=True) if opening for w in needs)
+_OPENING_CHARS = max(map(len, _OPENING_WORDS))
+# The names that _unlisted_reason gives to lines of more than PATTERN_WORDS words too (as "caption"):
+# a line opening with a copyright notice holds the copyright pattern's words, and a cookie notice "cookie".
+_ANY_LENGTH = ("copyright", "cookie-banner")
 
 # A heading that opens a list of links to other stories ("Related", "More Great Stories", "Don't
 # Miss", "You may also like", "Popular on ..."): generic web vocabulary, never one site's words.
@@ -261,14 +271,34 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
     chars.lowered(text)): each pattern is tried only on the lines where `low` holds one of its words."""
     if low is None:  # a character that folds to ASCII, or one that lower-cases to two
         return [_pattern_reason(s, n) if s else "" for s, n in zip(stripped, counts, strict=True)]
-    opening: list[str] | None = None
+    # the lines that open with a word of any "^(" pattern or with a number, as their lower-cased openings
+    heads = [(i, h) for i, h in enumerate(t[:_OPENING_CHARS].lower() for t in stripped)
+             if h.startswith(_OPENING_WORDS) or h[:1].isdecimal()]
+    # The patterns are tried on lines of at most PATTERN_WORDS words, a third of a page's characters (web
+    # pages measured): their words are looked for in those lines alone (their lower case, joined), but
+    # for the names that _unlisted_reason gives to lines of any length.
+    short = [i for i, (t, n) in enumerate(zip(stripped, counts, strict=True)) if t and n <= PATTERN_WORDS]
+    starts, ends = seg.starts.tolist(), seg.ends.tolist()
+    parts = [low[starts[i]:ends[i]] for i in short]
+    short_low = "\n".join(parts)
+    short_starts: list[int] = []  # the short lines' spans in short_low
+    short_ends: list[int] = []
+    for part in parts:
+        short_starts.append(short_ends[-1] + 1 if short_ends else 0)
+        short_ends.append(short_starts[-1] + len(part))
+    short_seg = Segments(np.array(short_starts, dtype=np.int64), np.array(short_ends, dtype=np.int64))
     candidates: list[set[int]] = []
-    for _, needs, source in _TABLE:
-        if source.startswith("^("):  # the line opens with one of the words (navigation: or with a number)
-            opening = [t.lower() for t in stripped] if opening is None else opening
-            candidates.append({i for i, t in enumerate(opening) if t.startswith(needs) or t[:1].isdecimal()})
+    found: dict[tuple[str, ...], set[int]] = {}  # the lines holding a pattern's words (two patterns share theirs)
+    for (name, needs, _), opening in zip(_TABLE, _OPENING, strict=True):
+        if opening:  # the line opens with one of the words (navigation: or with a number)
+            candidates.append({i for i, h in heads if h.startswith(needs) or h[:1].isdecimal()})
+        elif not needs:
+            candidates.append(set(range(len(stripped))))
         else:
-            candidates.append(set(seg.with_words(low, needs)) if needs else set(range(len(stripped))))
+            if needs not in found:
+                found[needs] = set(seg.with_words(low, needs)) if name in _ANY_LENGTH else \
+                    {short[k] for k in short_seg.with_words(short_low, needs)}
+            candidates.append(found[needs])
     out = [""] * len(stripped)
     cookie_lines = candidates[_COOKIE_ENTRY]
     caption_lines = set(seg.with_words(low, _CAPTION_WORDS))
@@ -410,7 +440,8 @@ def label_page(text: str, min_run: int = 3, short_words: int = 4) -> LabelledPag
     """label_lines_with_reasons, as a LabelledPage."""
     lines = split_lines(text)
     stripped = [ln.text.strip() for ln in lines]
-    if not text.isascii() and _INVISIBLE_RUN.search(text):
+    # (the run's pattern, tried at every line start, is looked for only where the text holds such a character)
+    if not text.isascii() and any(c in text for c in _INVISIBLE) and _INVISIBLE_RUN.search(text):
         stripped = [_blank_if_invisible(t) for t in stripped]
     seg = Segments(np.fromiter((ln.start for ln in lines), dtype=np.int64, count=len(lines)),
                    np.fromiter((ln.end for ln in lines), dtype=np.int64, count=len(lines)))
