@@ -288,17 +288,20 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
         short_ends.append(short_starts[-1] + len(part))
     short_seg = Segments(np.array(short_starts, dtype=np.int64), np.array(short_ends, dtype=np.int64))
     candidates: list[set[int]] = []
-    found: dict[tuple[str, ...], set[int]] = {}  # the lines holding a pattern's words (two patterns share theirs)
+    # the lines holding a pattern's words, by the words and whether lines of any length count (two
+    # patterns share theirs)
+    found: dict[tuple[tuple[str, ...], bool], set[int]] = {}
     for (name, needs, _), opening in zip(_TABLE, _OPENING, strict=True):
         if opening:  # the line opens with one of the words (navigation: or with a number)
             candidates.append({i for i, h in heads if h.startswith(needs) or h[:1].isdecimal()})
         elif not needs:
             candidates.append(set(range(len(stripped))))
         else:
-            if needs not in found:
-                found[needs] = set(seg.with_words(low, needs)) if name in _ANY_LENGTH else \
+            key = (needs, name in _ANY_LENGTH)
+            if key not in found:
+                found[key] = set(seg.with_words(low, needs)) if key[1] else \
                     {short[k] for k in short_seg.with_words(short_low, needs)}
-            candidates.append(found[needs])
+            candidates.append(found[key])
     out = [""] * len(stripped)
     cookie_lines = candidates[_COOKIE_ENTRY]
     caption_lines = set(seg.with_words(low, _CAPTION_WORDS))
