@@ -126,6 +126,13 @@ class Segments:
     ends: np.ndarray
     _bounds: tuple[list[int], list[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
+    @classmethod
+    def joined(cls, parts: list[str]) -> Segments:
+        """The spans of `parts` in "\\n".join(parts)."""
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        ends = np.cumsum(lengths + 1) - 1
+        return cls(ends - lengths, ends)
+
     def count(self, per_char: np.ndarray) -> np.ndarray:
         cs = np.zeros(len(per_char) + 1, dtype=np.int64)
         per_char.cumsum(out=cs[1:])  # the array method: np.cumsum's dispatch wrapper costs more per call

@@ -194,9 +194,8 @@ def test_packed_class_counts_equal_one_sum_per_class():
     for text in ["\n".join(PAGES["unicode"] + PAGES["many patterns"]), "Ab cD\n\n" + "Ǆx Yz, » 1 " * 7000]:
         flags, _ = C.char_classes(text)
         lines = text.split("\n")
-        lengths = np.array([len(t) for t in lines])
-        ends = np.cumsum(lengths + 1) - 1
-        seg = C.Segments(ends - lengths, ends)
+        seg = C.Segments.joined(lines)
+        assert [text[a:b] for a, b in zip(seg.starts.tolist(), seg.ends.tolist(), strict=True)] == lines
         want = [[sum(c.isupper() for c in t), len(re.findall(r"\d", t)), len(re.findall(r"\w", t)),
                  len(re.findall(r"\s", t)), len(re.findall(r"[^\W\d_]+", t)),
                  sum(w[0].isupper() for w in re.findall(r"[^\W\d_]+", t)), len(F._SEPARATOR.findall(t)),

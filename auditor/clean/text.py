@@ -280,13 +280,7 @@ def _pattern_reasons(low: str | None, stripped: list[str], counts: list[int], se
     short = [i for i, (t, n) in enumerate(zip(stripped, counts, strict=True)) if t and n <= PATTERN_WORDS]
     starts, ends = seg.starts.tolist(), seg.ends.tolist()
     parts = [low[starts[i]:ends[i]] for i in short]
-    short_low = "\n".join(parts)
-    short_starts: list[int] = []  # the short lines' spans in short_low
-    short_ends: list[int] = []
-    for part in parts:
-        short_starts.append(short_ends[-1] + 1 if short_ends else 0)
-        short_ends.append(short_starts[-1] + len(part))
-    short_seg = Segments(np.array(short_starts, dtype=np.int64), np.array(short_ends, dtype=np.int64))
+    short_low, short_seg = "\n".join(parts), Segments.joined(parts)  # the short lines and their spans in it
     candidates: list[set[int]] = []
     # the lines holding a pattern's words, by the words and whether lines of any length count (two
     # patterns share theirs)
