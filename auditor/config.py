@@ -44,6 +44,9 @@ class Settings:
     default_rules: bool = True  # False: only the `rules` above run (--no-default-rules)
     classifier: bool = True  # audit: the shipped machine-text classifier reports M001 (info, evidence only)
     machine_text_threshold: float = 0.5  # audit: M001 at or above this probability
+    # audit: the classifier: "default" (shipped), "lm" (shipped, with a small language model's
+    # features: the `lm` extra) or a model folder (relative to the pyproject.toml that names it)
+    machine_text_model: str = "default"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
@@ -86,7 +89,7 @@ def _section(cls: type, data: Any, where: str) -> Any:
 
 # Top-level [tool.auditor] settings besides rules/select/ignore/fail-on, and their types.
 _TOP_TYPED: dict[str, type | tuple[type, ...]] = {
-    "default_rules": bool, "classifier": bool, "machine_text_threshold": (float, int),
+    "default_rules": bool, "classifier": bool, "machine_text_threshold": (float, int), "machine_text_model": str,
 }
 
 
@@ -123,6 +126,9 @@ def _top_settings(data: dict[str, Any], where: str, path: Path | None) -> dict[s
         top["fail_on"] = top.pop("fail-on")
     if path is not None and "rules" in top:  # relative to the pyproject.toml that names them
         top["rules"] = tuple(str((path.parent / r).resolve()) for r in top["rules"])
+    model = top.get("machine_text_model")
+    if path is not None and model is not None and model not in ("default", "lm"):  # a folder, likewise
+        top["machine_text_model"] = str((path.parent / model).resolve())
     return top
 
 

@@ -39,9 +39,10 @@ def audit_documents(docs: Iterable[Document], settings: Settings, rules: RuleSet
             found = [timeout_finding("score", settings.limits)]
         doc.findings.extend(found)
     if settings.classifier:  # M001: the classifier's probability and features, as evidence only
+        from auditor.score.classifier import load_model
         from auditor.score.scoring import machine_text_findings
 
-        machine_text_findings(docs, settings.machine_text_threshold)
+        machine_text_findings(docs, settings.machine_text_threshold, load_model(settings.machine_text_model))
     for doc in docs:
         doc.findings.sort(key=lambda f: (-f.severity.rank, f.code))
     stories = find_stories(docs, links)

@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from auditor.errors import ModelError
+from auditor.score import neural as causal_lm
 from auditor.score.features import (
     DOMAIN_NAMES,
     FEATURE_NAMES,
@@ -41,14 +42,21 @@ from auditor.score.features import (
     ngram_names,
     normalize,
 )
+from auditor.score.neural import NEURAL_NAMES
 
 FORMAT = "auditor.mgt/5"
 ALL_NAMES = [*FEATURE_NAMES, *DOMAIN_NAMES]  # the dense columns the regression and the trees read
+SHIPPED = {"default": "mgt", "lm": "mgt-lm"}  # the models in the package, by the name --model takes
 Z_CLIP = 4.0  # standardised dense features are clipped to +-4 (see _design)
 
 
-def default_model_dir() -> Path:
-    return Path(__file__).resolve().parent / "models" / "mgt"
+def default_model_dir(name: str = "default") -> Path:
+    return Path(__file__).resolve().parent / "models" / SHIPPED[name]
+
+
+def dense_names(with_lm: bool) -> list[str]:
+    """The dense columns of a model, with or without the language model's block (neural.NEURAL_NAMES)."""
+    return [*FEATURE_NAMES, *NEURAL_NAMES, *DOMAIN_NAMES] if with_lm else ALL_NAMES
 
 
 @dataclass(slots=True)
@@ -134,6 +142,9 @@ class MachineTextModel:
     # Inner grouped folds giving the training texts' in-domain ratio features (see fit_features).
     domain_folds: int = 5
     kn: TrigramLM | None = None
+    # The causal language model whose features (neural.NEURAL_NAMES) follow the n-gram profile:
+    # {"name", "file", "sha256"} of the shipped GGUF; None for the model without them.
+    neural: dict[str, str] | None = None
     domain_: DomainLMs | None = None
     idf_: np.ndarray | None = None
     coef_ngrams_: np.ndarray | None = None
@@ -143,6 +154,7 @@ class MachineTextModel:
     dense_scale_: np.ndarray | None = None
     trees_: _Trees | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # where it was loaded from: a shipped model's name or a folder (not saved)
 
     # ------------------------------------------------------------ features
     def featurize(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray, list[list[str]]]:
@@ -150,7 +162,15 @@ class MachineTextModel:
         on the human-text language model (the in-domain block is added by `_with_domain`)."""
         if self.kn is None:
             raise ModelError("the model has no human-text language model")
-        return featurize([normalize(t) for t in texts], self.kn)
+        norm = [normalize(t) for t in texts]
+        counts, dense, tails = featurize(norm, self.kn)
+        if self.neural is not None:
+            dense = np.hstack([dense, causal_lm.get(self.neural["sha256"]).profile(norm)])
+        return counts, dense, tails
+
+    @property
+    def dense_names(self) -> list[str]:
+        return dense_names(self.neural is not None)
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Row-normalised TF-IDF of hashed n-gram counts, computed on the stored entries only
@@ -176,7 +196,7 @@ class MachineTextModel:
         return sp.hstack([self._tfidf(counts), sp.csr_matrix(self._z(dense) * self.dense_weight)]).tocsr()
 
     def _with_domain(self, dense: np.ndarray, tails: Sequence[Sequence[str]]) -> np.ndarray:
-        """The dense profile with the in-domain block (ALL_NAMES order)."""
+        """The dense profile with the in-domain block (`dense_names` order)."""
         if self.domain_ is None or self.kn is None:
             raise ModelError("the model has no in-domain language models")
         return np.hstack([dense, self.domain_.profile(tails, self.kn)])
@@ -345,10 +365,11 @@ class MachineTextModel:
                     feats.append({"feature": f"words '{names.get(int(grams[j]), '?')}'",
                                   "contribution": round(float(gc[j]), 4)})
                 else:
-                    feats.append({"feature": ALL_NAMES[j], "contribution": round(float(fc[j]), 4),
+                    feats.append({"feature": self.dense_names[j], "contribution": round(float(fc[j]), 4),
                                   "value": round(float(raw[j]), 4)})
             logit = float(logits[rows].mean())
-            out[i] = {"probability": round(1.0 / (1.0 + np.exp(-logit)), 4), "features": feats}
+            out[i] = {"probability": round(1.0 / (1.0 + np.exp(-logit)), 4), "features": feats,
+                      "model": self.origin}
         return out
 
     def _tree_contributions(self, dense: np.ndarray) -> np.ndarray:
@@ -391,7 +412,8 @@ class MachineTextModel:
                 "tree_weight": self.tree_weight if self.trees_ is not None else 0.0, "tree_iter": self.tree_iter,
                 "trees_baseline": self.trees_.baseline if self.trees_ is not None else None,
                 "window_words": self.window_words, "max_windows": self.max_windows,
-                "hash_bits": HASH_BITS, "dense_features": ALL_NAMES, "kn_vocab": self.kn.vocab,
+                "hash_bits": HASH_BITS, "dense_features": self.dense_names, "kn_vocab": self.kn.vocab,
+                "neural": self.neural,
                 "domain_vocab": self.domain_.vocab, **self.info}
         (folder / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return folder
@@ -408,27 +430,42 @@ def _subtree_means(leaf: np.ndarray, value: np.ndarray, count: np.ndarray, left:
     return ev
 
 
+def resolve_model(model: Path | str | None) -> Path:
+    """The folder of a model given as a folder, or by a shipped model's name ('default', 'lm');
+    an existing folder of that name wins."""
+    if model is None or (str(model) in SHIPPED and not Path(model).is_dir()):
+        return default_model_dir(str(model or "default"))
+    return Path(model)
+
+
 def load_model(folder: Path | str | None = None) -> MachineTextModel:
-    """Load a saved model (default: the one shipped in the package). Never unpickles."""
-    folder = Path(folder) if folder else default_model_dir()
+    """Load a saved model (a folder, a shipped model's name, None: the default shipped one).
+    Never unpickles. A model with language-model features needs the `lm` extra installed."""
+    origin = str(folder) if folder is not None and str(folder) != "" else "default"
+    folder = resolve_model(folder)
     try:
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "model.npz", allow_pickle=False)
     except (OSError, ValueError) as e:
         raise ModelError(f"cannot load model from {folder}: {e}") from None
-    if meta.get("format") != FORMAT or meta.get("hash_bits") != HASH_BITS or meta.get("dense_features") != ALL_NAMES:
+    lm = meta.get("neural")
+    if (meta.get("format") != FORMAT or meta.get("hash_bits") != HASH_BITS
+            or meta.get("dense_features") != dense_names(lm is not None)):
         raise ModelError(f"{folder}: not an {FORMAT} model of this version of auditor")
+    if lm is not None:
+        causal_lm.get(lm["sha256"])  # the extra installed, with the weights the model was trained with
     kn = TrigramLM.from_arrays(arrays, int(meta["kn_vocab"]))
     domain = DomainLMs.from_arrays(arrays, meta["domain_vocab"])
     trees = (_Trees.from_arrays(arrays, float(meta["trees_baseline"]))
              if meta.get("trees_baseline") is not None else None)
     settings = ("C", "dense_weight", "intercept", "tree_weight", "tree_iter", "trees_baseline", "window_words",
-                "max_windows", "domain_vocab")
+                "max_windows", "domain_vocab", "neural")
     info = {k: v for k, v in meta.items() if k not in settings}
     return MachineTextModel(
         C=float(meta["C"]), dense_weight=float(meta["dense_weight"]), tree_weight=float(meta["tree_weight"]),
         tree_iter=int(meta["tree_iter"]), window_words=int(meta["window_words"]), max_windows=int(meta["max_windows"]),
-        kn=kn, domain_=domain, idf_=arrays["idf"], coef_ngrams_=arrays["coef_ngrams"], coef_dense_=arrays["coef_dense"],
+        kn=kn, neural=lm, domain_=domain, idf_=arrays["idf"], coef_ngrams_=arrays["coef_ngrams"],
+        coef_dense_=arrays["coef_dense"],
         intercept_=float(meta["intercept"]), dense_mean_=arrays["dense_mean"], dense_scale_=arrays["dense_scale"],
-        trees_=trees, info=info,
+        trees_=trees, info=info, origin=origin,
     )

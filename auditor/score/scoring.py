@@ -59,7 +59,7 @@ def machine_text_finding(prob: float, explanation: dict[str, Any], threshold: fl
                  "short news continuations, uncalibrated on other text: see the model card)"),
         evidence={"check": "classifier", "value": round(prob, 4), "threshold": f">= {threshold}",
                   "unit": "probability", "source": "auditor mgt classifier (model.json beside the model)",
-                  "features": explanation["features"]},
+                  "model": explanation.get("model", ""), "features": explanation["features"]},
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from auditor.errors import InputError
+from auditor.score import neural
 from auditor.score.classifier import MachineTextModel, load_model
 from auditor.score.features import TrigramLM
 
@@ -62,7 +63,7 @@ def _read_plain(paths: list[Path]) -> list[str]:
 
 
 def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, kn: TrigramLM, C: float,
-                   folds: int = 5) -> dict[str, Any]:
+                   folds: int = 5, lm: dict[str, str] | None = None) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import GroupKFold
 
@@ -70,9 +71,10 @@ def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, kn: Trig
     if k < 2:
         return {}
     prob = np.zeros(len(y))
-    counts, dense, tails = MachineTextModel(C=C, kn=kn).featurize(texts)  # these features need no labels
+    counts, dense, tails = MachineTextModel(C=C, kn=kn, neural=lm).featurize(texts)  # these need no labels
     for tr, te in GroupKFold(k).split(texts, y, groups):
-        m = MachineTextModel(C=C, kn=kn).fit_features(counts[tr], dense[tr], [tails[i] for i in tr], y[tr], groups[tr])
+        m = MachineTextModel(C=C, kn=kn, neural=lm).fit_features(counts[tr], dense[tr], [tails[i] for i in tr],
+                                                                 y[tr], groups[tr])
         prob[te] = 1.0 / (1.0 + np.exp(-m.decision_features(counts[te], dense[te], [tails[i] for i in te])))
     human = np.sort(prob[y == 0])[::-1]
     thr = human[max(0, int(len(human) * 0.01) - 1)]
@@ -80,12 +82,16 @@ def cross_validate(texts: list[str], y: np.ndarray, groups: np.ndarray, kn: Trig
             "tpr_at_1pct_fpr": round(float((prob[y == 1] > thr).mean()), 4)}
 
 
-def train_from_files(data: list[Path], output: Path, lm_text: list[Path], C: float = 4.0) -> dict[str, Any]:
+def train_from_files(data: list[Path], output: Path, lm_text: list[Path], C: float = 4.0,
+                     with_lm: bool = False) -> dict[str, Any]:
+    """Train (and cross-validate) a model; `with_lm`: with the causal language model's features
+    (the `lm` extra), as the shipped `lm` model."""
     texts, y, groups = read_labelled(data)
     kn = TrigramLM.fit(_read_plain(lm_text)) if lm_text else load_model().kn
     assert kn is not None
-    metrics = cross_validate(texts, y, groups, kn, C) if len(texts) >= 20 else {}
-    model = MachineTextModel(C=C, kn=kn).fit(texts, y, groups)
+    lm = neural.describe() if with_lm else None
+    metrics = cross_validate(texts, y, groups, kn, C, lm=lm) if len(texts) >= 20 else {}
+    model = MachineTextModel(C=C, kn=kn, neural=lm).fit(texts, y, groups)
     info = {"texts": len(texts), "machine": int(y.sum()), "human": int((1 - y).sum())}
     model.info = {
         "trained_on": {**info, "files": [{"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}

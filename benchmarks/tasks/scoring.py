@@ -5,6 +5,8 @@ one process each (so documents/s is per core), the best of --rounds runs of each
   rules_raw         `auditor score --no-clean --no-model`: the rule engine alone on the text as given
   rules_cleaned     `auditor score --no-model`: the clean stage, then the rules (what `score` does)
   rules_classifier  `auditor score`: clean, rules and the shipped classifier
+  lm_classifier     `auditor score --model lm`: the same with the `lm` classifier (the `lm` extra;
+                    not in the default --configs: ~1-3 CPU-s a page, use --limit)
 Both wall time and the child's CPU time (user + system) are recorded: other work on a shared machine
 slows the wall clock, not the CPU seconds, so docs per CPU-second is the per-core figure to compare.
 Process start-up (imports, loading rules and models) is included in both.
@@ -26,13 +28,17 @@ CONFIGS = {
     "rules_raw": ["--no-clean", "--no-model"],
     "rules_cleaned": ["--no-model"],
     "rules_classifier": [],
+    "lm_classifier": ["--model", "lm"],
 }
+DEFAULT_CONFIGS = ["rules_raw", "rules_cleaned", "rules_classifier"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated subset of {', '.join(CONFIGS)}")
+    p.add_argument("--configs", default=",".join(DEFAULT_CONFIGS),
+                   help=f"comma-separated subset of {', '.join(CONFIGS)}")
+    p.add_argument("--limit", type=int, help="Score only the corpus's first N documents.")
 
 
 def _run(cmd: list[str]) -> tuple[float, float]:
@@ -61,6 +67,11 @@ def run(args: argparse.Namespace) -> dict:
             subprocess.run([sys.executable, str(BENCH / "make_neardup.py"), str(corpus), "--seed", str(args.seed)],
                            check=True, capture_output=True)
         inputs = corpus / "inputs.jsonl"
+        if args.limit:
+            with open(inputs, encoding="utf-8") as f:
+                head = [line for _, line in zip(range(args.limit), f, strict=False)]
+            inputs = Path(tmp) / "inputs.jsonl"
+            inputs.write_text("".join(head), encoding="utf-8")
         docs = count_lines(inputs)
         out = Path(tmp) / "scores.jsonl"
         times: dict[str, list[tuple[float, float]]] = {c: [] for c in configs}
