@@ -134,3 +134,12 @@ def test_train_with_lm_features_records_the_language_model(tmp_path):
     assert m.neural is not None and m.neural["file"] == neural.LM_FILE
     p = m.predict_proba(texts)
     assert p[np.array(labels) == 1].mean() > p[np.array(labels) == 0].mean()
+
+
+def test_a_model_json_whose_language_model_is_malformed_is_a_model_error(tmp_path):
+    shutil.copytree(default_model_dir(), tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    meta["neural"] = "SmolLM2"
+    (tmp_path / "m" / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="must name the language model's sha256"):
+        load_model(tmp_path / "m")

@@ -13,6 +13,8 @@ log-likelihood ratio under trigram models of the training set's own human and ma
 Those models are fitted on all training texts and stored; the training texts' own values come
 from models fitted without their group (inner grouped folds), so the regression and the
 trees learn how much the ratio is worth on texts the models have not seen.
+The shipped `lm` model (models/mgt-lm) has one more block before the in-domain one: a small
+causal language model's token statistics (neural.NEURAL_NAMES; the `lm` extra).
 Both are fitted with scikit-learn and saved as NumPy arrays (`model.npz`, loaded with
 allow_pickle=False; the trees as node tables walked by `_Trees.decision`) plus `model.json`
 (settings, training data, metrics): nothing is ever unpickled, so a model file from
@@ -449,6 +451,8 @@ def load_model(folder: Path | str | None = None) -> MachineTextModel:
     except (OSError, ValueError) as e:
         raise ModelError(f"cannot load model from {folder}: {e}") from None
     lm = meta.get("neural")
+    if lm is not None and not (isinstance(lm, dict) and isinstance(lm.get("sha256"), str)):
+        raise ModelError(f"{folder}: 'neural' in model.json must name the language model's sha256")
     if (meta.get("format") != FORMAT or meta.get("hash_bits") != HASH_BITS
             or meta.get("dense_features") != dense_names(lm is not None)):
         raise ModelError(f"{folder}: not an {FORMAT} model of this version of auditor")

@@ -163,7 +163,9 @@ def run(args: argparse.Namespace) -> dict:
                 "set": "shared/bench/mgt/xsum pairs.jsonl (Fast-DetectGPT xsum, 5 generators)",
             },
             "human_lm_corpus_words": sizes,
-            "metrics": {k: v for k, v in metrics.items() if k != "per_generator"},
+            # a cached run's timings say nothing of the features' cost: left out of the model's record
+            "metrics": {k: v for k, v in metrics.items()
+                        if k != "per_generator" and (t_feat or k not in ("seconds", "featurize_docs_per_cpu_s"))},
             "note": "whitespace is collapsed before featurising; see auditor/score/features.py",
         }
         m.save(args.save_model)
