@@ -32,7 +32,7 @@ SelectOpt = Annotated[list[str] | None, typer.Option(help="Only rules whose code
 IgnoreOpt = Annotated[list[str] | None, typer.Option(help="Skip rules whose code starts with this.")]
 ModelOpt = Annotated[str | None, typer.Option(
     "--model", help="Machine-text classifier: 'default' (shipped), 'lm' (shipped, with a small language model's "
-    "features: more accurate, ~1 s a page; pip install 'auditor[lm]') or a model folder.")]
+    "features: more accurate, ~2 s a page on 2 cores; pip install 'auditor[lm]') or a model folder.")]
 NoDefaultRulesOpt = Annotated[bool, typer.Option(
     "--no-default-rules", help="Run only the --rules files, not the shipped rules.")]
 

@@ -100,7 +100,7 @@ class CausalLM:
         self.path = path
         threads = n_threads or min(8, len(os.sched_getaffinity(0)))
         self._llm: Any = Llama(model_path=str(path), n_ctx=N_CTX, logits_all=True, verbose=False,
-                               n_threads=threads, n_batch=512)
+                               n_threads=threads, n_threads_batch=threads, n_batch=512)
         self._bos = self._llm.token_bos()
 
     def stats(self, text: str) -> np.ndarray:
