@@ -119,23 +119,6 @@ def test_the_configured_model_folder_is_relative_to_its_pyproject(tmp_path):
         load_settings(tmp_path / "pyproject.toml")
 
 
-def test_train_with_lm_features_records_the_language_model(tmp_path):
-    from tests.test_score_model import HUMAN, corpus
-
-    texts, labels = corpus(30)
-    data = tmp_path / "train.jsonl"
-    data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in zip(texts, labels, strict=True)))
-    lm_text = tmp_path / "human.txt"
-    lm_text.write_text("\n".join(HUMAN * 3))
-    res = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--lm-text", str(lm_text), "--lm",
-                              "--C", "0.5"])
-    assert res.exit_code == 0, res.output
-    m = load_model(tmp_path / "m")
-    assert m.neural is not None and m.neural["file"] == neural.LM_FILE
-    p = m.predict_proba(texts)
-    assert p[np.array(labels) == 1].mean() > p[np.array(labels) == 0].mean()
-
-
 def test_a_model_json_whose_language_model_is_malformed_is_a_model_error(tmp_path):
     shutil.copytree(default_model_dir(), tmp_path / "m")
     meta = json.loads((tmp_path / "m" / "model.json").read_text())

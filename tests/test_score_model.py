@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.errors import ModelError
-from auditor.score.classifier import MachineTextModel, _Trees, default_model_dir, load_model
+from auditor.score.classifier import MachineTextModel, _Trees, default_model_dir, dense_names, load_model
 from auditor.score.features import (
     DOMAIN_NAMES,
     FEATURE_NAMES,
@@ -25,6 +25,7 @@ from auditor.score.features import (
     style_features,
     tokens,
 )
+from auditor.score.neural import LM_FILE, NEURAL_NAMES
 
 runner = CliRunner()
 HUMAN = ["the council met on tuesday and voted on the budget for the new library",
@@ -250,16 +251,21 @@ def test_score_without_model_and_with_select(seeds_dir, tmp_path):
     assert {f["code"][0] for r in recs for f in r["findings"] if f["stage"] == "score"} == {"T"}
 
 
-def test_train_command_writes_a_loadable_model(tmp_path):
+@pytest.mark.parametrize("with_lm", [False, True], ids=["default", "lm"])
+def test_train_command_writes_a_loadable_model(tmp_path, with_lm):
     texts, labels = corpus(30)
     data = tmp_path / "train.jsonl"
     data.write_text("".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in zip(texts, labels, strict=True)))
     lm = tmp_path / "human.txt"
     lm.write_text("\n".join(HUMAN * 3))
-    res = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--lm-text", str(lm), "--C", "0.5"])
+    res = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--lm-text", str(lm), "--C", "0.5",
+                              *(["--lm"] if with_lm else [])])
     assert res.exit_code == 0, res.output
     m = load_model(tmp_path / "m")
     assert m.info["trained_on"]["texts"] == 30 and m.info["metrics"]["auroc"] > 0.9
+    # with --lm the language model's features are in, and the model names the weights they came from
+    assert (m.neural is not None and m.neural["file"] == LM_FILE) == with_lm
+    assert len(m.dense_names) == len(dense_names(False)) + with_lm * len(NEURAL_NAMES)
 
 
 def test_train_rejects_unlabelled_records(tmp_path):
