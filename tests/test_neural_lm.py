@@ -103,7 +103,7 @@ def test_score_with_the_lm_model_names_it_in_the_evidence(seeds_dir, tmp_path):
 
 def test_an_unknown_model_is_a_one_line_error(seeds_dir, tmp_path):
     res = runner.invoke(app, ["score", str(seeds_dir), "-o", str(tmp_path / "s.jsonl"), "--model", "nope"])
-    assert res.exit_code == 2 and "cannot load model from nope" in res.output
+    assert res.exit_code == 2 and "no model folder nope (a model is 'default', 'lm' or a folder" in res.output
     assert not (tmp_path / "s.jsonl").exists()
 
 

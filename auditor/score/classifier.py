@@ -445,6 +445,8 @@ def load_model(folder: Path | str | None = None) -> MachineTextModel:
     Never unpickles. A model with language-model features needs the `lm` extra installed."""
     origin = str(folder) if folder is not None and str(folder) != "" else "default"
     folder = resolve_model(folder)
+    if not folder.is_dir():
+        raise ModelError(f"no model folder {folder} (a model is 'default', 'lm' or a folder holding model.json)")
     try:
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "model.npz", allow_pickle=False)
