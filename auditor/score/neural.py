@@ -98,14 +98,15 @@ class CausalLM:
         except ImportError:
             raise ModelError(f"the 'lm' model needs llama-cpp-python: {INSTALL_HINT}") from None
         self.path = path
-        threads = n_threads or min(8, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        threads = n_threads or min(8, cores)
         self._llm: Any = Llama(model_path=str(path), n_ctx=N_CTX, logits_all=True, verbose=False,
                                n_threads=threads, n_threads_batch=threads, n_batch=512)
         self._bos = self._llm.token_bos()
 
     def stats(self, text: str) -> np.ndarray:
-        """(ll, mu, var, rank) of each token of `text` after the first (the model reads the
-        beginning-of-text token first, so every token of the text is scored)."""
+        """(ll, mu, var, rank) of each token of `text`, its first 1,023 at most (the model reads a
+        beginning-of-text token first, so the text's first token is scored too)."""
         toks = self._llm.tokenize(text.encode("utf-8"), add_bos=False)
         toks = ([self._bos] if self._bos is not None and self._bos >= 0 else []) + toks
         toks = toks[:N_CTX]
