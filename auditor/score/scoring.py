@@ -59,20 +59,16 @@ def machine_text_finding(prob: float, explanation: dict[str, Any], threshold: fl
                  "short news continuations, uncalibrated on other text: see the model card)"),
         evidence={"check": "classifier", "value": round(prob, 4), "threshold": f">= {threshold}",
                   "unit": "probability", "source": "auditor mgt classifier (model.json beside the model)",
-                  "model": explanation.get("model", ""), "features": explanation["features"]},
+                  "model": explanation["model"], "features": explanation["features"]},
     )
 
 
-def machine_text_findings(docs: list[Document], threshold: float, model: MachineTextModel | None = None) -> None:
-    """Add M001 (info: evidence, never a verdict) to the texts the classifier (default: the shipped
-    one) scores at or above `threshold`, with its probability and strongest features."""
+def machine_text_findings(docs: list[Document], threshold: float, model: MachineTextModel) -> None:
+    """Add M001 (info: evidence, never a verdict) to the texts the classifier scores at or above
+    `threshold`, with its probability and strongest features."""
     scored = [d for d in docs if d.readable and d.text.strip()]
     if not scored:
         return
-    if model is None:
-        from auditor.score.classifier import load_model
-
-        model = load_model(None)
     probs, explained = model.predict_explain([d.text for d in scored], threshold)
     for i, doc in enumerate(scored):
         if i in explained:
